@@ -1,12 +1,23 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import { CompletionsModule } from './completions/completions.module.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ModelsModule } from './models/models.module.js';
 
-@Controller()
-class PingController {
-  @Get('ping')
-  ping() {
-    return { ok: true };
+@Module({})
+export class AppModule {
+  /** The environment comes in as an argument so tests can run gateways side by side. */
+  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(env), CompletionsModule, ModelsModule, HealthModule],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+      ],
+    };
   }
 }
-
-@Module({ controllers: [PingController] })
-export class AppModule {}

@@ -1,6 +1,17 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { AppConfig } from './config/app-config.js';
+import { InvalidEnvironmentError } from './config/environment.js';
 
-const app = await NestFactory.create(AppModule);
-await app.listen(Number(process.env.PORT ?? 8080));
+try {
+  const app = await createApp(process.env);
+  const port = app.get(AppConfig).get('PORT');
+  await app.listen(port, '0.0.0.0');
+  new Logger('Main').log(`claude-code-proxy listening on port ${port}`);
+} catch (error) {
+  if (!(error instanceof InvalidEnvironmentError)) throw error;
+  // A configuration problem is the operator's to fix; a stack trace only hides the message.
+  console.error(error.message);
+  process.exit(1);
+}

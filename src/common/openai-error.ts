@@ -1,0 +1,40 @@
+import { HttpException } from '@nestjs/common';
+
+/** OpenAI's error object, as every OpenAI SDK parses it. */
+export interface OpenAIErrorBody {
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string | null;
+  };
+}
+
+/**
+ * An error that already knows its OpenAI shape and status. Everything the
+ * gateway rejects on purpose is thrown as one of these; the global filter
+ * turns anything else into one.
+ */
+export class OpenAIHttpException extends HttpException {
+  constructor(
+    status: number,
+    message: string,
+    type: string,
+    options: { param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
+  ) {
+    const body: OpenAIErrorBody = {
+      error: { message, type, param: options.param ?? null, code: options.code ?? null },
+    };
+    super(body, status);
+    this.headers = options.headers ?? {};
+  }
+
+  readonly headers: Record<string, string>;
+
+  get body(): OpenAIErrorBody {
+    return this.getResponse() as OpenAIErrorBody;
+  }
+}
+
+export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
+  new OpenAIHttpException(400, message, 'invalid_request_error', { param, code });

@@ -1,0 +1,226 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type {
+  ChatCompletionRequest,
+  ChatMessage,
+  ContentPart,
+  FunctionTool,
+  ToolChoice,
+} from './openai.types.js';
+import { EFFORTS, IMAGE_MEDIA_TYPES } from './tables.js';
+import { TranslationError } from './translation-error.js';
+
+type Block = Anthropic.ContentBlockParam;
+type Turn = { role: 'user' | 'assistant'; content: Block[] };
+
+export interface RequestDefaults {
+  /** Used when the client sends neither `max_completion_tokens` nor `max_tokens`. */
+  maxTokens: (model: string) => number;
+}
+
+/** OpenAI Chat Completions request → Anthropic Messages request. Pure. */
+export function toAnthropicRequest(
+  req: ChatCompletionRequest,
+  defaults: RequestDefaults,
+): Anthropic.MessageCreateParamsNonStreaming {
+  if (req.n != null && req.n > 1) {
+    throw new TranslationError('n > 1 is not supported: Claude returns one choice per request.', 'n');
+  }
+  const system: Anthropic.TextBlockParam[] = [];
+  const turns: Turn[] = [];
+  req.messages.forEach((message, i) => {
+    if (message.role === 'system' || message.role === 'developer') {
+      system.push(...systemBlocks(message, i));
+    } else {
+      appendTurn(turns, toTurn(message, i));
+    }
+  });
+  if (turns.length === 0) {
+    throw new TranslationError('messages must contain at least one user or assistant message.', 'messages');
+  }
+
+  const params: Anthropic.MessageCreateParamsNonStreaming = {
+    model: req.model,
+    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model),
+    messages: turns,
+  };
+  if (system.length > 0) params.system = system;
+  // `temperature` and `top_p` are accepted from clients (most send one by
+  // default) but not forwarded: API version 2026-10-21, which the SDK sends,
+  // answers 400 to any sampling parameter at any value.
+  if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
+  if (req.user) params.metadata = { user_id: req.user };
+  if (req.tools?.length) {
+    params.tools = req.tools.map(toTool);
+    const choice = toToolChoice(req.tool_choice, req.parallel_tool_calls);
+    if (choice) params.tool_choice = choice;
+  }
+  const outputConfig = toOutputConfig(req);
+  if (outputConfig) params.output_config = outputConfig;
+  return params;
+}
+
+function systemBlocks(message: ChatMessage, i: number): Anthropic.TextBlockParam[] {
+  const content = message.content;
+  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
+  return (content ?? []).map((part, j) => {
+    if (part.type !== 'text') {
+      throw new TranslationError(
+        `${message.role} messages may only contain text parts, got '${part.type}'.`,
+        `messages[${i}].content[${j}]`,
+      );
+    }
+    return { type: 'text', text: part.text };
+  });
+}
+
+function toTurn(message: ChatMessage, i: number): Turn {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: contentBlocks(message.content, `messages[${i}].content`) };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: [
+          ...contentBlocks(message.content, `messages[${i}].content`),
+          ...(message.tool_calls ?? []).map((call, j) => toToolUse(call, `messages[${i}].tool_calls[${j}]`)),
+        ],
+      };
+    case 'tool':
+      return { role: 'user', content: [toToolResult(message, i)] };
+    default:
+      throw new TranslationError(`Unknown role '${String(message.role)}'.`, `messages[${i}].role`);
+  }
+}
+
+function contentBlocks(content: ChatMessage['content'], param: string): Block[] {
+  if (content == null) return [];
+  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
+  return content.flatMap((part, j): Block[] => partToBlocks(part, `${param}[${j}]`));
+}
+
+function partToBlocks(part: ContentPart, param: string): Block[] {
+  switch (part.type) {
+    case 'text':
+      // The Messages API rejects empty text blocks; OpenAI clients send them freely.
+      return part.text ? [{ type: 'text', text: part.text }] : [];
+    case 'refusal':
+      return part.refusal ? [{ type: 'text', text: part.refusal }] : [];
+    case 'image_url':
+      return [toImage(part.image_url.url, param)];
+    case 'file':
+      return [toDocument(part.file.file_data, param)];
+    default:
+      throw new TranslationError(
+        `Unsupported content part type '${(part as { type: string }).type}'.`,
+        `${param}.type`,
+      );
+  }
+}
+
+const DATA_URL = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s;
+
+function toImage(url: string, param: string): Anthropic.ImageBlockParam {
+  const data = DATA_URL.exec(url);
+  if (data) {
+    const mediaType = data[1].toLowerCase();
+    if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+      throw new TranslationError(
+        `Unsupported image type '${mediaType}'; use one of ${IMAGE_MEDIA_TYPES.join(', ')}.`,
+        `${param}.image_url.url`,
+      );
+    }
+    return {
+      type: 'image',
+      source: { type: 'base64', media_type: mediaType as Anthropic.Base64ImageSource['media_type'], data: data[2] },
+    };
+  }
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
+  throw new TranslationError('image_url.url must be an http(s) URL or a base64 data: URL.', `${param}.image_url.url`);
+}
+
+function toDocument(fileData: string | undefined, param: string): Anthropic.DocumentBlockParam {
+  const data = fileData ? DATA_URL.exec(fileData) : null;
+  if (!data || data[1].toLowerCase() !== 'application/pdf') {
+    throw new TranslationError(
+      'file parts must carry file_data as a base64 data:application/pdf URL (file_id is not supported).',
+      `${param}.file`,
+    );
+  }
+  return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data[2] } };
+}
+
+function toToolUse(call: NonNullable<ChatMessage['tool_calls']>[number], param: string): Anthropic.ToolUseBlockParam {
+  return { type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, param) };
+}
+
+function parseArguments(raw: string, param: string): Record<string, unknown> {
+  // Clients send "" for a call without arguments.
+  if (raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new TranslationError(`${param}.function.arguments is not valid JSON.`, `${param}.function.arguments`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new TranslationError(`${param}.function.arguments must be a JSON object.`, `${param}.function.arguments`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function toToolResult(message: ChatMessage, i: number): Anthropic.ToolResultBlockParam {
+  const content = message.content;
+  return {
+    type: 'tool_result',
+    tool_use_id: message.tool_call_id ?? '',
+    content:
+      typeof content === 'string' || content == null
+        ? (content ?? '')
+        : (contentBlocks(content, `messages[${i}].content`) as Anthropic.ToolResultBlockParam['content']),
+  };
+}
+
+/**
+ * The Messages API wants alternating turns, and tool results at the start of
+ * the user turn that follows the tool calls: consecutive same-role turns are
+ * merged, results first.
+ */
+function appendTurn(turns: Turn[], turn: Turn): void {
+  const last = turns[turns.length - 1];
+  if (!last || last.role !== turn.role) {
+    turns.push(turn);
+    return;
+  }
+  last.content.push(...turn.content);
+  if (turn.role === 'user') {
+    const results = last.content.filter((b) => b.type === 'tool_result');
+    if (results.length > 0) last.content = [...results, ...last.content.filter((b) => b.type !== 'tool_result')];
+  }
+}
+
+function toTool(tool: FunctionTool): Anthropic.Tool {
+  const out: Anthropic.Tool = {
+    name: tool.function.name,
+    input_schema: (tool.function.parameters as Anthropic.Tool.InputSchema) ?? { type: 'object', properties: {} },
+  };
+  if (tool.function.description) out.description = tool.function.description;
+  if (tool.function.strict != null) out.strict = tool.function.strict;
+  return out;
+}
+
+function toToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Anthropic.ToolChoice | undefined {
+  const disable = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any', ...disable };
+  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disable };
+  return choice === 'auto' || parallel === false ? { type: 'auto', ...disable } : undefined;
+}
+
+function toOutputConfig(req: ChatCompletionRequest): Anthropic.OutputConfig | undefined {
+  const config: Anthropic.OutputConfig = {};
+  const schema = req.response_format?.type === 'json_schema' ? req.response_format.json_schema?.schema : undefined;
+  if (schema) config.format = { type: 'json_schema', schema };
+  const effort = req.reasoning_effort ? EFFORTS[req.reasoning_effort] : undefined;
+  if (effort) config.effort = effort;
+  return Object.keys(config).length > 0 ? config : undefined;
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AppConfig } from './app-config.js';
+import { validateEnvironment } from './environment.js';
+
+/**
+ * The environment is passed in rather than read from `process.env` inside,
+ * so that tests start several gateways in one process with different settings
+ * and nothing is written back into `process.env`.
+ */
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    const validated = validateEnvironment(env);
+    return {
+      module: AppConfigModule,
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: [() => ({ ...validated })],
+        }),
+      ],
+      providers: [AppConfig],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Every variable the gateway reads. Defaults live here so that the typed
+ * config is complete after validation and nothing else has to guess them.
+ */
+export class EnvironmentVariables {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 8080;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ANTHROPIC_BASE_URL: string = 'https://api.anthropic.com';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  ANTHROPIC_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  CLAUDE_ACCESS_TOKEN?: string;
+
+  /** Claude Code's own name for the token `claude setup-token` prints. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  CLAUDE_CODE_OAUTH_TOKEN?: string;
+
+  @IsString()
+  CLAUDE_CONFIG_DIR: string = join(homedir(), '.claude');
+
+  /** Overrides the per-model-family default output budget for requests that set none. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  DEFAULT_MAX_TOKENS?: number;
+
+  /**
+   * Always set explicitly: an explicit timeout is also what keeps the SDK from
+   * refusing large non-streaming `max_tokens` ("Streaming is required ...").
+   */
+  @IsInt()
+  @Min(1000)
+  UPSTREAM_TIMEOUT_MS: number = 600_000;
+
+  /** 0 by default: OpenAI SDKs retry on their own and two retry loops multiply. */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  UPSTREAM_MAX_RETRIES: number = 0;
+
+  /** JSON bodies above this are answered 413; prompts with base64 images are large. */
+  @IsString()
+  BODY_LIMIT: string = '20mb';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevelName = 'log';
+
+  @IsString()
+  REFRESH_COMMAND: string = 'claude --version';
+
+  @IsInt()
+  @Min(1)
+  REFRESH_INTERVAL_HOURS: number = 23;
+
+  @IsInt()
+  @Min(0)
+  REFRESH_AHEAD_MINUTES: number = 10;
+
+  @IsInt()
+  @Min(1000)
+  REFRESH_TIMEOUT_MS: number = 60_000;
+}
+
+export class InvalidEnvironmentError extends Error {}
+
+/**
+ * Start-up validation: fails with every bad variable named at once, so a
+ * misconfigured pod shows the whole problem in its first log line.
+ * Values are never echoed: some of these variables are secrets.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_KEYS));
+  // A blank value (an empty Helm value, `FOO=` in a shell) means "not set".
+  const relevant = Object.fromEntries(
+    Object.entries(raw).filter(
+      ([key, value]) => known.has(key) && !(typeof value === 'string' && value.trim() === ''),
+    ),
+  );
+  const env = plainToInstance(EnvironmentVariables, relevant, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}
+
+/** Optional variables have no default, so they are not own keys of a fresh instance. */
+const OPTIONAL_KEYS = [
+  'ANTHROPIC_API_KEY',
+  'CLAUDE_ACCESS_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'DEFAULT_MAX_TOKENS',
+];

@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { CredentialsHealthIndicator } from './credentials.health.js';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly credentials: CredentialsHealthIndicator,
+  ) {}
+
+  /** Liveness: the process answers. Depends on nothing, so a credential problem never restarts the pod. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: a usable credential. 503 with the reason otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.credentials.check()]);
+  }
+
+  /** Both, for humans and for the seed's probe URL. */
+  @Get()
+  @HealthCheck()
+  all() {
+    return this.health.check([() => this.credentials.check()]);
+  }
+}

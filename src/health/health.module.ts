@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '../auth/auth.module.js';
+import { CredentialsHealthIndicator } from './credentials.health.js';
+import { HealthController } from './health.controller.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), AuthModule],
+  controllers: [HealthController],
+  providers: [CredentialsHealthIndicator],
+})
+export class HealthModule {}

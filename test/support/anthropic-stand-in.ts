@@ -1,0 +1,352 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers like the Anthropic Messages
+ * API: JSON messages, SSE event streams, error bodies with real statuses,
+ * `request-id` and `retry-after` headers, and key/token checks. Each test
+ * queues the replies it wants and reads back what the gateway sent.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: any;
+  /** The client hung up before the reply was complete. */
+  closedEarly: boolean;
+  /** When the connection closed, for abort-latency checks. */
+  closedAt?: number;
+}
+
+export type SseStep =
+  | { event: string; data: unknown }
+  | { raw: string }
+  | { wait: number }
+  /** Drop the connection mid-stream, as a broken network does. */
+  | { destroy: true };
+
+export type Reply =
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
+  | { kind: 'sse'; steps: SseStep[]; headers?: Record<string, string> }
+  | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
+  | { kind: 'destroy' };
+
+export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
+
+export interface AuthPolicy {
+  /** Console API keys the server accepts (sent as x-api-key or Bearer). */
+  apiKeys?: string[];
+  /** OAuth access tokens it accepts (Bearer, with the OAuth beta header). */
+  oauthTokens?: string[];
+  /** OAuth tokens it answers with "expired". */
+  expiredTokens?: string[];
+}
+
+export const OAUTH_BETA = 'oauth-2025-04-20';
+
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}_${(++counter).toString(36).padStart(6, '0')}standin`;
+
+export class AnthropicStandIn {
+  readonly requests: RecordedRequest[] = [];
+  auth: AuthPolicy | null = null;
+  private readonly queue: Handler[] = [];
+  private fallback: Handler = defaultHandler;
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<AnthropicStandIn> {
+    let standIn!: AnthropicStandIn;
+    const server = createServer((req, res) => void standIn.handle(req, res));
+    standIn = new AnthropicStandIn(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return standIn;
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Queue replies for the next requests, in order; a function sees the request. */
+  reply(...replies: Array<Reply | Handler>): this {
+    for (const r of replies) this.queue.push(typeof r === 'function' ? r : () => r);
+    return this;
+  }
+
+  /** The reply for every request once the queue is empty. */
+  setDefault(handler: Handler): this {
+    this.fallback = handler;
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.fallback = defaultHandler;
+    this.auth = null;
+  }
+
+  get last(): RecordedRequest {
+    const last = this.requests[this.requests.length - 1];
+    if (!last) throw new Error('the stand-in has received no request');
+    return last;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body: text ? safeJson(text) : undefined,
+      closedEarly: false,
+    };
+    this.requests.push(recorded);
+    res.once('close', () => {
+      recorded.closedAt = Date.now();
+      if (!res.writableFinished) recorded.closedEarly = true;
+    });
+
+    const denied = this.checkAuth(req.headers);
+    const reply = denied ?? (await (this.queue.shift() ?? this.fallback)(recorded));
+    await send(res, reply);
+  }
+
+  /** The real API's answers to missing, wrong or expired credentials. */
+  private checkAuth(headers: IncomingHttpHeaders): Reply | null {
+    if (!this.auth) return null;
+    const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+    const credential = (headers['x-api-key'] as string | undefined) ?? bearer;
+    const deny = (message: string): Reply => ({ kind: 'error', status: 401, type: 'authentication_error', message });
+    if (!credential) return deny('x-api-key header is required');
+    if (this.auth.apiKeys?.includes(credential)) return null;
+    const isOAuth = credential.startsWith('sk-ant-oat');
+    if (isOAuth && !String(headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim()).includes(OAUTH_BETA)) {
+      return deny('OAuth authentication is currently not supported.');
+    }
+    if (this.auth.expiredTokens?.includes(credential)) {
+      return deny('OAuth token has expired. Please obtain a new token or refresh your existing token.');
+    }
+    if (bearer && this.auth.oauthTokens?.includes(credential)) return null;
+    return deny('invalid x-api-key');
+  }
+}
+
+async function send(res: ServerResponse, reply: Reply): Promise<void> {
+  const requestId = nextId('req');
+  switch (reply.kind) {
+    case 'destroy':
+      res.socket?.destroy();
+      return;
+    case 'error':
+      res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': requestId, ...reply.headers });
+      res.end(
+        JSON.stringify({ type: 'error', error: { type: reply.type, message: reply.message }, request_id: requestId }),
+      );
+      return;
+    case 'json':
+      if (reply.delayMs) await sleep(reply.delayMs);
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': requestId, ...reply.headers });
+      res.end(JSON.stringify(reply.body));
+      return;
+    case 'sse':
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'request-id': requestId,
+        ...reply.headers,
+      });
+      for (const step of reply.steps) {
+        if (res.destroyed) return;
+        if ('wait' in step) await sleep(step.wait);
+        else if ('destroy' in step) {
+          res.socket?.destroy();
+          return;
+        } else if ('raw' in step) res.write(step.raw);
+        else res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
+      }
+      res.end();
+      return;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Builders for what the real API sends.
+
+export interface ToolUseSpec {
+  id?: string;
+  name: string;
+  input: unknown;
+}
+
+export interface MessageSpec {
+  text?: string;
+  thinking?: string;
+  toolUses?: ToolUseSpec[];
+  stopReason?: string;
+  model?: string;
+  usage?: Partial<{
+    input_tokens: number;
+    output_tokens: number;
+    cache_creation_input_tokens: number;
+    cache_read_input_tokens: number;
+  }>;
+}
+
+function blocks(spec: MessageSpec): any[] {
+  const out: any[] = [];
+  if (spec.thinking) out.push({ type: 'thinking', thinking: spec.thinking, signature: 'sig' });
+  if (spec.text !== undefined) out.push({ type: 'text', text: spec.text, citations: null });
+  for (const t of spec.toolUses ?? []) {
+    out.push({ type: 'tool_use', id: t.id ?? nextId('toolu'), name: t.name, input: t.input, caller: { type: 'direct' } });
+  }
+  return out;
+}
+
+function usage(spec: MessageSpec) {
+  return {
+    input_tokens: 12,
+    output_tokens: 7,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation: null,
+    inference_geo: null,
+    output_tokens_details: null,
+    server_tool_use: null,
+    service_tier: 'standard',
+    ...spec.usage,
+  };
+}
+
+/** A complete non-streaming Messages API response body. */
+export function message(spec: MessageSpec = { text: 'Hello!' }) {
+  return {
+    id: nextId('msg'),
+    type: 'message',
+    role: 'assistant',
+    model: spec.model ?? 'claude-sonnet-5-5',
+    content: blocks(spec),
+    stop_reason: spec.stopReason ?? (spec.toolUses?.length ? 'tool_use' : 'end_turn'),
+    stop_sequence: null,
+    stop_details: null,
+    container: null,
+    usage: usage(spec),
+  };
+}
+
+export const jsonReply = (spec?: MessageSpec, headers?: Record<string, string>): Reply => ({
+  kind: 'json',
+  body: message(spec),
+  headers,
+});
+
+export const errorReply = (status: number, type: string, text: string, headers?: Record<string, string>): Reply => ({
+  kind: 'error',
+  status,
+  type,
+  message: text,
+  headers,
+});
+
+/** Split a string into pieces of at most `size` characters, never inside a surrogate pair. */
+export function fragments(text: string, size: number): string[] {
+  const chars = Array.from(text);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
+  return out.length ? out : [''];
+}
+
+/**
+ * The event sequence the real API streams for a message: message_start,
+ * per block content_block_start / deltas / content_block_stop (text and tool
+ * input split into fragments), a ping, message_delta with the final usage,
+ * message_stop.
+ */
+export function streamSteps(spec: MessageSpec = { text: 'Hello!' }, options: { fragment?: number; gapMs?: number } = {}): SseStep[] {
+  const size = options.fragment ?? 3;
+  const full = message(spec);
+  const steps: SseStep[] = [];
+  const gap = () => {
+    if (options.gapMs) steps.push({ wait: options.gapMs });
+  };
+  steps.push({
+    event: 'message_start',
+    data: {
+      type: 'message_start',
+      message: { ...full, content: [], stop_reason: null, usage: { ...full.usage, output_tokens: 1 } },
+    },
+  });
+  steps.push({ event: 'ping', data: { type: 'ping' } });
+  full.content.forEach((block: any, index: number) => {
+    if (block.type === 'text') {
+      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } } });
+      for (const piece of fragments(block.text, size)) {
+        gap();
+        steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } } });
+      }
+    } else if (block.type === 'thinking') {
+      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } } });
+      for (const piece of fragments(block.thinking, size)) {
+        gap();
+        steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } } });
+      }
+      steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'sig' } } });
+    } else {
+      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { ...block, input: {} } } });
+      for (const piece of fragments(JSON.stringify(block.input), size)) {
+        gap();
+        steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } } });
+      }
+    }
+    steps.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
+  });
+  steps.push({
+    event: 'message_delta',
+    data: {
+      type: 'message_delta',
+      delta: { stop_reason: full.stop_reason, stop_sequence: null, stop_details: null, container: null },
+      usage: {
+        input_tokens: full.usage.input_tokens,
+        output_tokens: full.usage.output_tokens,
+        cache_creation_input_tokens: full.usage.cache_creation_input_tokens,
+        cache_read_input_tokens: full.usage.cache_read_input_tokens,
+        output_tokens_details: null,
+        server_tool_use: null,
+      },
+    },
+  });
+  steps.push({ event: 'message_stop', data: { type: 'message_stop' } });
+  return steps;
+}
+
+export const sseReply = (spec?: MessageSpec, options?: { fragment?: number; gapMs?: number }): Reply => ({
+  kind: 'sse',
+  steps: streamSteps(spec, options),
+});
+
+/** Without a queued reply: a short text answer, streamed when the request asks for it. */
+const defaultHandler: Handler = (req) => {
+  const spec = { text: 'Hello from the stand-in.', model: req.body?.model };
+  return req.body?.stream ? sseReply(spec) : jsonReply(spec);
+};
