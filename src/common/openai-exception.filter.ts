@@ -98,6 +98,8 @@ function bodyParserError(e: BodyParserError): OpenAIHttpException {
   }
 }
 
+/** Unexpected errors keep their stack for the operator; expected ones need only the message. */
 function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (!(e instanceof Error)) return String(e);
+  return e instanceof HttpException || e instanceof Anthropic.APIError ? `${e.name}: ${e.message}` : (e.stack ?? e.message);
 }

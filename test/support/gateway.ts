@@ -29,13 +29,19 @@ export interface Gateway {
 
 export const TEST_API_KEY = 'sk-ant-api03-test-key-0123456789abcdef';
 
-/** The app exactly as production builds it, listening on loopback, pointed at the stand-in. */
+/**
+ * The app exactly as production builds it, listening on loopback, pointed at
+ * the stand-in, with a test API key unless `env` overrides it (`undefined` unsets).
+ */
 export async function startGateway(
   standIn: AnthropicStandIn,
-  env: Record<string, string | undefined> = { ANTHROPIC_API_KEY: TEST_API_KEY },
+  env: Record<string, string | undefined> = {},
 ): Promise<Gateway> {
   const logs = new CapturedLogs();
-  const app = await createApp({ ANTHROPIC_BASE_URL: standIn.url, LOG_LEVEL: 'debug', ...env }, { logger: logs });
+  const app = await createApp(
+    { ANTHROPIC_BASE_URL: standIn.url, LOG_LEVEL: 'debug', ANTHROPIC_API_KEY: TEST_API_KEY, ...env },
+    { logger: logs },
+  );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'client-side-key-unused', maxRetries: 0 });

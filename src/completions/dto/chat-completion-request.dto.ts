@@ -3,6 +3,7 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -49,6 +50,7 @@ export class ToolCallDto {
   @IsIn(['function'])
   type!: 'function';
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => FunctionCallDto)
   function!: FunctionCallDto;
@@ -97,6 +99,7 @@ export class ToolDto {
   @IsIn(['function'], { message: "type must be 'function'" })
   type!: 'function';
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => FunctionDefinitionDto)
   function!: FunctionDefinitionDto;
@@ -126,6 +129,7 @@ export class ResponseFormatDto {
   type!: 'text' | 'json_object' | 'json_schema';
 
   @ValidateIf((f: ResponseFormatDto) => f.type === 'json_schema')
+  @IsDefined()
   @ValidateNested()
   @Type(() => JsonSchemaDto)
   json_schema?: JsonSchemaDto;

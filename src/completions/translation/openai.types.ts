@@ -75,12 +75,12 @@ export interface ChatCompletionRequest {
   stop?: string | string[] | null;
   stream?: boolean | null;
   stream_options?: { include_usage?: boolean } | null;
-  tools?: FunctionTool[];
-  tool_choice?: ToolChoice;
-  parallel_tool_calls?: boolean;
-  user?: string;
+  tools?: FunctionTool[] | null;
+  tool_choice?: ToolChoice | null;
+  parallel_tool_calls?: boolean | null;
+  user?: string | null;
   n?: number | null;
-  response_format?: ResponseFormat;
+  response_format?: ResponseFormat | null;
   reasoning_effort?: ReasoningEffort | null;
 }
 

@@ -208,11 +208,11 @@ function toTool(tool: FunctionTool): Anthropic.Tool {
   return out;
 }
 
-function toToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Anthropic.ToolChoice | undefined {
+function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean | null | undefined): Anthropic.ToolChoice | undefined {
   const disable = parallel === false ? { disable_parallel_tool_use: true } : {};
   if (choice === 'none') return { type: 'none' };
   if (choice === 'required') return { type: 'any', ...disable };
-  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disable };
+  if (choice && typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disable };
   return choice === 'auto' || parallel === false ? { type: 'auto', ...disable } : undefined;
 }
 
