@@ -102,7 +102,7 @@ function extractEntry(zipPath, name) {
     if (data.length !== entry.uncompressedSize || crc32(data) !== entry.crc) {
       throw new Error(`${name}: size or CRC mismatch after extraction`);
     }
-    return { data, crc: entry.crc };
+    return data;
   } finally {
     closeSync(fd);
   }
@@ -134,7 +134,7 @@ export function layerBinary(tool) {
   const target = join(dir, tool);
   if (existsSync(target)) return target;
   mkdirSync(dir, { recursive: true });
-  const { data } = extractEntry(zipPath, ENTRIES[tool]);
+  const data = extractEntry(zipPath, ENTRIES[tool]);
   // Write then rename: parallel jest workers may extract at the same time,
   // and a reader must never see a half-written executable.
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
