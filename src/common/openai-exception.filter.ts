@@ -33,7 +33,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const error = this.toOpenAI(exception);
+    const error = toOpenAIException(exception);
     if (error.getStatus() >= 500) {
       this.logger.error(redactSecrets(`${error.getStatus()} ${describe(exception)}`));
     }
@@ -47,27 +47,28 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     if (isOpenAIBody(body)) body.error.message = redactSecrets(body.error.message);
     res.status(error.getStatus()).set(error instanceof OpenAIHttpException ? error.headers : {}).json(body);
   }
+}
 
-  private toOpenAI(exception: unknown): HttpException {
-    if (exception instanceof OpenAIHttpException) return exception;
-    if (exception instanceof TranslationError) return invalidRequest(exception.message, exception.param);
-    if (exception instanceof Anthropic.APIError) return fromUpstreamError(exception);
-    // Nest wraps body-parser's errors (bad JSON, too large) in an HttpException.
-    const cause = exception instanceof HttpException ? exception.cause : exception;
-    if (isBodyParserError(cause)) return bodyParserError(cause);
-    if (exception instanceof HttpException) {
-      const response = exception.getResponse();
-      // Terminus health reports keep their own, probe-friendly shape.
-      if (typeof response === 'object' && response && 'details' in response) return exception;
-      const status = exception.getStatus();
-      const message =
-        typeof response === 'string'
-          ? response
-          : String((response as { message?: unknown }).message ?? exception.message);
-      return new OpenAIHttpException(status, message, TYPES_BY_STATUS[status] ?? 'api_error');
-    }
-    return new OpenAIHttpException(500, 'Internal server error.', 'api_error', { code: 'internal_error' });
+/** Any thrown value → the HttpException the client sees; shared by the filter and in-stream errors. */
+export function toOpenAIException(exception: unknown): HttpException {
+  if (exception instanceof OpenAIHttpException) return exception;
+  if (exception instanceof TranslationError) return invalidRequest(exception.message, exception.param);
+  if (exception instanceof Anthropic.APIError) return fromUpstreamError(exception);
+  // Nest wraps body-parser's errors (bad JSON, too large) in an HttpException.
+  const cause = exception instanceof HttpException ? exception.cause : exception;
+  if (isBodyParserError(cause)) return bodyParserError(cause);
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    // Terminus health reports keep their own, probe-friendly shape.
+    if (typeof response === 'object' && response && 'details' in response) return exception;
+    const status = exception.getStatus();
+    const message =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? exception.message);
+    return new OpenAIHttpException(status, message, TYPES_BY_STATUS[status] ?? 'api_error');
   }
+  return new OpenAIHttpException(500, 'Internal server error.', 'api_error', { code: 'internal_error' });
 }
 
 function isOpenAIBody(body: Record<string, unknown>): body is { error: { message: string } } {

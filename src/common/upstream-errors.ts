@@ -28,6 +28,11 @@ const FALLBACK_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+const STATUS_BY_TYPE: Record<string, number> = Object.fromEntries(
+  Object.entries(FALLBACK_TYPES).map(([status, type]) => [type, Number(status)]),
+);
+STATUS_BY_TYPE.api_error = 500;
+
 /** Headers that tell a client when, and whether, to try again. */
 const PASSED_HEADERS = ['retry-after', 'retry-after-ms', 'x-should-retry'];
 
@@ -38,13 +43,14 @@ export function fromUpstreamError(error: InstanceType<typeof Anthropic.APIError>
       code: 'upstream_timeout',
     });
   }
-  if (error.status === undefined) {
+  const body = error.error as { error?: { type?: string; message?: string } } | undefined;
+  // An `error` event inside a stream arrives without an HTTP status; its type says which one it would be.
+  const status = error.status ?? STATUS_BY_TYPE[body?.error?.type ?? ''];
+  if (status === undefined || error instanceof Anthropic.APIConnectionError) {
     return new OpenAIHttpException(502, 'Could not reach the upstream Anthropic API.', 'api_connection_error', {
       code: 'upstream_unreachable',
     });
   }
-  const body = error.error as { error?: { type?: string; message?: string } } | undefined;
-  const status = error.status;
   const headers: Record<string, string> = {};
   for (const name of PASSED_HEADERS) {
     const value = error.headers?.get(name);

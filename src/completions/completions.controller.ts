@@ -1,18 +1,52 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { toOpenAIException } from '../common/openai-exception.filter.js';
+import { redactSecrets } from '../common/redact.js';
+import { AppConfig } from '../config/app-config.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
+import { SseWriter } from './sse-writer.js';
 
 @Controller('v1')
 export class CompletionsController {
-  constructor(private readonly completions: CompletionsService) {}
+  private readonly logger = new Logger('Completions');
+  private readonly heartbeatMs: number;
+
+  constructor(
+    private readonly completions: CompletionsService,
+    config: AppConfig,
+  ) {
+    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
+  }
 
   @Post('chat/completions')
   @HttpCode(200)
   async create(@Body() body: ChatCompletionRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { completion, requestId } = await this.completions.complete(body, abortOnClose(req, res));
+    const signal = abortOnClose(req, res);
+    if (body.stream) return this.stream(body, res, signal);
+    const { completion, requestId } = await this.completions.complete(body, signal);
     if (requestId) res.setHeader('x-request-id', requestId);
     res.json(completion);
+  }
+
+  private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal): Promise<void> {
+    // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
+    const { chunks, requestId } = await this.completions.stream(body, signal);
+    const sse = new SseWriter(res, this.heartbeatMs);
+    sse.open(requestId ? { 'x-request-id': requestId } : {});
+    try {
+      for await (const chunk of chunks) await sse.data(chunk);
+      sse.end(true);
+    } catch (error) {
+      if (signal.aborted) return sse.end(false);
+      // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
+      const openai = toOpenAIException(error);
+      this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
+      const payload = openai.getResponse() as { error: { message: string } };
+      payload.error.message = redactSecrets(payload.error.message);
+      await sse.data(payload);
+      sse.end(false);
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { ChatCompletion, ChatCompletionRequest } from './translation/openai.types.js';
 import { toAnthropicRequest, type RequestDefaults } from './translation/request.mapper.js';
 import { completionIdentity, toChatCompletion } from './translation/response.mapper.js';
+import { createStreamState, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
 /** The pure mappers, bound to the configured defaults. */
@@ -22,5 +23,9 @@ export class TranslationService {
 
   toChatCompletion(message: Anthropic.Message, model: string): ChatCompletion {
     return toChatCompletion(message, completionIdentity(message.id, model));
+  }
+
+  streamState(model: string, includeUsage: boolean): StreamState {
+    return createStreamState(model, includeUsage);
   }
 }

@@ -72,6 +72,11 @@ export class EnvironmentVariables {
   @IsString()
   BODY_LIMIT: string = '20mb';
 
+  /** Idle streams get an SSE comment this often, so load balancers keep them open. */
+  @IsInt()
+  @Min(1)
+  STREAM_HEARTBEAT_SECONDS: number = 15;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'log';
 

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   closedEarly: boolean;
   /** When the connection closed, for abort-latency checks. */
   closedAt?: number;
+  /** When the whole reply had been handed to the OS, for back-pressure checks. */
+  finishedAt?: number;
 }
 
 export type SseStep =
@@ -113,6 +115,7 @@ export class AnthropicStandIn {
       closedEarly: false,
     };
     this.requests.push(recorded);
+    res.once('finish', () => (recorded.finishedAt = Date.now()));
     res.once('close', () => {
       recorded.closedAt = Date.now();
       if (!res.writableFinished) recorded.closedEarly = true;
@@ -171,6 +174,9 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
         if (res.destroyed) return;
         if ('wait' in step) await sleep(step.wait);
         else if ('destroy' in step) {
+          // Let what was written reach the client first, as a real mid-stream break would.
+          await new Promise((resolve) => res.write('', resolve));
+          await sleep(20);
           res.socket?.destroy();
           return;
         } else if ('raw' in step) res.write(step.raw);

@@ -1,0 +1,116 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ChatCompletionChunk, FinishReason } from './openai.types.js';
+import { toUsage } from './response.mapper.js';
+import { finishReason } from './tables.js';
+
+type Delta = ChatCompletionChunk['choices'][number]['delta'];
+
+/**
+ * What the mapper remembers between events of one stream. Plain data, no I/O:
+ * the mapping is a function of (state, event), testable event by event.
+ */
+export interface StreamState {
+  id: string;
+  created: number;
+  model: string;
+  includeUsage: boolean;
+  /** Anthropic content-block index → OpenAI tool-call index (which counts tool calls only). */
+  toolCallIndex: Map<number, number>;
+  usage: Pick<Anthropic.Usage, 'input_tokens' | 'output_tokens'> &
+    Partial<Pick<Anthropic.Usage, 'cache_creation_input_tokens' | 'cache_read_input_tokens' | 'output_tokens_details'>>;
+}
+
+export function createStreamState(model: string, includeUsage: boolean, now = Date.now()): StreamState {
+  return {
+    id: '',
+    created: Math.floor(now / 1000),
+    model,
+    includeUsage,
+    toolCallIndex: new Map(),
+    usage: { input_tokens: 0, output_tokens: 0 },
+  };
+}
+
+/** One Anthropic stream event → the OpenAI chunks it stands for (often none). */
+export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStreamEvent): ChatCompletionChunk[] {
+  switch (event.type) {
+    case 'message_start':
+      state.id = `chatcmpl-${event.message.id}`;
+      state.usage = { ...event.message.usage };
+      return [chunk(state, { role: 'assistant', content: '' })];
+    case 'content_block_start':
+      return blockStart(state, event);
+    case 'content_block_delta':
+      return blockDelta(state, event);
+    case 'message_delta':
+      state.usage = mergeUsage(state.usage, event.usage);
+      return event.delta.stop_reason ? [chunk(state, {}, finishReason(event.delta.stop_reason))] : [];
+    default:
+      // content_block_stop, message_stop, and ping carry nothing a client sees.
+      return [];
+  }
+}
+
+/** After `message_stop`: the usage chunk OpenAI sends when `stream_options.include_usage` is set. */
+export function finalChunks(state: StreamState): ChatCompletionChunk[] {
+  if (!state.includeUsage) return [];
+  return [{ ...envelope(state), choices: [], usage: toUsage(state.usage) }];
+}
+
+function blockStart(state: StreamState, event: Anthropic.RawContentBlockStartEvent): ChatCompletionChunk[] {
+  const block = event.content_block;
+  if (block.type === 'tool_use') {
+    const index = state.toolCallIndex.size;
+    state.toolCallIndex.set(event.index, index);
+    return [
+      chunk(state, {
+        tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
+      }),
+    ];
+  }
+  if (block.type === 'text' && block.text) return [chunk(state, { content: block.text })];
+  return [];
+}
+
+function blockDelta(state: StreamState, event: Anthropic.RawContentBlockDeltaEvent): ChatCompletionChunk[] {
+  const delta = event.delta;
+  switch (delta.type) {
+    case 'text_delta':
+      return [chunk(state, { content: delta.text })];
+    case 'thinking_delta':
+      return [chunk(state, { reasoning_content: delta.thinking })];
+    case 'input_json_delta': {
+      const index = state.toolCallIndex.get(event.index);
+      if (index === undefined || delta.partial_json === '') return [];
+      return [chunk(state, { tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
+    }
+    default:
+      // signature_delta and citations_delta have no OpenAI counterpart.
+      return [];
+  }
+}
+
+function envelope(state: StreamState) {
+  return { id: state.id, object: 'chat.completion.chunk' as const, created: state.created, model: state.model };
+}
+
+function chunk(state: StreamState, delta: Delta, finish: FinishReason | null = null): ChatCompletionChunk {
+  const out: ChatCompletionChunk = {
+    ...envelope(state),
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  };
+  // OpenAI marks every chunk but the last with `usage: null` when usage was asked for.
+  if (state.includeUsage) out.usage = null;
+  return out;
+}
+
+/** Anthropic's delta usage is cumulative: a reported count replaces the earlier one, never adds. */
+function mergeUsage(before: StreamState['usage'], delta: Anthropic.MessageDeltaUsage): StreamState['usage'] {
+  return {
+    input_tokens: delta.input_tokens ?? before.input_tokens,
+    output_tokens: delta.output_tokens,
+    cache_creation_input_tokens: delta.cache_creation_input_tokens ?? before.cache_creation_input_tokens,
+    cache_read_input_tokens: delta.cache_read_input_tokens ?? before.cache_read_input_tokens,
+    output_tokens_details: delta.output_tokens_details ?? before.output_tokens_details,
+  };
+}
