@@ -1,0 +1,97 @@
+import { toAnthropicRequest } from './request.mapper.js';
+import type { ChatCompletionRequest, ChatMessage } from './openai.types.js';
+import { TranslationError } from './translation-error.js';
+
+const defaults = { maxTokens: () => 1000 };
+const map = (req: Partial<ChatCompletionRequest>) =>
+  toAnthropicRequest({ model: 'claude-x', messages: [{ role: 'user', content: 'hi' }], ...req }, defaults);
+const mapMessages = (messages: ChatMessage[]) => map({ messages });
+const text = (t: string) => ({ type: 'text' as const, text: t });
+
+describe('toAnthropicRequest', () => {
+  it('always sets max_tokens: max_completion_tokens, then max_tokens, then the default', () => {
+    expect(map({}).max_tokens).toBe(1000);
+    expect(map({ max_tokens: 5 }).max_tokens).toBe(5);
+    expect(map({ max_tokens: 5, max_completion_tokens: 7 }).max_tokens).toBe(7);
+  });
+
+  it('keeps system and developer text in order, wherever they stand', () => {
+    const out = mapMessages([
+      { role: 'developer', content: 'a' },
+      { role: 'user', content: 'u' },
+      { role: 'system', content: [text('b'), text('c')] },
+    ]);
+    expect(out.system).toEqual([text('a'), text('b'), text('c')]);
+    expect(out.messages).toEqual([{ role: 'user', content: [text('u')] }]);
+  });
+
+  it('drops empty text, which the Messages API rejects', () => {
+    const out = mapMessages([
+      { role: 'user', content: '' },
+      { role: 'user', content: [text(''), text('x')] },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '' } }] },
+    ]);
+    expect(out.messages).toEqual([
+      { role: 'user', content: [text('x')] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'c', name: 'f', input: {} }] },
+    ]);
+  });
+
+  it('puts tool results first when a user message precedes them in the same turn', () => {
+    const out = mapMessages([
+      { role: 'user', content: 'before' },
+      { role: 'tool', tool_call_id: 't', content: 'r' },
+    ]);
+    expect(out.messages[0].content).toEqual([{ type: 'tool_result', tool_use_id: 't', content: 'r' }, text('before')]);
+  });
+
+  it.each([
+    ['data:image/jpeg;base64,AAA', { type: 'base64', media_type: 'image/jpeg', data: 'AAA' }],
+    ['data:IMAGE/WEBP;base64,BBB', { type: 'base64', media_type: 'image/webp', data: 'BBB' }],
+    ['http://host/a.gif', { type: 'url', url: 'http://host/a.gif' }],
+  ])('image %s', (url, source) => {
+    const out = mapMessages([{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }]);
+    expect(out.messages[0].content).toEqual([{ type: 'image', source }]);
+  });
+
+  it('maps a PDF file part to a document block', () => {
+    const out = mapMessages([{ role: 'user', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBE' } }] }]);
+    expect(out.messages[0].content).toEqual([
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } },
+    ]);
+  });
+
+  it.each<[string, ChatMessage[], string]>([
+    ['a non-image data URL', [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:text/plain;base64,eA==' } }] }], 'messages[0].content[0].image_url.url'],
+    ['a relative image URL', [{ role: 'user', content: [{ type: 'image_url', image_url: { url: '/a.png' } }] }], 'messages[0].content[0].image_url.url'],
+    ['a file_id', [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-1' } }] }], 'messages[0].content[0].file'],
+    ['an image in a system message', [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }, { role: 'user', content: 'x' }], 'messages[0].content[0]'],
+    ['arguments that are a JSON array', [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1]' } }] }], 'messages[0].tool_calls[0].function.arguments'],
+    ['no user or assistant turn', [{ role: 'system', content: 'x' }], 'messages'],
+  ])('rejects %s, naming %s', (_name, messages, param) => {
+    const error = (() => {
+      try {
+        mapMessages(messages);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TranslationError);
+    expect((error as TranslationError).param).toBe(param);
+  });
+
+  it('maps output options', () => {
+    expect(map({ reasoning_effort: 'minimal' }).output_config).toEqual({ effort: 'low' });
+    expect(map({ reasoning_effort: 'none' }).output_config).toBeUndefined();
+    expect(map({ response_format: { type: 'json_object' } }).output_config).toBeUndefined();
+  });
+
+  it('leaves tool_choice out without tools, as there is nothing to choose', () => {
+    expect(map({ tool_choice: 'required' }).tool_choice).toBeUndefined();
+  });
+
+  it('passes strict through on tools', () => {
+    const out = map({ tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }] });
+    expect(out.tools).toEqual([{ name: 'f', strict: true, input_schema: { type: 'object' } }]);
+  });
+});
