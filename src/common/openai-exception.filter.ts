@@ -53,6 +53,10 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 export function toOpenAIException(exception: unknown): HttpException {
   if (exception instanceof OpenAIHttpException) return exception;
   if (exception instanceof TranslationError) return invalidRequest(exception.message, exception.param);
+  // The client hung up and we stopped the upstream call for it: nobody is left to answer.
+  if (exception instanceof Anthropic.APIUserAbortError) {
+    return new OpenAIHttpException(499, 'The client closed the request.', 'client_closed_request');
+  }
   if (exception instanceof Anthropic.APIError) return fromUpstreamError(exception);
   // Nest wraps body-parser's errors (bad JSON, too large) in an HttpException.
   const cause = exception instanceof HttpException ? exception.cause : exception;

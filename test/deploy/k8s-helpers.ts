@@ -8,7 +8,6 @@ export { projectRoot };
 export const chartDir = join(projectRoot, 'helm', 'claude-code-proxy');
 
 // Rendered manifests are plain JSON-like trees; tests walk them loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = Record<string, any>;
 
 export interface RunResult {

@@ -59,11 +59,11 @@ export class AnthropicStandIn {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<AnthropicStandIn> {
-    let standIn!: AnthropicStandIn;
-    const server = createServer((req, res) => void standIn.handle(req, res));
-    standIn = new AnthropicStandIn(server);
-    server.listen(0, '127.0.0.1');
+  static async start(port = 0): Promise<AnthropicStandIn> {
+    const server = createServer();
+    const standIn = new AnthropicStandIn(server);
+    server.on('request', (req, res) => void standIn.handle(req, res));
+    server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     return standIn;
   }
