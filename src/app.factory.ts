@@ -21,8 +21,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     bufferLogs: true,
-    // Streams would otherwise hold `app.close()` open until clients hang up.
-    forceCloseConnections: true,
+    // No forceCloseConnections: on SIGTERM, requests in flight (streams
+    // included) finish; idle keep-alive sockets are closed by Node itself.
   });
   const config = app.get(AppConfig);
   app.useLogger(options.logger ?? logLevels(config.get('LOG_LEVEL')));

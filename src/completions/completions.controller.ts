@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { toOpenAIException } from '../common/openai-exception.filter.js';
 import { redactSecrets } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
@@ -21,8 +21,8 @@ export class CompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200)
-  async create(@Body() body: ChatCompletionRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const signal = abortOnClose(req, res);
+  async create(@Body() body: ChatCompletionRequestDto, @Res() res: Response): Promise<void> {
+    const signal = abortOnClose(res);
     if (body.stream) return this.stream(body, res, signal);
     const { completion, requestId } = await this.completions.complete(body, signal);
     if (requestId) res.setHeader('x-request-id', requestId);
@@ -51,7 +51,7 @@ export class CompletionsController {
 }
 
 /** Aborts the upstream call when the client goes away before its answer, so no tokens are spent for nobody. */
-export function abortOnClose(req: Request, res: Response): AbortSignal {
+export function abortOnClose(res: Response): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();

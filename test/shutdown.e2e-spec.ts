@@ -1,0 +1,30 @@
+import { AnthropicStandIn, jsonReply, streamSteps } from './support/anthropic-stand-in.js';
+import { startGateway } from './support/gateway.js';
+
+describe('graceful shutdown', () => {
+  it('lets requests in flight finish, streams included, before the server closes', async () => {
+    const standIn = await AnthropicStandIn.start();
+    const gw = await startGateway(standIn);
+    try {
+      standIn.reply(
+        { ...jsonReply({ text: 'finished after close began' }), delayMs: 300 } as never,
+        { kind: 'sse', steps: streamSteps({ text: 'streamed through shutdown' }, { fragment: 3, gapMs: 20 }) },
+      );
+      const plain = gw.openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });
+      const streamed = (async () => {
+        let text = '';
+        const stream = await gw.openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'b' }], stream: true });
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        return text;
+      })();
+      while (standIn.requests.length < 2) await new Promise((r) => setTimeout(r, 10));
+      const closed = gw.close();
+      expect((await plain).choices[0].message.content).toBe('finished after close began');
+      expect(await streamed).toBe('streamed through shutdown');
+      await closed;
+      await expect(fetch(`${gw.url}/health/live`)).rejects.toThrow();
+    } finally {
+      await standIn.close();
+    }
+  });
+});
