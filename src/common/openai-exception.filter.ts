@@ -50,6 +50,9 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 
   private toOpenAI(exception: unknown): HttpException {
     if (exception instanceof OpenAIHttpException) return exception;
+    // An error thrown inside the SDK's credentials callback may come back wrapped;
+    // the 401 that says how to fix the login must still reach the client.
+    if (exception instanceof Error && exception.cause instanceof OpenAIHttpException) return exception.cause;
     if (exception instanceof TranslationError) return invalidRequest(exception.message, exception.param);
     if (exception instanceof Anthropic.APIError) return fromUpstreamError(exception);
     // Nest wraps body-parser's errors (bad JSON, too large) in an HttpException.
