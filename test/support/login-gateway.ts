@@ -1,0 +1,31 @@
+import { RefreshService } from '../../src/refresh/refresh.service.js';
+import type { AnthropicStandIn } from './anthropic-stand-in.js';
+import { type ClaudeHome, waitFor } from './claude-home.js';
+import { type Gateway, startGateway } from './gateway.js';
+
+/**
+ * A gateway on the Claude Code login in `home`, returned once its start-up
+ * refresh has finished, so that a renewal a test stages afterwards is left
+ * for the run the test is about.
+ */
+export async function startLoginGateway(
+  standIn: AnthropicStandIn,
+  home: ClaudeHome,
+  extra: Record<string, string | undefined> = {},
+): Promise<Gateway> {
+  const gw = await startGateway(standIn, home.env(extra));
+  const refresh = gw.app.get(RefreshService);
+  await waitFor(() => refresh.last !== null, 'the start-up refresh');
+  return gw;
+}
+
+export const refreshOf = (gw: Gateway) => gw.app.get(RefreshService);
+
+export async function health(gw: Gateway, path = '/health/ready'): Promise<{ status: number; text: string; body: any }> {
+  const res = await fetch(`${gw.url}${path}`);
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) };
+}
+
+export const ask = (gw: Gateway) =>
+  gw.openai.chat.completions.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] });
