@@ -40,8 +40,8 @@ export class RefreshService implements OnApplicationBootstrap {
   private readonly argv: string[];
   private inFlight: Promise<RefreshRecord> | null = null;
   private lastRecord: RefreshRecord | null = null;
-  /** The token a run left behind and when, to hold back request-triggered runs that cannot help. */
-  private lastResult: { token: string | null; endedAt: number } | null = null;
+  /** What the last run left behind, to hold back request-triggered runs that cannot help. */
+  private lastResult: { token: string | null; endedAt: number; stillBad: boolean } | null = null;
   private missingCliReported = false;
 
   constructor(
@@ -87,8 +87,9 @@ export class RefreshService implements OnApplicationBootstrap {
 
   /**
    * For a request holding an expired or rejected token. Skipped when a run
-   * that ended within REFRESH_RETRY_SECONDS left exactly this token: running
-   * the same command again right away would not renew it either.
+   * that ended within REFRESH_RETRY_SECONDS already left this token in place
+   * while it was known to be bad: the same command run again right away would
+   * not renew it either.
    */
   async runForRequest(trigger: 'expired' | 'rejected', token: string): Promise<void> {
     if (this.inFlight) {
@@ -97,7 +98,7 @@ export class RefreshService implements OnApplicationBootstrap {
     }
     const recent = this.lastResult;
     const retryMs = this.config.get('REFRESH_RETRY_SECONDS') * 1000;
-    if (recent && recent.token === token && Date.now() - recent.endedAt < retryMs) return;
+    if (recent?.stillBad && recent.token === token && Date.now() - recent.endedAt < retryMs) return;
     await this.run(trigger);
   }
 
@@ -110,9 +111,12 @@ export class RefreshService implements OnApplicationBootstrap {
       env: { CLAUDE_CONFIG_DIR: this.config.get('CLAUDE_CONFIG_DIR') },
     });
     // The command's exit status says nothing about renewal: check the login itself.
-    const after = tokenOf(await this.login.read({ fresh: true }));
+    const read = await this.login.read({ fresh: true });
+    const after = tokenOf(read);
     const tokenChanged = after !== null && after !== before;
-    this.lastResult = { token: after, endedAt: Date.now() };
+    const expired = read.ok && read.token.expiresAtMs !== null && read.token.expiresAtMs <= Date.now();
+    const requested = trigger === 'expired' || trigger === 'rejected';
+    this.lastResult = { token: after, endedAt: Date.now(), stillBad: expired || (requested && !tokenChanged) };
     const record: RefreshRecord = {
       at: new Date().toISOString(),
       trigger,
