@@ -24,7 +24,7 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 class IsCommandLine implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     try {
-      return typeof value === 'string' && splitCommandLine(value).length > 0;
+      return typeof value === 'string' && Boolean(splitCommandLine(value)[0]);
     } catch {
       return false;
     }

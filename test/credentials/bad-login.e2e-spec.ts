@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken } from '../support/claude-home.js';
 import type { Gateway } from '../support/gateway.js';
-import { ask, health, startLoginGateway } from '../support/login-gateway.js';
+import { ask, askForError, errorMessage, health, startLoginGateway } from '../support/login-gateway.js';
 
 let standIn: AnthropicStandIn;
 let home: ClaudeHome;
@@ -53,9 +53,9 @@ it.each(cases)('%s: the process stays up, readiness 503 with path and problem, r
   expect(ready.body.details.credentials.reason).toContain('`claude setup-token`');
   expect((await health(gw, '/health/live')).status).toBe(200);
 
-  const error = await ask(gw).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+  const error = await askForError(gw);
   expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-  expect((error.error as { message: string }).message).toBe(ready.body.details.credentials.reason);
+  expect(errorMessage(error)).toBe(ready.body.details.credentials.reason);
   expect(standIn.requests).toHaveLength(0);
 
   expect(gw.logs.text).toContain(`Claude Code login unusable: ${expected}`);

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
 import type { Gateway } from '../support/gateway.js';
-import { ask, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
+import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
 
 let standIn: AnthropicStandIn;
 let home: ClaudeHome;
@@ -137,7 +137,7 @@ it('after a rejected token that the command cannot renew, answers the helpful 40
 
   // Without SDK retries the 401 itself reaches the client; the next request forces the refresh.
   await expect(ask(gw)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-  const second = await ask(gw).catch((e: unknown) => e as InstanceType<typeof OpenAI.AuthenticationError>);
+  const second = await askForError(gw);
   expect(second).toBeInstanceOf(OpenAI.AuthenticationError);
   expect(second.message).toContain('Anthropic rejected the Claude Code login token');
   expect(second.message).toContain('claude setup-token');
@@ -159,12 +159,7 @@ describe('when renewal does not happen', () => {
     if (options) await home.installFakeClaude(options);
     await home.writeLogin(stale, Date.now() - 60_000);
     gw = await startLoginGateway(standIn, home, extra);
-    const error = await ask(gw).then(
-      () => {
-        throw new Error('the request should have failed');
-      },
-      (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
-    );
+    const error = await askForError(gw);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(error.status).toBe(401);
     expect(error.type).toBe('authentication_error');
@@ -184,7 +179,7 @@ describe('when renewal does not happen', () => {
   it('a command that leaves the expired token in place: 401 saying what to do, readiness down with the same reason', async () => {
     const { error, ready } = await expiredBehindFailingCommand({ renewsNothing: true });
     expect(error.message).toContain('did not renew it');
-    expect(ready.body.details.credentials.reason).toBe((error.error as { message: string }).message);
+    expect(ready.body.details.credentials.reason).toBe(errorMessage(error));
     expect(ready.body.details.credentials.lastRefresh).toMatchObject({ outcome: 'unchanged', tokenChanged: false });
     // The request's run was held back: the start-up run had just left this very token.
     expect(await home.calls()).toHaveLength(1);

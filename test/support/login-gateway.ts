@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { RefreshService } from '../../src/refresh/refresh.service.js';
 import type { AnthropicStandIn } from './anthropic-stand-in.js';
 import { type ClaudeHome, waitFor } from './claude-home.js';
@@ -29,3 +30,16 @@ export async function health(gw: Gateway, path = '/health/ready'): Promise<{ sta
 
 export const ask = (gw: Gateway) =>
   gw.openai.chat.completions.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] });
+
+/** The error a request fails with; a request that succeeds fails the test. */
+export async function askForError(gw: Gateway): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await ask(gw);
+  } catch (error) {
+    if (error instanceof OpenAI.APIError) return error;
+    throw error;
+  }
+  throw new Error('the request should have failed');
+}
+
+export const errorMessage = (error: InstanceType<typeof OpenAI.APIError>) => (error.error as { message: string }).message;
