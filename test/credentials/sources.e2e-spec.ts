@@ -1,3 +1,5 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AHEAD_JOB, INTERVAL_JOB } from '../../src/refresh/refresh.service.js';
 import { AnthropicStandIn, OAUTH_BETA } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
 import { type Gateway, startGateway, TEST_API_KEY } from '../support/gateway.js';
@@ -51,6 +53,7 @@ it('uses ANTHROPIC_API_KEY before any OAuth token or login, without the OAuth be
   await settle();
   expect(await home.calls()).toEqual([]);
   expect(refreshOf(gw).last).toBeNull();
+  expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
   expect(gw.logs.text).toContain('Using credential source: api-key');
   noSecretsIn(gw.logs.text + ready.text);
 });
@@ -69,6 +72,7 @@ it.each([['CLAUDE_CODE_OAUTH_TOKEN'], ['CLAUDE_ACCESS_TOKEN']])(
     expect(ready.body.details.credentials).toEqual({ status: 'up', source: 'oauth-token' });
     await settle();
     expect(await home.calls()).toEqual([]);
+    expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
     expect(gw.logs.text).toContain('Using credential source: oauth-token');
     noSecretsIn(gw.logs.text + ready.text);
   },
@@ -87,6 +91,8 @@ it('falls back to the Claude Code login: Bearer with the beta header, a refresh 
   expect(beta()).toContain(OAUTH_BETA);
   // The CLI was run once, with the config dir the gateway reads.
   expect(await home.calls()).toEqual([`--version | ${home.configDir}`]);
+  // The periodic run and the refresh-ahead check are on the schedule.
+  expect(gw.app.get(SchedulerRegistry).getIntervals().sort()).toEqual([INTERVAL_JOB, AHEAD_JOB].sort());
   const ready = await health(gw);
   expect(ready.status).toBe(200);
   const credentials = ready.body.details.credentials;
