@@ -1,8 +1,9 @@
+import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../config/app-config.js';
-import type { EnvironmentVariables } from '../config/environment.js';
+import { type EnvironmentVariables, validateEnvironment } from '../config/environment.js';
 import type { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
@@ -38,17 +39,9 @@ class FakeWorld {
   } as unknown as CommandRunner;
 }
 
-function service(world: FakeWorld, env: Partial<EnvironmentVariables> = {}) {
-  const values: Partial<EnvironmentVariables> = {
-    REFRESH_COMMAND: 'claude --version',
-    REFRESH_INTERVAL_HOURS: 23,
-    REFRESH_AHEAD_MINUTES: 10,
-    REFRESH_TIMEOUT_MS: 60_000,
-    REFRESH_CHECK_SECONDS: 60,
-    REFRESH_RETRY_SECONDS: 30,
-    CLAUDE_CONFIG_DIR: '/x',
-    ...env,
-  };
+/** The real validated defaults, so the numbers below are the shipped ones. */
+function service(world: FakeWorld, env: Record<string, string> = {}) {
+  const values = validateEnvironment({ CLAUDE_CONFIG_DIR: '/x', ...env });
   const config = { get: (key: keyof EnvironmentVariables) => values[key] } as AppConfig;
   const scheduler = new SchedulerRegistry();
   return { refresh: new RefreshService(config, world.runner, world.login, scheduler), scheduler };
