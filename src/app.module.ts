@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsModule } from './completions/completions.module.js';
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), CompletionsModule, ModelsModule, HealthModule],
+      imports: [AppConfigModule.forRoot(env), ScheduleModule.forRoot(), CompletionsModule, ModelsModule, HealthModule],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },

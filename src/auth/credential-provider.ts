@@ -1,23 +1,35 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OpenAIHttpException } from '../common/openai-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { ClaudeLogin } from '../login/claude-login.js';
+import type { LoginRead } from '../login/login-token.js';
+import { type RefreshRecord, RefreshService } from '../refresh/refresh.service.js';
 import { AnthropicClientFactory } from './anthropic-client.factory.js';
+import { type CredentialSource, credentialSourceFor, oauthTokenFrom } from './credential-source.js';
 
-/** Where the credential in use came from; shown by health, never its value. */
-export type CredentialSource = 'api-key' | 'oauth-token' | 'claude-login';
+export type { CredentialSource } from './credential-source.js';
 
 export interface CredentialState {
   source: CredentialSource | null;
   usable: boolean;
   /** Why requests cannot be served, in words an operator can act on. */
   reason?: string;
+  /** Seconds until the token expires, when it is known (the Claude Code login). */
+  expiresInSeconds?: number;
+  /** The last run of REFRESH_COMMAND (Claude Code login only). */
+  lastRefresh?: RefreshRecord | null;
 }
 
-export const NO_CREDENTIAL_REASON =
-  'No Anthropic credential is configured. Set ANTHROPIC_API_KEY (a Console API key), or ' +
-  'CLAUDE_CODE_OAUTH_TOKEN (a token from `claude setup-token`), or log in with Claude Code ' +
-  'so that $CLAUDE_CONFIG_DIR/.credentials.json exists.';
+export const LOGIN_HELP =
+  'To fix it, run `claude` interactively once on this host (as the user the gateway runs as) so it renews the login, ' +
+  'or set REFRESH_COMMAND to a command that renews it, ' +
+  'or create a long-lived token with `claude setup-token` and set CLAUDE_CODE_OAUTH_TOKEN.';
+
+/** A judgement on the login as read now; `renewable` when running the command might help. */
+type LoginVerdict =
+  | { usable: true; token: string; expiresAtMs: number | null }
+  | { usable: false; reason: string; renewable?: { trigger: 'expired' | 'rejected'; token: string } };
 
 /**
  * Chooses the credential once, at start-up, in priority order (API key >
@@ -25,41 +37,112 @@ export const NO_CREDENTIAL_REASON =
  * Requests only ask for that client; nothing on the request path builds one.
  */
 @Injectable()
-export class CredentialProvider {
+export class CredentialProvider implements OnModuleInit {
   private readonly logger = new Logger('Credentials');
-  readonly source: CredentialSource | null;
-  private readonly anthropic: Anthropic | null;
+  readonly source: CredentialSource;
+  private readonly anthropic: Anthropic;
+  /** The token a 401 from Anthropic was answered to; unusable until the login holds another. */
+  private rejectedToken: string | null = null;
+  private lastIssued: string | null = null;
 
-  constructor(config: AppConfig, factory: AnthropicClientFactory) {
+  constructor(
+    config: AppConfig,
+    factory: AnthropicClientFactory,
+    private readonly login: ClaudeLogin,
+    private readonly refresh: RefreshService,
+  ) {
     const apiKey = config.get('ANTHROPIC_API_KEY');
-    const token = config.get('CLAUDE_ACCESS_TOKEN') ?? config.get('CLAUDE_CODE_OAUTH_TOKEN');
+    const token = oauthTokenFrom(config);
+    this.source = credentialSourceFor(config);
     if (apiKey) {
-      this.source = 'api-key';
       this.anthropic = factory.create({ apiKey });
     } else if (token) {
-      this.source = 'oauth-token';
       // A static token never expires as far as the SDK's cache knows; an OAuth
       // token still has to go through `credentials` to get the OAuth beta header.
       this.anthropic = factory.create({ credentials: async () => ({ token, expiresAt: null }) });
     } else {
-      this.source = null;
-      this.anthropic = null;
+      this.anthropic = factory.create({ credentials: (options) => this.loginToken(options?.forceRefresh === true) });
     }
-    if (this.source) this.logger.log(`Using credential source: ${this.source}`);
-    else this.logger.warn(NO_CREDENTIAL_REASON);
   }
 
-  state(): CredentialState {
-    return this.anthropic
-      ? { source: this.source, usable: true }
-      : { source: this.source, usable: false, reason: NO_CREDENTIAL_REASON };
+  async onModuleInit(): Promise<void> {
+    if (this.source !== 'claude-login') {
+      this.logger.log(`Using credential source: ${this.source}`);
+      return;
+    }
+    this.logger.log(`Using credential source: claude-login (${this.login.path})`);
+    const warning = await this.login.permissionWarning();
+    if (warning) this.logger.warn(warning);
+    // Surfaces a broken login in the start-up log rather than at the first request.
+    await this.login.read();
   }
 
-  /** The client for the active credential, or a 401 that says how to fix it. */
+  async state(): Promise<CredentialState> {
+    if (this.source !== 'claude-login') return { source: this.source, usable: true };
+    const verdict = this.judge(await this.login.read());
+    const lastRefresh = this.refresh.last;
+    if (!verdict.usable) return { source: this.source, usable: false, reason: verdict.reason, lastRefresh };
+    const expiresInSeconds =
+      verdict.expiresAtMs === null ? undefined : Math.floor((verdict.expiresAtMs - Date.now()) / 1000);
+    return { source: this.source, usable: true, expiresInSeconds, lastRefresh };
+  }
+
+  /** The client for the active credential. */
   client(): Anthropic {
-    if (this.anthropic) return this.anthropic;
-    throw new OpenAIHttpException(401, this.state().reason ?? NO_CREDENTIAL_REASON, 'authentication_error', {
-      code: 'no_credentials',
-    });
+    return this.anthropic;
+  }
+
+  /**
+   * The SDK's AccessTokenProvider for the login. The returned `expiresAt` is
+   * "now", which puts the SDK's TokenCache inside its mandatory-refresh window
+   * on every request: each request comes back here (concurrent ones sharing
+   * one call), so a renewed file is used by the very next request. What keeps
+   * that cheap is ClaudeLogin's stat check, not a second cache.
+   */
+  private async loginToken(forceRefresh: boolean): Promise<{ token: string; expiresAt: number }> {
+    if (forceRefresh && this.lastIssued) {
+      // Anthropic answered 401 to the token handed out last, whatever its expiry says.
+      this.rejectedToken = this.lastIssued;
+      await this.refresh.run('rejected');
+    }
+    let verdict = this.judge(await this.login.read());
+    if (!verdict.usable && verdict.renewable) {
+      await this.refresh.runForRequest(verdict.renewable.trigger, verdict.renewable.token);
+      verdict = this.judge(await this.login.read());
+    }
+    if (!verdict.usable) {
+      throw new OpenAIHttpException(401, verdict.reason, 'authentication_error', { code: 'credentials_unavailable' });
+    }
+    this.lastIssued = verdict.token;
+    return { token: verdict.token, expiresAt: Math.floor(Date.now() / 1000) };
+  }
+
+  private judge(read: LoginRead): LoginVerdict {
+    if (!read.ok) return { usable: false, reason: `The Claude Code login is unusable: ${read.problem}. ${LOGIN_HELP}` };
+    const { accessToken, expiresAtMs } = read.token;
+    if (this.rejectedToken !== null && accessToken !== this.rejectedToken) this.rejectedToken = null;
+    const refreshNote = this.describeLastRefresh();
+    if (accessToken === this.rejectedToken) {
+      return {
+        usable: false,
+        reason: `Anthropic rejected the Claude Code login token from ${read.origin} (401)${refreshNote}. ${LOGIN_HELP}`,
+        renewable: { trigger: 'rejected', token: accessToken },
+      };
+    }
+    if (expiresAtMs !== null && expiresAtMs <= Date.now()) {
+      return {
+        usable: false,
+        reason: `The Claude Code login token in ${read.origin} expired at ${new Date(expiresAtMs).toISOString()}${refreshNote}. ${LOGIN_HELP}`,
+        renewable: { trigger: 'expired', token: accessToken },
+      };
+    }
+    return { usable: true, token: accessToken, expiresAtMs };
+  }
+
+  private describeLastRefresh(): string {
+    const last = this.refresh.last;
+    if (!last) return ' and REFRESH_COMMAND has not run yet';
+    if (last.outcome === 'failed') return ` and REFRESH_COMMAND failed at ${last.at} (${last.detail ?? 'unknown error'})`;
+    return ` and REFRESH_COMMAND (last run ${last.at}) did not renew it`;
   }
 }

@@ -52,6 +52,9 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 /** Any thrown value → the HttpException the client sees; shared by the filter and in-stream errors. */
 export function toOpenAIException(exception: unknown): HttpException {
   if (exception instanceof OpenAIHttpException) return exception;
+  // An error thrown inside the SDK's credentials callback may come back wrapped;
+  // the 401 that says how to fix the login must still reach the client.
+  if (exception instanceof Error && exception.cause instanceof OpenAIHttpException) return exception.cause;
   if (exception instanceof TranslationError) return invalidRequest(exception.message, exception.param);
   // The client hung up and we stopped the upstream call for it: nobody is left to answer.
   if (exception instanceof Anthropic.APIUserAbortError) {

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { validateEnvironment } from './environment.js';
+import { LaunchEnvironment } from './launch-environment.js';
 
 /**
  * The environment is passed in rather than read from `process.env` inside,
@@ -22,8 +23,8 @@ export class AppConfigModule {
           load: [() => ({ ...validated })],
         }),
       ],
-      providers: [AppConfig],
-      exports: [AppConfig],
+      providers: [AppConfig, { provide: LaunchEnvironment, useValue: new LaunchEnvironment(env) }],
+      exports: [AppConfig, LaunchEnvironment],
     };
   }
 }

@@ -8,13 +8,32 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { splitCommandLine } from '../refresh/command-line.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+@ValidatorConstraint({ name: 'commandLine' })
+class IsCommandLine implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      return typeof value === 'string' && Boolean(splitCommandLine(value)[0]);
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'must be a command with balanced quotes, such as `claude --version`';
+  }
+}
 
 /**
  * Every variable the gateway reads. Defaults live here so that the typed
@@ -45,6 +64,12 @@ export class EnvironmentVariables {
   @MinLength(8)
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
+  /** Only to place the Claude Code config dir when CLAUDE_CONFIG_DIR is unset. */
+  @IsOptional()
+  @IsString()
+  HOME?: string;
+
+  /** Defaults to `$HOME/.claude`, as Claude Code itself does. */
   @IsString()
   CLAUDE_CONFIG_DIR: string = join(homedir(), '.claude');
 
@@ -80,11 +105,15 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'log';
 
+  /** Split into argv and run without a shell; quotes group words. */
   @IsString()
+  @Validate(IsCommandLine)
   REFRESH_COMMAND: string = 'claude --version';
 
+  /** Capped so that the period still fits a Node timer (about 24.8 days). */
   @IsInt()
   @Min(1)
+  @Max(596)
   REFRESH_INTERVAL_HOURS: number = 23;
 
   @IsInt()
@@ -94,6 +123,21 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   REFRESH_TIMEOUT_MS: number = 60_000;
+
+  /** How often the login's expiry is compared with REFRESH_AHEAD_MINUTES. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  REFRESH_CHECK_SECONDS: number = 60;
+
+  /**
+   * A request meeting an expired login does not run the command again within
+   * this many seconds of a run that left that same token in place: a dead
+   * login under traffic would otherwise keep one CLI process running nonstop.
+   */
+  @IsInt()
+  @Min(0)
+  REFRESH_RETRY_SECONDS: number = 30;
 }
 
 export class InvalidEnvironmentError extends Error {}
@@ -119,6 +163,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
     );
     throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
+  if (!relevant.CLAUDE_CONFIG_DIR && env.HOME) env.CLAUDE_CONFIG_DIR = join(env.HOME, '.claude');
   return env;
 }
 
@@ -128,4 +173,5 @@ const OPTIONAL_KEYS = [
   'CLAUDE_ACCESS_TOKEN',
   'CLAUDE_CODE_OAUTH_TOKEN',
   'DEFAULT_MAX_TOKENS',
+  'HOME',
 ];

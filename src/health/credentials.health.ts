@@ -4,7 +4,9 @@ import { CredentialProvider } from '../auth/credential-provider.js';
 
 /**
  * Ready means this pod holds a usable credential. It never calls Anthropic:
- * an outage there would take every replica out of the Service at once.
+ * an outage there would take every replica out of the Service at once. For
+ * the Claude Code login it re-checks the file (a `stat` when unchanged), so
+ * readiness follows renewals and expiry without a request having to come.
  */
 @Injectable()
 export class CredentialsHealthIndicator {
@@ -13,9 +15,9 @@ export class CredentialsHealthIndicator {
     private readonly credentials: CredentialProvider,
   ) {}
 
-  check(key = 'credentials') {
+  async check(key = 'credentials') {
     const indicator = this.health.check(key);
-    const { usable, ...details } = this.credentials.state();
+    const { usable, ...details } = await this.credentials.state();
     return usable ? indicator.up(details) : indicator.down(details);
   }
 }

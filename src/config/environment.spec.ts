@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { InvalidEnvironmentError, validateEnvironment } from './environment.js';
+
+describe('credential and refresh settings', () => {
+  it('places the Claude Code config dir under the given HOME, as Claude Code does', () => {
+    expect(validateEnvironment({ HOME: '/srv/gw' }).CLAUDE_CONFIG_DIR).toBe('/srv/gw/.claude');
+  });
+
+  it('lets CLAUDE_CONFIG_DIR win over HOME', () => {
+    expect(validateEnvironment({ HOME: '/srv/gw', CLAUDE_CONFIG_DIR: '/etc/claude' }).CLAUDE_CONFIG_DIR).toBe('/etc/claude');
+  });
+
+  it('has the documented refresh defaults', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      REFRESH_COMMAND: 'claude --version',
+      REFRESH_INTERVAL_HOURS: 23,
+      REFRESH_AHEAD_MINUTES: 10,
+      REFRESH_TIMEOUT_MS: 60_000,
+      REFRESH_CHECK_SECONDS: 60,
+      REFRESH_RETRY_SECONDS: 30,
+    });
+  });
+
+  it.each([
+    ['REFRESH_COMMAND', 'claude -p "unclosed'],
+    ['REFRESH_COMMAND', '"" --version'],
+    ['REFRESH_CHECK_SECONDS', '0'],
+    ['REFRESH_INTERVAL_HOURS', '1000'],
+    ['REFRESH_RETRY_SECONDS', '-1'],
+  ])('rejects %s=%s at start-up', (name, value) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(InvalidEnvironmentError);
+    expect(() => validateEnvironment({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,0 +1,212 @@
+import OpenAI from 'openai';
+import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
+import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
+import type { Gateway } from '../support/gateway.js';
+import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
+
+let standIn: AnthropicStandIn;
+let home: ClaudeHome;
+let gw: Gateway | undefined;
+/** Every token a test made, to prove none of them reached a log line or a response body. */
+let secrets: string[];
+
+const token = (label: string) => {
+  const t = oauthToken(label);
+  secrets.push(t);
+  standIn.auth!.oauthTokens!.push(t);
+  return t;
+};
+const bearer = () => standIn.last.headers.authorization;
+
+beforeAll(async () => {
+  standIn = await AnthropicStandIn.start();
+});
+beforeEach(async () => {
+  standIn.reset();
+  standIn.auth = { oauthTokens: [], expiredTokens: [] };
+  secrets = [];
+  home = await ClaudeHome.create();
+});
+afterEach(async () => {
+  const logs = gw?.logs.text ?? '';
+  await gw?.close();
+  gw = undefined;
+  await home.remove();
+  for (const secret of secrets) {
+    expect(logs).not.toContain(secret.slice(-24));
+  }
+});
+afterAll(() => standIn.close());
+
+it('uses a login renewed behind its back on the very next request, after an atomic rename and after an in-place rewrite', async () => {
+  const first = token('one');
+  const second = token('two');
+  const third = token('six');
+  await home.installFakeClaude();
+  await home.writeLogin(first, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home);
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${first}`);
+
+  await home.replaceLogin(second, Date.now() + 2 * HOUR);
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${second}`);
+
+  // Same inode and (deliberately) the same length: mtime/ctime still give it away.
+  await home.writeLogin(third, Date.now() + 3 * HOUR);
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${third}`);
+  expect(await home.calls()).toHaveLength(1); // only the start-up run: no command was needed
+  expect(gw.logs.text).toContain('Claude Code login changed');
+});
+
+it('renews an expired login through the command when a request meets it, and the request succeeds', async () => {
+  const stale = token('stale');
+  const renewed = token('renewed');
+  standIn.auth!.expiredTokens!.push(stale);
+  await home.installFakeClaude();
+  await home.writeLogin(stale, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home);
+
+  await home.replaceLogin(stale, Date.now() - 60_000);
+  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  const completion = await ask(gw);
+  expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
+  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${renewed}`]);
+  expect(await home.calls()).toHaveLength(2);
+  expect(refreshOf(gw).last).toMatchObject({ trigger: 'expired', outcome: 'renewed', tokenChanged: true });
+  const ready = await health(gw);
+  expect(ready.status).toBe(200);
+  expect(ready.body.details.credentials.lastRefresh).toMatchObject({ trigger: 'expired', tokenChanged: true });
+  for (const secret of secrets) expect(ready.text).not.toContain(secret);
+});
+
+it('runs the command once for many concurrent requests that meet an expired login (single flight)', async () => {
+  const stale = token('stale');
+  const renewed = token('renewed');
+  await home.installFakeClaude({ sleep: 0.4 });
+  await home.writeLogin(stale, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home);
+
+  await home.replaceLogin(stale, Date.now() - 60_000);
+  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  const results = await Promise.all(Array.from({ length: 6 }, () => ask(gw!)));
+  expect(results).toHaveLength(6);
+  expect(await home.calls()).toHaveLength(2); // start-up + one shared run
+  expect(new Set(standIn.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${renewed}`]));
+});
+
+it('runs the command ahead of expiry from the scheduled check, without any request', async () => {
+  const expiring = token('expiring');
+  const renewed = token('renewed');
+  await home.installFakeClaude();
+  // Inside REFRESH_AHEAD_MINUTES (10) but nowhere near the SDK's own windows.
+  await home.writeLogin(expiring, Date.now() + 5 * 60_000);
+  gw = await startLoginGateway(standIn, home, { REFRESH_CHECK_SECONDS: '1' });
+  expect(refreshOf(gw).last).toMatchObject({ trigger: 'startup', tokenChanged: false });
+
+  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  await waitFor(() => refreshOf(gw!).last?.trigger === 'ahead', 'the scheduled refresh-ahead check', 4000);
+  expect(refreshOf(gw).last).toMatchObject({ outcome: 'renewed', tokenChanged: true });
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${renewed}`);
+  const { body } = await health(gw);
+  expect(body.details.credentials.expiresInSeconds).toBeGreaterThan(7 * 3600);
+});
+
+it('refreshes when Anthropic rejects a token its file still calls valid, and the SDK retries with the renewed one', async () => {
+  const revoked = token('revoked');
+  const renewed = token('renewed');
+  standIn.auth!.expiredTokens!.push(revoked);
+  await home.installFakeClaude();
+  await home.writeLogin(revoked, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home, { UPSTREAM_MAX_RETRIES: '1' });
+
+  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  await ask(gw);
+  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
+});
+
+it('after a rejected token that the command cannot renew, answers the helpful 401 without calling Anthropic', async () => {
+  const revoked = token('revoked');
+  standIn.auth!.expiredTokens!.push(revoked);
+  await home.installFakeClaude({ renewsNothing: true });
+  await home.writeLogin(revoked, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home);
+
+  // Without SDK retries the 401 itself reaches the client; the next request forces the refresh.
+  await expect(ask(gw)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  const second = await askForError(gw);
+  expect(second).toBeInstanceOf(OpenAI.AuthenticationError);
+  expect(second.message).toContain('Anthropic rejected the Claude Code login token');
+  expect(second.message).toContain('claude setup-token');
+  expect(standIn.requests).toHaveLength(1);
+  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'unchanged' });
+  expect((await health(gw)).status).toBe(503);
+});
+
+describe('when renewal does not happen', () => {
+  const expectHelpful = (message: string) => {
+    expect(message).toMatch(/run `claude` interactively once/);
+    expect(message).toContain('REFRESH_COMMAND');
+    expect(message).toContain('`claude setup-token`');
+    expect(message).toContain('CLAUDE_CODE_OAUTH_TOKEN');
+  };
+
+  async function expiredBehindFailingCommand(options: Parameters<ClaudeHome['installFakeClaude']>[0], extra = {}) {
+    const stale = token('stale');
+    if (options) await home.installFakeClaude(options);
+    await home.writeLogin(stale, Date.now() - 60_000);
+    gw = await startLoginGateway(standIn, home, extra);
+    const error = await askForError(gw);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(error.status).toBe(401);
+    expect(error.type).toBe('authentication_error');
+    expect(error.code).toBe('credentials_unavailable');
+    expectHelpful(error.message);
+    expect(standIn.requests).toHaveLength(0);
+    const ready = await health(gw);
+    expect(ready.status).toBe(503);
+    expect(ready.body.details.credentials.status).toBe('down');
+    expectHelpful(ready.body.details.credentials.reason);
+    const live = await health(gw, '/health/live');
+    expect(live.status).toBe(200);
+    for (const secret of secrets) expect(JSON.stringify(error.error) + ready.text).not.toContain(secret);
+    return { error, ready };
+  }
+
+  it('a command that leaves the expired token in place: 401 saying what to do, readiness down with the same reason', async () => {
+    const { error, ready } = await expiredBehindFailingCommand({ renewsNothing: true });
+    expect(error.message).toContain('did not renew it');
+    expect(ready.body.details.credentials.reason).toBe(errorMessage(error));
+    expect(ready.body.details.credentials.lastRefresh).toMatchObject({ outcome: 'unchanged', tokenChanged: false });
+    // The request's run was held back: the start-up run had just left this very token.
+    expect(await home.calls()).toHaveLength(1);
+  });
+
+  it('a failing command: its failure is in the reason and the record', async () => {
+    const { error, ready } = await expiredBehindFailingCommand({ exitCode: 3 });
+    expect(error.message).toContain('exited with code 3');
+    expect(ready.body.details.credentials.lastRefresh).toMatchObject({ outcome: 'failed', tokenChanged: false });
+    expect(gw!.logs.text).toContain('exited with code 3');
+  });
+
+  it('a missing CLI: a warning, not a crash', async () => {
+    const { error } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed --version' });
+    expect(error.message).toContain('not found');
+    expect(gw!.logs.text).toContain('`claude-not-installed` was not found on PATH');
+  });
+
+  it('a hung command is killed after REFRESH_TIMEOUT_MS', async () => {
+    const started = Date.now();
+    const { ready } = await expiredBehindFailingCommand({ sleep: 30 }, { REFRESH_TIMEOUT_MS: '1000' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(ready.body.details.credentials.lastRefresh.detail).toContain('timed out after 1000 ms');
+  });
+
+  it('runs the command again for a request once REFRESH_RETRY_SECONDS have passed', async () => {
+    await expiredBehindFailingCommand({ renewsNothing: true }, { REFRESH_RETRY_SECONDS: '0' });
+    expect(await home.calls()).toHaveLength(2);
+  });
+});
