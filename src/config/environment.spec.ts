@@ -16,7 +16,7 @@ describe('credential and refresh settings', () => {
       REFRESH_INTERVAL_HOURS: 23,
       REFRESH_AHEAD_MINUTES: 10,
       REFRESH_TIMEOUT_MS: 60_000,
-      REFRESH_CHECK_SECONDS: 60,
+      REFRESH_CHECK_CRON: '0 * * * * *',
       REFRESH_RETRY_SECONDS: 30,
     });
   });
@@ -24,7 +24,7 @@ describe('credential and refresh settings', () => {
   it.each([
     ['REFRESH_COMMAND', 'claude -p "unclosed'],
     ['REFRESH_COMMAND', '"" --version'],
-    ['REFRESH_CHECK_SECONDS', '0'],
+    ['REFRESH_CHECK_CRON', 'every minute'],
     ['REFRESH_INTERVAL_HOURS', '1000'],
     ['REFRESH_RETRY_SECONDS', '-1'],
   ])('rejects %s=%s at start-up', (name, value) => {

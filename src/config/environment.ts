@@ -13,6 +13,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { CronTime } from 'cron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { splitCommandLine } from '../refresh/command-line.js';
@@ -32,6 +33,21 @@ class IsCommandLine implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'must be a command with balanced quotes, such as `claude --version`';
+  }
+}
+
+@ValidatorConstraint({ name: 'cronExpression' })
+class IsCron implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      return typeof value === 'string' && new CronTime(value) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return "must be a cron expression with seconds, such as '0 * * * * *' (every minute)";
   }
 }
 
@@ -124,11 +140,12 @@ export class EnvironmentVariables {
   @Min(1000)
   REFRESH_TIMEOUT_MS: number = 60_000;
 
-  /** How often the login's expiry is compared with REFRESH_AHEAD_MINUTES. */
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  REFRESH_CHECK_SECONDS: number = 60;
+  /**
+   * When the login's expiry is compared with REFRESH_AHEAD_MINUTES: a cron
+   * expression with seconds, every minute by default.
+   */
+  @Validate(IsCron)
+  REFRESH_CHECK_CRON: string = '0 * * * * *';
 
   /**
    * A request meeting an expired login does not run the command again within

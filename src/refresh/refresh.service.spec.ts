@@ -88,6 +88,7 @@ it('runs at start-up, every REFRESH_INTERVAL_HOURS, and when the check finds exp
   expect(world.runs).toBe(before + 1);
   expect(refresh.last?.trigger).toBe('ahead');
   for (const name of scheduler.getIntervals()) scheduler.deleteInterval(name);
+  for (const name of scheduler.getCronJobs().keys()) scheduler.deleteCronJob(name);
 });
 
 it('holds back a request-triggered run right after a run left the same bad token, then tries again later', async () => {
@@ -118,5 +119,6 @@ it('schedules nothing when an API key or a fixed token is in use', () => {
   refresh.onApplicationBootstrap();
   expect(refresh.enabled).toBe(false);
   expect(scheduler.getIntervals()).toEqual([]);
+  expect(scheduler.getCronJobs().size).toBe(0);
   expect(world.runs).toBe(0);
 });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
 import { credentialSourceFor } from '../auth/credential-source.js';
 import { redactSecrets } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
@@ -62,8 +63,11 @@ export class RefreshService implements OnApplicationBootstrap {
     if (!this.enabled) return;
     const hours = this.config.get('REFRESH_INTERVAL_HOURS');
     this.scheduler.addInterval(INTERVAL_JOB, setInterval(() => void this.run('interval'), hours * 3_600_000));
-    const checkMs = this.config.get('REFRESH_CHECK_SECONDS') * 1000;
-    this.scheduler.addInterval(AHEAD_JOB, setInterval(() => void this.checkAhead(), checkMs));
+    // A cron job registered here rather than through @Cron: the decorator's
+    // expression is fixed before the configuration exists.
+    const ahead = CronJob.from({ cronTime: this.config.get('REFRESH_CHECK_CRON'), onTick: () => void this.checkAhead() });
+    this.scheduler.addCronJob(AHEAD_JOB, ahead);
+    ahead.start();
     // Not awaited: a slow CLI must not hold up listening; requests that need
     // the result join this run through the single flight.
     void this.run('startup');

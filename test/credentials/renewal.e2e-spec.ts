@@ -102,7 +102,7 @@ it('runs the command ahead of expiry from the scheduled check, without any reque
   await home.installFakeClaude();
   // Inside REFRESH_AHEAD_MINUTES (10) but nowhere near the SDK's own windows.
   await home.writeLogin(expiring, Date.now() + 5 * 60_000);
-  gw = await startLoginGateway(standIn, home, { REFRESH_CHECK_SECONDS: '1' });
+  gw = await startLoginGateway(standIn, home, { REFRESH_CHECK_CRON: '* * * * * *' });
   expect(refreshOf(gw).last).toMatchObject({ trigger: 'startup', tokenChanged: false });
 
   await home.stageRenewal(renewed, Date.now() + 8 * HOUR);

@@ -54,6 +54,7 @@ it('uses ANTHROPIC_API_KEY before any OAuth token or login, without the OAuth be
   expect(await home.calls()).toEqual([]);
   expect(refreshOf(gw).last).toBeNull();
   expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
+  expect(gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
   expect(gw.logs.text).toContain('Using credential source: api-key');
   noSecretsIn(gw.logs.text + ready.text);
 });
@@ -73,6 +74,7 @@ it.each([['CLAUDE_CODE_OAUTH_TOKEN'], ['CLAUDE_ACCESS_TOKEN']])(
     await settle();
     expect(await home.calls()).toEqual([]);
     expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
+    expect(gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
     expect(gw.logs.text).toContain('Using credential source: oauth-token');
     noSecretsIn(gw.logs.text + ready.text);
   },
@@ -92,7 +94,10 @@ it('falls back to the Claude Code login: Bearer with the beta header, a refresh 
   // The CLI was run once, with the config dir the gateway reads.
   expect(await home.calls()).toEqual([`--version | ${home.configDir}`]);
   // The periodic run and the refresh-ahead check are on the schedule.
-  expect(gw.app.get(SchedulerRegistry).getIntervals().sort()).toEqual([INTERVAL_JOB, AHEAD_JOB].sort());
+  const scheduler = gw.app.get(SchedulerRegistry);
+  expect(scheduler.getIntervals()).toEqual([INTERVAL_JOB]);
+  expect([...scheduler.getCronJobs().keys()]).toEqual([AHEAD_JOB]);
+  expect(scheduler.getCronJob(AHEAD_JOB).isActive).toBe(true);
   const ready = await health(gw);
   expect(ready.status).toBe(200);
   const credentials = ready.body.details.credentials;
