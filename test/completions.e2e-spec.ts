@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
-import { errorReply, jsonReply } from './support/anthropic-stand-in.js';
-import { TEST_API_KEY } from './support/gateway.js';
+import { AnthropicStandIn, errorReply, jsonReply } from './support/anthropic-stand-in.js';
+import { startGateway, TEST_API_KEY } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';
 
 const ctx = useGateway();
@@ -308,5 +308,21 @@ describe('errors leave in OpenAI shape', () => {
     const error = await create({ n: 2 }).catch((e) => e);
     expect(error.status).toBe(400);
     expect(error.param).toBe('n');
+  });
+});
+
+describe('DEFAULT_MAX_TOKENS', () => {
+  it('overrides the per-model default, never an explicit client limit', async () => {
+    const standIn = await AnthropicStandIn.start();
+    const gw = await startGateway(standIn, { DEFAULT_MAX_TOKENS: '4096' });
+    try {
+      await gw.openai.chat.completions.create({ model: 'claude-opus-5-5', messages: [{ role: 'user', content: 'x' }] });
+      expect(standIn.last.body.max_tokens).toBe(4096);
+      await gw.openai.chat.completions.create({ model: 'claude-opus-5-5', max_tokens: 9000, messages: [{ role: 'user', content: 'x' }] });
+      expect(standIn.last.body.max_tokens).toBe(9000);
+    } finally {
+      await gw.close();
+      await standIn.close();
+    }
   });
 });
