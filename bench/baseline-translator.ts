@@ -1,13 +1,14 @@
 /**
  * The floor to compare the gateway against: a bare node:http server that
- * does only what cannot be skipped (parse, translate with the same pure
- * mappers, one fetch upstream, translate back, serialise). No framework, no
- * validation, no SDK.
+ * does only the work that cannot be skipped, with the same pure mappers:
+ * parse, translate, one streaming fetch upstream, map each event, assemble,
+ * serialise. No framework, no validation, no SDK.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { createServer } from 'node:http';
+import { addChunk, assembledCompletion, createAssembly } from '../src/completions/translation/completion.assembler.js';
 import { toAnthropicRequest } from '../src/completions/translation/request.mapper.js';
-import { completionIdentity, toChatCompletion } from '../src/completions/translation/response.mapper.js';
+import { createStreamState, eventToChunks } from '../src/completions/translation/stream.mapper.js';
 import { defaultMaxTokens } from '../src/completions/translation/tables.js';
 
 const upstream = `${process.env.ANTHROPIC_BASE_URL}/v1/messages`;
@@ -26,11 +27,22 @@ createServer(async (req, res) => {
   }
   try {
     const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
-    const params = toAnthropicRequest(body, { maxTokens: defaultMaxTokens });
+    const params = { ...toAnthropicRequest(body, { maxTokens: defaultMaxTokens }), stream: true };
     const answer = await fetch(upstream, { method: 'POST', headers, body: JSON.stringify(params) });
-    const message = (await answer.json()) as Anthropic.Message;
-    const completion = toChatCompletion(message, completionIdentity(message.id, body.model));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion));
+    const state = createStreamState(body.model, false);
+    const assembly = createAssembly();
+    let buffer = '';
+    const decoder = new TextDecoder();
+    for await (const bytes of answer.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(bytes, { stream: true });
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const data = /^data: (.*)$/m.exec(buffer.slice(0, cut))?.[1];
+        buffer = buffer.slice(cut + 2);
+        if (data) for (const chunk of eventToChunks(state, JSON.parse(data) as Anthropic.RawMessageStreamEvent)) addChunk(assembly, chunk);
+      }
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(assembledCompletion(assembly, state)));
   } catch (error) {
     res.writeHead(500).end(String(error));
   }

@@ -2,15 +2,15 @@
  * The loopback Anthropic stand-in as a process of its own, for load tests.
  * Any path answers, so the harness's readiness probe needs nothing special.
  */
-import { AnthropicStandIn, message } from '../test/support/anthropic-stand-in.js';
+import { AnthropicStandIn, messageReply } from '../test/support/anthropic-stand-in.js';
 
-const reply = message({
+const reply = messageReply({
   text: 'The quick brown fox jumps over the lazy dog. '.repeat(8),
   usage: { input_tokens: 120, output_tokens: 80 },
-});
+}, { fragment: 40 });
 const standIn = await AnthropicStandIn.start(Number(process.env.PORT));
-standIn.setDefault(() => {
+standIn.setDefault((req) => {
   // Under load the record of past requests would only grow.
   standIn.requests.length = 0;
-  return { kind: 'json', body: reply };
+  return reply(req);
 });

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { AnthropicStandIn, errorReply, jsonReply } from './support/anthropic-stand-in.js';
+import { AnthropicStandIn, errorReply, messageReply, streamSteps } from './support/anthropic-stand-in.js';
 import { startGateway, TEST_API_KEY } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';
 
@@ -15,7 +15,7 @@ const create = (body: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
 describe('chat completions (non-streaming) through the openai client', () => {
   it('answers in the chat.completion shape with the model as sent and full usage', async () => {
     ctx.standIn.reply(
-      jsonReply({
+      messageReply({
         text: 'Hello there.',
         model: 'claude-sonnet-5-5-20260928',
         usage: { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 3, cache_read_input_tokens: 20 },
@@ -44,7 +44,13 @@ describe('chat completions (non-streaming) through the openai client', () => {
     const sent = ctx.standIn.last;
     expect(sent.path).toBe('/v1/messages');
     expect(sent.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
-    expect(sent.body).toEqual({ model: MODEL, max_tokens: 128000, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+    // Upstream is always asked to stream, also for a non-streaming client.
+    expect(sent.body).toEqual({
+      model: MODEL,
+      max_tokens: 128000,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+      stream: true,
+    });
   });
 
   it('moves system and developer messages to `system` in order and merges consecutive turns', async () => {
@@ -137,7 +143,7 @@ describe('chat completions (non-streaming) through the openai client', () => {
 
   it('returns tool calls with JSON-string arguments, null content and finish_reason tool_calls', async () => {
     ctx.standIn.reply(
-      jsonReply({
+      messageReply({
         toolUses: [
           { id: 'toolu_01', name: 'get_weather', input: { city: 'Paris', units: { temp: 'C' } } },
           { id: 'toolu_02', name: 'now', input: {} },
@@ -218,7 +224,7 @@ describe('chat completions (non-streaming) through the openai client', () => {
       expect(ctx.standIn.last.body.max_tokens).toBe(expected);
     });
 
-    it('serves a 64k non-streaming request without tripping the SDK long-request guard', async () => {
+    it('serves a 64k non-streaming request (the SDK would refuse it as a plain non-streaming call)', async () => {
       const completion = await create({ max_completion_tokens: 64000 });
       expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
       expect(ctx.standIn.last.body.max_tokens).toBe(64000);
@@ -246,7 +252,7 @@ describe('chat completions (non-streaming) through the openai client', () => {
     ['refusal', 'content_filter'],
     ['end_turn', 'stop'],
   ])('maps stop_reason %s to finish_reason %s', async (stopReason, finish) => {
-    ctx.standIn.reply(jsonReply({ text: 'x', stopReason }));
+    ctx.standIn.reply(messageReply({ text: 'x', stopReason }));
     expect((await create({})).choices[0].finish_reason).toBe(finish);
   });
 
@@ -324,5 +330,53 @@ describe('DEFAULT_MAX_TOKENS', () => {
       await gw.close();
       await standIn.close();
     }
+  });
+});
+
+describe('long and stalled upstream answers', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let standIn: AnthropicStandIn;
+  let gw: Awaited<ReturnType<typeof startGateway>>;
+  beforeAll(async () => {
+    standIn = await AnthropicStandIn.start();
+    gw = await startGateway(standIn, { UPSTREAM_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await standIn.close();
+  });
+
+  it('a non-streaming answer that takes longer than UPSTREAM_TIMEOUT_MS still arrives whole', async () => {
+    // 1.5 s of generation, in events: a non-streaming upstream call would have timed out at 1 s.
+    standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'slow but complete' }, { fragment: 1, gapMs: 90 }) });
+    const completion = await gw.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] });
+    expect(completion.choices[0].message.content).toBe('slow but complete');
+  });
+
+  it('an upstream that does not answer within UPSTREAM_TIMEOUT_MS is a 504', async () => {
+    standIn.reply(async (req) => {
+      await sleep(1500);
+      return messageReply({ text: 'too late' })(req);
+    });
+    const error = await gw.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(error.status).toBe(504);
+    expect(error.error).toMatchObject({ type: 'timeout', code: 'upstream_timeout' });
+  });
+
+  it('a non-streaming client that hangs up aborts the upstream request at once', async () => {
+    standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'x'.repeat(200) }, { fragment: 1, gapMs: 20 }) });
+    const controller = new AbortController();
+    const pending = gw.openai.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }, { signal: controller.signal })
+      .catch((e) => e);
+    while (standIn.requests.length === 0) await sleep(10);
+    await sleep(100);
+    const abortedAt = Date.now();
+    controller.abort();
+    await pending;
+    const upstream = standIn.last;
+    for (let i = 0; i < 100 && upstream.closedAt === undefined; i++) await sleep(10);
+    expect(upstream.closedEarly).toBe(true);
+    expect(upstream.closedAt! - abortedAt).toBeLessThan(1000);
   });
 });

@@ -1,5 +1,8 @@
-import { AnthropicStandIn, jsonReply, streamSteps } from './support/anthropic-stand-in.js';
+import { AnthropicStandIn, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { startGateway } from './support/gateway.js';
+
+/** The same events with a silence after the first two, so the request is surely in flight. */
+const withPause = (steps: SseStep[], ms: number): SseStep[] => [...steps.slice(0, 2), { wait: ms }, ...steps.slice(2)];
 
 describe('graceful shutdown', () => {
   it('lets requests in flight finish, streams included, before the server closes', async () => {
@@ -7,7 +10,7 @@ describe('graceful shutdown', () => {
     const gw = await startGateway(standIn);
     try {
       standIn.reply(
-        { ...jsonReply({ text: 'finished after close began' }), delayMs: 300 } as never,
+        { kind: 'sse', steps: withPause(streamSteps({ text: 'finished after close began' }), 300) },
         { kind: 'sse', steps: streamSteps({ text: 'streamed through shutdown' }, { fragment: 3, gapMs: 20 }) },
       );
       const plain = gw.openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] });

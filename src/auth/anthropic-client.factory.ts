@@ -9,6 +9,15 @@ export type AccessTokenProvider = NonNullable<ClientOptions['credentials']>;
 
 export type ClientAuth = { apiKey: string } | { credentials: AccessTokenProvider };
 
+export interface ClientHooks {
+  /**
+   * Called with the bearer token a 401 answered. The SDK's `forceRefresh`
+   * call does not say which token failed, and with concurrent requests the
+   * last token handed out may already be a newer, valid one.
+   */
+  onUnauthorized?: (token: string) => void;
+}
+
 /**
  * The one place the Anthropic SDK client is constructed. Every auth option is
  * passed explicitly so the SDK never falls back to `ANTHROPIC_API_KEY`,
@@ -20,7 +29,7 @@ export class AnthropicClientFactory {
 
   constructor(private readonly config: AppConfig) {}
 
-  create(auth: ClientAuth): Anthropic {
+  create(auth: ClientAuth, hooks: ClientHooks = {}): Anthropic {
     const log = (level: 'error' | 'warn' | 'log' | 'debug') => (message: string) =>
       this.logger[level](redactSecrets(String(message)));
     return new Anthropic({
@@ -32,8 +41,20 @@ export class AnthropicClientFactory {
       apiKey: 'apiKey' in auth ? auth.apiKey : null,
       authToken: null,
       credentials: 'credentials' in auth ? auth.credentials : null,
+      fetch: hooks.onUnauthorized ? watchUnauthorized(hooks.onUnauthorized) : undefined,
       logLevel: 'warn',
       logger: { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') },
     });
   }
+}
+
+function watchUnauthorized(onUnauthorized: (token: string) => void): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 401) {
+      const token = /^Bearer (.+)$/.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1];
+      if (token) onUnauthorized(token);
+    }
+    return response;
+  };
 }

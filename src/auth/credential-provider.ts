@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OpenAIHttpException } from '../common/openai-error.js';
 import { AppConfig } from '../config/app-config.js';
@@ -43,7 +43,6 @@ export class CredentialProvider implements OnModuleInit {
   private readonly anthropic: Anthropic;
   /** The token a 401 from Anthropic was answered to; unusable until the login holds another. */
   private rejectedToken: string | null = null;
-  private lastIssued: string | null = null;
 
   constructor(
     config: AppConfig,
@@ -61,7 +60,10 @@ export class CredentialProvider implements OnModuleInit {
       // token still has to go through `credentials` to get the OAuth beta header.
       this.anthropic = factory.create({ credentials: async () => ({ token, expiresAt: null }) });
     } else {
-      this.anthropic = factory.create({ credentials: (options) => this.loginToken(options?.forceRefresh === true) });
+      this.anthropic = factory.create(
+        { credentials: () => this.loginToken() },
+        { onUnauthorized: (rejected) => (this.rejectedToken = rejected) },
+      );
     }
   }
 
@@ -87,9 +89,19 @@ export class CredentialProvider implements OnModuleInit {
     return { source: this.source, usable: true, expiresInSeconds, lastRefresh };
   }
 
-  /** The client for the active credential. */
-  client(): Anthropic {
-    return this.anthropic;
+  /**
+   * Calls upstream with the client for the active credential. With the Claude
+   * Code login, a 401 is tried once more whatever UPSTREAM_MAX_RETRIES says:
+   * the rejected token is then renewed (or explained) before the retry, so
+   * the request that met the 401 is the one that benefits.
+   */
+  async call<T>(request: (client: Anthropic) => Promise<T>): Promise<T> {
+    try {
+      return await request(this.anthropic);
+    } catch (error) {
+      if (this.source !== 'claude-login' || !(error instanceof Anthropic.AuthenticationError)) throw error;
+      return request(this.anthropic);
+    }
   }
 
   /**
@@ -97,14 +109,11 @@ export class CredentialProvider implements OnModuleInit {
    * "now", which puts the SDK's TokenCache inside its mandatory-refresh window
    * on every request: each request comes back here (concurrent ones sharing
    * one call), so a renewed file is used by the very next request. What keeps
-   * that cheap is ClaudeLogin's stat check, not a second cache.
+   * that cheap is ClaudeLogin's stat check, not a second cache. After a 401
+   * (the SDK's `forceRefresh`) the rejected token is known from the response
+   * itself, so the verdict below already asks for a renewal.
    */
-  private async loginToken(forceRefresh: boolean): Promise<{ token: string; expiresAt: number }> {
-    if (forceRefresh && this.lastIssued) {
-      // Anthropic answered 401 to the token handed out last, whatever its expiry says.
-      this.rejectedToken = this.lastIssued;
-      await this.refresh.run('rejected');
-    }
+  private async loginToken(): Promise<{ token: string; expiresAt: number }> {
     let verdict = this.judge(await this.login.read());
     if (!verdict.usable && verdict.renewable) {
       await this.refresh.runForRequest(verdict.renewable.trigger, verdict.renewable.token);
@@ -113,7 +122,6 @@ export class CredentialProvider implements OnModuleInit {
     if (!verdict.usable) {
       throw new OpenAIHttpException(401, verdict.reason, 'authentication_error', { code: 'credentials_unavailable' });
     }
-    this.lastIssued = verdict.token;
     return { token: verdict.token, expiresAt: Math.floor(Date.now() / 1000) };
   }
 

@@ -1,9 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import type { ChatCompletion, ChatCompletionRequest } from './translation/openai.types.js';
+import type { ChatCompletionRequest } from './translation/openai.types.js';
 import { toAnthropicRequest, type RequestDefaults } from './translation/request.mapper.js';
-import { completionIdentity, toChatCompletion } from './translation/response.mapper.js';
 import { createStreamState, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
@@ -19,10 +18,6 @@ export class TranslationService {
 
   toAnthropic(request: ChatCompletionRequest): Anthropic.MessageCreateParamsNonStreaming {
     return toAnthropicRequest(request, this.defaults);
-  }
-
-  toChatCompletion(message: Anthropic.Message, model: string): ChatCompletion {
-    return toChatCompletion(message, completionIdentity(message.id, model));
   }
 
   streamState(model: string, includeUsage: boolean): StreamState {

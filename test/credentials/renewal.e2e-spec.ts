@@ -91,7 +91,7 @@ it('runs the command once for many concurrent requests that meet an expired logi
   await home.replaceLogin(stale, Date.now() - 60_000);
   await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
   const results = await Promise.all(Array.from({ length: 6 }, () => ask(gw!)));
-  expect(results).toHaveLength(6);
+  for (const result of results) expect(result.choices[0].message.content).toBe('Hello from the stand-in.');
   expect(await home.calls()).toHaveLength(2); // start-up + one shared run
   expect(new Set(standIn.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${renewed}`]));
 });
@@ -114,7 +114,22 @@ it('runs the command ahead of expiry from the scheduled check, without any reque
   expect(body.details.credentials.expiresInSeconds).toBeGreaterThan(7 * 3600);
 });
 
-it('refreshes when Anthropic rejects a token its file still calls valid, and the SDK retries with the renewed one', async () => {
+it('refreshes when Anthropic rejects a token its file still calls valid, and retries that same request with the renewed one', async () => {
+  const revoked = token('revoked');
+  const renewed = token('renewed');
+  standIn.auth!.expiredTokens!.push(revoked);
+  await home.installFakeClaude();
+  await home.writeLogin(revoked, Date.now() + HOUR);
+  // Default UPSTREAM_MAX_RETRIES=0: the login's own retry does not depend on it.
+  gw = await startLoginGateway(standIn, home);
+
+  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  expect((await ask(gw)).choices[0].message.content).toBe('Hello from the stand-in.');
+  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
+});
+
+it('also with SDK retries on, one renewal and one retry', async () => {
   const revoked = token('revoked');
   const renewed = token('renewed');
   standIn.auth!.expiredTokens!.push(revoked);
@@ -125,22 +140,47 @@ it('refreshes when Anthropic rejects a token its file still calls valid, and the
   await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
   await ask(gw);
   expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
-  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
+  expect(await home.calls()).toHaveLength(2); // start-up + the one renewal
 });
 
-it('after a rejected token that the command cannot renew, answers the helpful 401 without calling Anthropic', async () => {
+it('marks only the token that met the 401 as rejected, not a newer one issued meanwhile', async () => {
+  const old = token('old');
+  const fresh = token('fresh');
+  await home.installFakeClaude({ renewsNothing: true });
+  await home.writeLogin(old, Date.now() + HOUR);
+  gw = await startLoginGateway(standIn, home);
+
+  // The first request's 401 arrives late; the login is renewed while it is in flight.
+  standIn.reply(async () => {
+    await new Promise((r) => setTimeout(r, 400));
+    return { kind: 'error', status: 401, type: 'authentication_error', message: 'OAuth token has expired.' };
+  });
+  const slow = ask(gw).catch((e) => e);
+  await waitFor(() => standIn.requests.length === 1, 'the slow request upstream');
+  await home.replaceLogin(fresh, Date.now() + 8 * HOUR);
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${fresh}`);
+  await slow;
+
+  // The fresh token stays usable: requests go through and the pod stays ready.
+  await ask(gw);
+  expect(bearer()).toBe(`Bearer ${fresh}`);
+  expect((await health(gw)).status).toBe(200);
+});
+
+it('after a rejected token that the command cannot renew, answers the helpful 401 without calling Anthropic again', async () => {
   const revoked = token('revoked');
   standIn.auth!.expiredTokens!.push(revoked);
   await home.installFakeClaude({ renewsNothing: true });
   await home.writeLogin(revoked, Date.now() + HOUR);
   gw = await startLoginGateway(standIn, home);
 
-  // Without SDK retries the 401 itself reaches the client; the next request forces the refresh.
-  await expect(ask(gw)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-  const second = await askForError(gw);
-  expect(second).toBeInstanceOf(OpenAI.AuthenticationError);
-  expect(second.message).toContain('Anthropic rejected the Claude Code login token');
-  expect(second.message).toContain('claude setup-token');
+  for (let i = 0; i < 2; i++) {
+    const error = await askForError(gw);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(error.message).toContain('Anthropic rejected the Claude Code login token');
+    expect(error.message).toContain('claude setup-token');
+  }
   expect(standIn.requests).toHaveLength(1);
   expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'unchanged' });
   expect((await health(gw)).status).toBe(503);

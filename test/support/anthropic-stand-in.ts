@@ -351,8 +351,11 @@ export const sseReply = (spec?: MessageSpec, options?: { fragment?: number; gapM
   steps: streamSteps(spec, options),
 });
 
-/** Without a queued reply: a short text answer, streamed when the request asks for it. */
-const defaultHandler: Handler = (req) => {
-  const spec = { text: 'Hello from the stand-in.', model: req.body?.model };
-  return req.body?.stream ? sseReply(spec) : jsonReply(spec);
-};
+/** A message in the form the request asked for: an SSE event stream when it streams, JSON otherwise. */
+export const messageReply =
+  (spec?: MessageSpec, options?: { fragment?: number; gapMs?: number }): Handler =>
+  (req) =>
+    req.body?.stream ? sseReply(spec, options) : jsonReply(spec);
+
+/** Without a queued reply: a short text answer, in the form the request asked for. */
+const defaultHandler: Handler = (req) => messageReply({ text: 'Hello from the stand-in.', model: req.body?.model })(req);

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ChatCompletionChunk, FinishReason } from './openai.types.js';
-import { toUsage } from './response.mapper.js';
+import { toUsage, type UsageLike } from './usage.mapper.js';
 import { finishReason } from './tables.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
@@ -16,8 +16,7 @@ export interface StreamState {
   includeUsage: boolean;
   /** Anthropic content-block index → OpenAI tool-call index (which counts tool calls only). */
   toolCallIndex: Map<number, number>;
-  usage: Pick<Anthropic.Usage, 'input_tokens' | 'output_tokens'> &
-    Partial<Pick<Anthropic.Usage, 'cache_creation_input_tokens' | 'cache_read_input_tokens' | 'output_tokens_details'>>;
+  usage: UsageLike;
 }
 
 export function createStreamState(model: string, includeUsage: boolean, now = Date.now()): StreamState {

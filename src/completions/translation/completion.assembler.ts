@@ -1,0 +1,66 @@
+import type { ChatCompletion, ChatCompletionChunk, ToolCall } from './openai.types.js';
+import { toUsage } from './usage.mapper.js';
+import type { StreamState } from './stream.mapper.js';
+
+/**
+ * Folds the chunks of one stream into the `chat.completion` a non-streaming
+ * client expects. Built on the stream mapper's output so that both paths
+ * answer alike; tool arguments stay the strings they arrived as (OpenAI wants
+ * a JSON string), so no partial JSON is ever parsed. Pure.
+ */
+export interface Assembly {
+  content: string[];
+  reasoning: string[];
+  toolCalls: Array<{ id: string; name: string; arguments: string[] }>;
+  finish: ChatCompletion['choices'][number]['finish_reason'];
+}
+
+export function createAssembly(): Assembly {
+  return { content: [], reasoning: [], toolCalls: [], finish: 'stop' };
+}
+
+export function addChunk(assembly: Assembly, chunk: ChatCompletionChunk): void {
+  const choice = chunk.choices[0];
+  if (!choice) return;
+  const { delta } = choice;
+  if (delta.content) assembly.content.push(delta.content);
+  if (delta.reasoning_content) assembly.reasoning.push(delta.reasoning_content);
+  for (const call of delta.tool_calls ?? []) {
+    const existing = (assembly.toolCalls[call.index] ??= { id: '', name: '', arguments: [] });
+    if (call.id) existing.id = call.id;
+    if (call.function.name) existing.name = call.function.name;
+    if (call.function.arguments) existing.arguments.push(call.function.arguments);
+  }
+  if (choice.finish_reason) assembly.finish = choice.finish_reason;
+}
+
+export function assembledCompletion(assembly: Assembly, state: StreamState): ChatCompletion {
+  const toolCalls: ToolCall[] = assembly.toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function',
+    // A tool without parameters streams no argument fragments at all.
+    function: { name: call.name, arguments: call.arguments.join('') || '{}' },
+  }));
+  const text = assembly.content.join('');
+  return {
+    id: state.id,
+    object: 'chat.completion',
+    created: state.created,
+    model: state.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' && toolCalls.length > 0 ? null : text,
+          refusal: null,
+          ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+          ...(assembly.reasoning.length > 0 && { reasoning_content: assembly.reasoning.join('') }),
+        },
+        logprobs: null,
+        finish_reason: assembly.finish,
+      },
+    ],
+    usage: toUsage(state.usage),
+  };
+}
