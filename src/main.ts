@@ -7,7 +7,8 @@ import { InvalidEnvironmentError } from './config/environment.js';
 try {
   const app = await createApp(process.env);
   const port = app.get(AppConfig).get('PORT');
-  await app.listen(port, '0.0.0.0');
+  // No host: every interface, IPv6 and IPv4 where the host has both.
+  await app.listen(port);
   new Logger('Main').log(`claude-code-proxy listening on port ${port}`);
 } catch (error) {
   if (!(error instanceof InvalidEnvironmentError)) throw error;

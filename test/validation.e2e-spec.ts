@@ -111,3 +111,13 @@ describe('no input makes the gateway fail', () => {
     expect(statuses.get(400)).toBeGreaterThan(50);
   });
 });
+
+describe('content type', () => {
+  it('a form-encoded body gets a 415 that says to send JSON', async () => {
+    const res = await postRaw(ctx.gw.url, 'model=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type' });
+    expect(res.json.error.message).toMatch(/Content-Type: application\/json/);
+    expect(ctx.standIn.requests).toHaveLength(0);
+  });
+});

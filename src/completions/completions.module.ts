@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CompletionsController } from './completions.controller.js';
 import { CompletionsService } from './completions.service.js';
+import { RequireJsonMiddleware } from './require-json.middleware.js';
 import { TranslationService } from './translation.service.js';
 
 @Module({
@@ -9,4 +10,8 @@ import { TranslationService } from './translation.service.js';
   controllers: [CompletionsController],
   providers: [CompletionsService, TranslationService],
 })
-export class CompletionsModule {}
+export class CompletionsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequireJsonMiddleware).forRoutes({ path: 'v1/chat/completions', method: RequestMethod.POST });
+  }
+}

@@ -25,6 +25,8 @@ export class SseWriter {
     });
     this.res.flushHeaders();
     this.heartbeat = setInterval(() => {
+      // A client that is not reading needs no keep-alive, and each one would only queue up behind it.
+      if (this.res.writableNeedDrain) return;
       if (Date.now() - this.lastWrite >= this.heartbeatMs) void this.write(': keep-alive\n\n');
     }, Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.heartbeat.unref();

@@ -62,15 +62,27 @@ export class RefreshService implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
     const hours = this.config.get('REFRESH_INTERVAL_HOURS');
-    this.scheduler.addInterval(INTERVAL_JOB, setInterval(() => void this.run('interval'), hours * 3_600_000));
+    this.scheduler.addInterval(INTERVAL_JOB, setInterval(() => this.runInBackground('interval'), hours * 3_600_000));
     // A cron job registered here rather than through @Cron: the decorator's
     // expression is fixed before the configuration exists.
-    const ahead = CronJob.from({ cronTime: this.config.get('REFRESH_CHECK_CRON'), onTick: () => void this.checkAhead() });
+    const ahead = CronJob.from({
+      cronTime: this.config.get('REFRESH_CHECK_CRON'),
+      onTick: () => void this.checkAhead().catch((error) => this.logUnexpected('ahead', error)),
+    });
     this.scheduler.addCronJob(AHEAD_JOB, ahead);
     ahead.start();
     // Not awaited: a slow CLI must not hold up listening; requests that need
     // the result join this run through the single flight.
-    void this.run('startup');
+    this.runInBackground('startup');
+  }
+
+  /** A run nobody awaits must still never become an unhandled rejection. */
+  private runInBackground(trigger: RefreshTrigger): void {
+    this.run(trigger).catch((error) => this.logUnexpected(trigger, error));
+  }
+
+  private logUnexpected(trigger: RefreshTrigger, error: unknown): void {
+    this.logger.error(redactSecrets(`Refresh (${trigger}) failed unexpectedly: ${(error as Error)?.message ?? error}`));
   }
 
   /** Runs the command, or joins the run already under way. */

@@ -295,6 +295,11 @@ describe('values.schema.json', () => {
     [['--set', 'persistence.accessModes=ReadWriteOnce'], '/persistence/accessModes'],
     [['--set', 'persistence.size=lots'], '/persistence/size'],
     [['--set', 'refresh.intervalHours=0'], '/refresh/intervalHours'],
+    [['--set', 'refresh.intervalHours=1.5'], '/refresh/intervalHours'],
+    // Values the app itself would refuse at start-up, so a pod would crash-loop.
+    [['--set', 'config.logLevel=info'], '/config/logLevel'],
+    [['--set', 'config.upstreamTimeoutMs=500'], '/config/upstreamTimeoutMs'],
+    [['--set', 'config.upstreamMaxRetries=11'], '/config/upstreamMaxRetries'],
     [['--set', 'auth.apikey=typo'], 'apikey'],
   ])('rejects %j', async (args, where) => {
     const stderr = await renderFails(['-f', ciValues('api-key'), ...args]);

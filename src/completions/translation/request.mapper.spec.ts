@@ -25,14 +25,17 @@ describe('toAnthropicRequest', () => {
     expect(out.messages).toEqual([{ role: 'user', content: [text('u')] }]);
   });
 
-  it('drops empty text, which the Messages API rejects', () => {
+  it('drops empty text, which the Messages API rejects, and assistant turns left with nothing', () => {
     const out = mapMessages([
-      { role: 'user', content: '' },
+      { role: 'system', content: [text(''), text('s')] },
       { role: 'user', content: [text(''), text('x')] },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: 'y' },
       { role: 'assistant', content: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '' } }] },
     ]);
+    expect(out.system).toEqual([text('s')]);
     expect(out.messages).toEqual([
-      { role: 'user', content: [text('x')] },
+      { role: 'user', content: [text('x'), text('y')] },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'c', name: 'f', input: {} }] },
     ]);
   });
@@ -68,6 +71,9 @@ describe('toAnthropicRequest', () => {
     ['an image in a system message', [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }, { role: 'user', content: 'x' }], 'messages[0].content[0]'],
     ['arguments that are a JSON array', [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1]' } }] }], 'messages[0].tool_calls[0].function.arguments'],
     ['no user or assistant turn', [{ role: 'system', content: 'x' }], 'messages'],
+    ['an empty user message', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'a' }, { role: 'user', content: '' }], 'messages[2].content'],
+    ['a user message without content', [{ role: 'user', content: null }], 'messages[0].content'],
+    ['a file in an assistant message', [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBE' } }] }], 'messages[1].content[0]'],
   ])('rejects %s, naming %s', (_name, messages, param) => {
     const error = (() => {
       try {

@@ -30,8 +30,13 @@ export function toAnthropicRequest(
   req.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') {
       system.push(...systemBlocks(message, i));
-    } else {
-      appendTurn(turns, toTurn(message, i));
+      return;
+    }
+    const turn = toTurn(message, i);
+    if (turn.content.length > 0) appendTurn(turns, turn);
+    // An assistant turn with neither text nor tool calls says nothing; the Messages API would reject it.
+    else if (turn.role === 'user') {
+      throw new TranslationError(`messages[${i}].content must not be empty.`, `messages[${i}].content`);
     }
   });
   if (turns.length === 0) {
@@ -62,14 +67,14 @@ export function toAnthropicRequest(
 function systemBlocks(message: ChatMessage, i: number): Anthropic.TextBlockParam[] {
   const content = message.content;
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  return (content ?? []).map((part, j) => {
+  return (content ?? []).flatMap((part, j): Anthropic.TextBlockParam[] => {
     if (part.type !== 'text') {
       throw new TranslationError(
         `${message.role} messages may only contain text parts, got '${part.type}'.`,
         `messages[${i}].content[${j}]`,
       );
     }
-    return { type: 'text', text: part.text };
+    return part.text ? [{ type: 'text', text: part.text }] : [];
   });
 }
 
@@ -81,7 +86,7 @@ function toTurn(message: ChatMessage, i: number): Turn {
       return {
         role: 'assistant',
         content: [
-          ...contentBlocks(message.content, `messages[${i}].content`),
+          ...assistantText(message.content, `messages[${i}].content`),
           ...(message.tool_calls ?? []).map((call, j) => toToolUse(call, `messages[${i}].tool_calls[${j}]`)),
         ],
       };
@@ -96,6 +101,18 @@ function contentBlocks(content: ChatMessage['content'], param: string): Block[] 
   if (content == null) return [];
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   return content.flatMap((part, j): Block[] => partToBlocks(part, `${param}[${j}]`));
+}
+
+/** Assistant turns carry what the model said: text (and refusals), never images or files. */
+function assistantText(content: ChatMessage['content'], param: string): Block[] {
+  if (Array.isArray(content)) {
+    content.forEach((part, j) => {
+      if (part.type !== 'text' && part.type !== 'refusal') {
+        throw new TranslationError(`assistant messages may only contain text parts, got '${part.type}'.`, `${param}[${j}]`);
+      }
+    });
+  }
+  return contentBlocks(content, param);
 }
 
 function partToBlocks(part: ContentPart, param: string): Block[] {
