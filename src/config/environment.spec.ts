@@ -32,3 +32,14 @@ describe('credential and refresh settings', () => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(name);
   });
 });
+
+describe('PROXY_API_KEYS', () => {
+  it('accepts a comma-separated list of long keys', () => {
+    expect(validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' }).PROXY_API_KEYS).toBeDefined();
+  });
+
+  it('rejects a short key without echoing it', () => {
+    expect(() => validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa,short' })).toThrow('PROXY_API_KEYS');
+    expect(() => validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa,short' })).not.toThrow('short');
+  });
+});

@@ -36,6 +36,24 @@ class IsCommandLine implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'keyList' })
+class IsKeyList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseKeyList(value).every((key) => key.length >= 16);
+  }
+
+  defaultMessage(): string {
+    return 'must be a comma-separated list of keys of at least 16 characters each';
+  }
+}
+
+export function parseKeyList(value: string): string[] {
+  return value
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+}
+
 @ValidatorConstraint({ name: 'cronExpression' })
 class IsCron implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -68,6 +86,15 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8)
   ANTHROPIC_API_KEY?: string;
+
+  /**
+   * Keys clients must send (`Authorization: Bearer …`) to use /v1, comma
+   * separated. Unset: no client authentication, for a proxy only its own
+   * workloads can reach.
+   */
+  @IsOptional()
+  @Validate(IsKeyList)
+  PROXY_API_KEYS?: string;
 
   @IsOptional()
   @IsString()
@@ -187,6 +214,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
 /** Optional variables have no default, so they are not own keys of a fresh instance. */
 const OPTIONAL_KEYS = [
   'ANTHROPIC_API_KEY',
+  'PROXY_API_KEYS',
   'CLAUDE_ACCESS_TOKEN',
   'CLAUDE_CODE_OAUTH_TOKEN',
   'DEFAULT_MAX_TOKENS',

@@ -309,6 +309,21 @@ describe('values.schema.json', () => {
 });
 
 describe('optional objects', () => {
+  it('carries PROXY_API_KEYS from a Secret through extraEnv, as docs/deployment.md shows', async () => {
+    const objects = await render([
+      '-f', ciValues('api-key'),
+      '--set', 'extraEnv[0].name=PROXY_API_KEYS',
+      '--set', 'extraEnv[0].valueFrom.secretKeyRef.name=claude-code-proxy-clients',
+      '--set', 'extraEnv[0].valueFrom.secretKeyRef.key=PROXY_API_KEYS',
+    ]);
+    await expectCommonShape(objects);
+    const env = one(objects, 'Deployment').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({
+      name: 'PROXY_API_KEYS',
+      valueFrom: { secretKeyRef: { name: 'claude-code-proxy-clients', key: 'PROXY_API_KEYS' } },
+    });
+  });
+
   it('renders a valid Ingress pointing at the Service', async () => {
     const objects = await render([
       '-f', ciValues('api-key'),

@@ -1,0 +1,34 @@
+import OpenAI from 'openai';
+import { useGateway } from './support/lifecycle.js';
+
+const KEYS = ['team-a-0123456789abcdef', 'team-b-fedcba9876543210'];
+const ctx = useGateway({ PROXY_API_KEYS: ` ${KEYS[0]}, ${KEYS[1]} ` });
+const clientWith = (apiKey: string) => new OpenAI({ baseURL: `${ctx.gw.url}/v1`, apiKey, maxRetries: 0 });
+const ask = (client: OpenAI) => client.chat.completions.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] });
+
+describe('PROXY_API_KEYS', () => {
+  it('serves clients that send any of the configured keys', async () => {
+    for (const key of KEYS) {
+      expect((await ask(clientWith(key))).choices[0].message.content).toBe('Hello from the stand-in.');
+      expect((await clientWith(key).models.retrieve('claude-opus-5-5')).id).toBe('claude-opus-5-5');
+    }
+  });
+
+  it('answers 401 in OpenAI shape to a wrong or missing key, without calling Anthropic or echoing the key', async () => {
+    const wrong = await ask(clientWith('wrong-key-0000000000000000')).catch((e) => e);
+    expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(wrong.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
+    expect(wrong.message).not.toContain('wrong-key');
+
+    const missing = await fetch(`${ctx.gw.url}/v1/models`);
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as any).error.message).toMatch(/Authorization: Bearer/);
+    expect(ctx.standIn.requests).toHaveLength(0);
+  });
+
+  it('leaves the health probes open, and never logs a client key', async () => {
+    expect((await fetch(`${ctx.gw.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${ctx.gw.url}/health/ready`)).status).toBe(200);
+    for (const key of KEYS) expect(ctx.gw.logs.text).not.toContain(key);
+  });
+});
