@@ -21,30 +21,23 @@ import { splitCommandLine } from '../refresh/command-line.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-@ValidatorConstraint({ name: 'commandLine' })
-class IsCommandLine implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    try {
-      return typeof value === 'string' && Boolean(splitCommandLine(value)[0]);
-    } catch {
-      return false;
+/** A class-validator constraint from a test on a string; a test that throws means invalid. */
+function stringConstraint(name: string, test: (value: string) => boolean, message: string) {
+  @ValidatorConstraint({ name })
+  class StringConstraint implements ValidatorConstraintInterface {
+    validate(value: unknown): boolean {
+      try {
+        return typeof value === 'string' && test(value);
+      } catch {
+        return false;
+      }
+    }
+
+    defaultMessage(): string {
+      return message;
     }
   }
-
-  defaultMessage(): string {
-    return 'must be a command with balanced quotes, such as `claude --version`';
-  }
-}
-
-@ValidatorConstraint({ name: 'keyList' })
-class IsKeyList implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && parseKeyList(value).every((key) => key.length >= 16);
-  }
-
-  defaultMessage(): string {
-    return 'must be a comma-separated list of keys of at least 16 characters each';
-  }
+  return StringConstraint;
 }
 
 export function parseKeyList(value: string): string[] {
@@ -54,20 +47,21 @@ export function parseKeyList(value: string): string[] {
     .filter(Boolean);
 }
 
-@ValidatorConstraint({ name: 'cronExpression' })
-class IsCron implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    try {
-      return typeof value === 'string' && new CronTime(value) !== undefined;
-    } catch {
-      return false;
-    }
-  }
-
-  defaultMessage(): string {
-    return "must be a cron expression with seconds, such as '0 * * * * *' (every minute)";
-  }
-}
+const IsCommandLine = stringConstraint(
+  'commandLine',
+  (value) => Boolean(splitCommandLine(value)[0]),
+  'must be a command with balanced quotes, such as `claude --version`',
+);
+const IsKeyList = stringConstraint(
+  'keyList',
+  (value) => parseKeyList(value).every((key) => key.length >= 16),
+  'must be a comma-separated list of keys of at least 16 characters each',
+);
+const IsCron = stringConstraint(
+  'cronExpression',
+  (value) => new CronTime(value) !== undefined,
+  "must be a cron expression with seconds, such as '0 * * * * *' (every minute)",
+);
 
 /**
  * Every variable the gateway reads. Defaults live here so that the typed
