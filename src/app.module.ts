@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ConnectionDrainer } from './common/connection-drainer.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsModule } from './completions/completions.module.js';
@@ -18,6 +19,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+        ConnectionDrainer,
       ],
     };
   }
