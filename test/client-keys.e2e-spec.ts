@@ -26,6 +26,19 @@ describe('PROXY_API_KEYS', () => {
     expect(ctx.standIn.requests).toHaveLength(0);
   });
 
+  it('checks the key before anything else: an unknown client gets 401, not 415', async () => {
+    const res = await fetch(`${ctx.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('says at start-up that client authentication is on', () => {
+    expect(ctx.gw.logs.text).toContain('Client authentication on: 2 key(s)');
+  });
+
   it('leaves the health probes open, and never logs a client key', async () => {
     expect((await fetch(`${ctx.gw.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${ctx.gw.url}/health/ready`)).status).toBe(200);

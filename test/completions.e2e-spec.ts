@@ -224,7 +224,7 @@ describe('chat completions (non-streaming) through the openai client', () => {
       expect(ctx.standIn.last.body.max_tokens).toBe(expected);
     });
 
-    it('serves a 64k non-streaming request (the SDK would refuse it as a plain non-streaming call)', async () => {
+    it('passes a 64k budget through for a non-streaming client', async () => {
       const completion = await create({ max_completion_tokens: 64000 });
       expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
       expect(ctx.standIn.last.body.max_tokens).toBe(64000);
@@ -363,6 +363,31 @@ describe('long and stalled upstream answers', () => {
     expect(error.error).toMatchObject({ type: 'timeout', code: 'upstream_timeout' });
   });
 
+  it('an upstream that goes silent in the middle of an answer is a 504, and is hung up on', async () => {
+    const steps = streamSteps({ text: 'never finished' });
+    standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 3), { wait: 3000 }, ...steps.slice(3)] });
+    const started = Date.now();
+    const error = await gw.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(error.status).toBe(504);
+    expect(error.error).toMatchObject({ type: 'timeout', code: 'upstream_timeout' });
+    expect(Date.now() - started).toBeLessThan(2500);
+    for (let i = 0; i < 100 && standIn.last.closedAt === undefined; i++) await sleep(10);
+    expect(standIn.last.closedEarly).toBe(true);
+  });
+
+  it('the same silence inside a stream ends it with an in-band timeout error', async () => {
+    const steps = streamSteps({ text: 'never finished' });
+    standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 3), { wait: 3000 }, ...steps.slice(3)] });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x' }], stream: true }),
+    });
+    const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(events).not.toContain('data: [DONE]');
+    expect(JSON.parse(events[events.length - 1].slice(6)).error).toMatchObject({ type: 'timeout', code: 'upstream_timeout' });
+  });
+
   it('a non-streaming client that hangs up aborts the upstream request at once', async () => {
     standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'x'.repeat(200) }, { fragment: 1, gapMs: 20 }) });
     const controller = new AbortController();
@@ -378,5 +403,8 @@ describe('long and stalled upstream answers', () => {
     for (let i = 0; i < 100 && upstream.closedAt === undefined; i++) await sleep(10);
     expect(upstream.closedEarly).toBe(true);
     expect(upstream.closedAt! - abortedAt).toBeLessThan(1000);
+    // A client leaving is not an upstream failure: nothing is logged as an error.
+    await sleep(50);
+    expect(gw.logs.text).not.toMatch(/502|upstream_stream_incomplete/);
   });
 });

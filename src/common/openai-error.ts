@@ -20,13 +20,15 @@ export class OpenAIHttpException extends HttpException {
     status: number,
     message: string,
     type: string,
-    options: { param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
+    options: { param?: string | null; code?: string | null; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     const body: OpenAIErrorBody = {
       error: { message, type, param: options.param ?? null, code: options.code ?? null },
     };
-    super(body, status);
+    super(body, status, { cause: options.cause });
     this.headers = options.headers ?? {};
+    // Nest names an exception built from an object after its class; logs need the words.
+    this.message = message;
   }
 
   readonly headers: Record<string, string>;

@@ -1,6 +1,5 @@
-import { Body, Controller, HttpCode, Logger, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ClientKeyGuard } from '../auth/client-key.guard.js';
 import { toOpenAIException } from '../common/openai-exception.filter.js';
 import { redactSecrets } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
@@ -8,7 +7,6 @@ import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
 
-@UseGuards(ClientKeyGuard)
 @Controller('v1')
 export class CompletionsController {
   private readonly logger = new Logger('Completions');

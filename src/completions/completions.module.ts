@@ -1,5 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ClientKeyMiddleware } from '../auth/client-key.middleware.js';
 import { CompletionsController } from './completions.controller.js';
 import { CompletionsService } from './completions.service.js';
 import { RequireJsonMiddleware } from './require-json.middleware.js';
@@ -12,6 +13,7 @@ import { TranslationService } from './translation.service.js';
 })
 export class CompletionsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes({ path: 'v1/chat/completions', method: RequestMethod.POST });
+    // In this order: an unknown client gets its 401 before anything else is checked.
+    consumer.apply(ClientKeyMiddleware, RequireJsonMiddleware).forRoutes({ path: 'v1/chat/completions', method: RequestMethod.POST });
   }
 }

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { HttpException, Injectable } from '@nestjs/common';
 import { CredentialProvider } from '../auth/credential-provider.js';
+import { AppConfig } from '../config/app-config.js';
 import { OpenAIHttpException } from '../common/openai-error.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
@@ -20,17 +21,23 @@ export interface StreamResult {
 
 /**
  * Upstream is always called streaming, also for clients that did not ask to
- * stream: a non-streaming call holds the connection silent until the whole
- * answer exists, so with the large default output budgets it would meet the
- * SDK's "streaming is required" guard, idle-connection drops, or the request
- * timeout. The non-streaming answer is assembled from the same chunks.
+ * stream. A non-streaming upstream call stays silent until the whole answer
+ * exists, so any request timeout caps how long an answer may be, and silent
+ * connections get dropped by the network; a stream keeps bytes (and `ping`s)
+ * flowing, and its silence can be timed instead. The non-streaming answer is
+ * assembled from the same chunks, so both paths answer alike.
  */
 @Injectable()
 export class CompletionsService {
+  private readonly silenceMs: number;
+
   constructor(
     private readonly credentials: CredentialProvider,
     private readonly translation: TranslationService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
+  }
 
   async complete(request: ChatCompletionRequestDto, signal: AbortSignal): Promise<CompletionResult> {
     const { chunks, state, requestId } = await this.open(request, signal, false);
@@ -49,26 +56,38 @@ export class CompletionsService {
     return { chunks, requestId };
   }
 
-  private async open(request: ChatCompletionRequestDto, signal: AbortSignal, includeUsage: boolean) {
+  private async open(request: ChatCompletionRequestDto, client: AbortSignal, includeUsage: boolean) {
     const params = this.translation.toAnthropic(request);
-    const { data: events, request_id } = await this.credentials.call((client) =>
-      client.messages.create({ ...params, stream: true }, { signal }).withResponse(),
+    // Aborted when the client leaves, or when upstream goes silent for too long.
+    const upstream = new AbortController();
+    client.addEventListener('abort', () => upstream.abort(), { once: true });
+    const { data: events, request_id } = await this.credentials.call((anthropic) =>
+      anthropic.messages.create({ ...params, stream: true }, { signal: upstream.signal }).withResponse(),
     );
     const state = this.translation.streamState(request.model, includeUsage);
-    return { chunks: mapStream(events, state), state, requestId: request_id };
+    const watch = { client, abortUpstream: () => upstream.abort(), silenceMs: this.silenceMs };
+    return { chunks: mapStream(events, state, watch), state, requestId: request_id };
   }
+}
+
+interface StreamWatch {
+  client: AbortSignal;
+  abortUpstream: () => void;
+  /** UPSTREAM_TIMEOUT_MS: the longest upstream may stay silent between two events. */
+  silenceMs: number;
 }
 
 async function* mapStream(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
+  watch: StreamWatch,
 ): AsyncGenerator<ChatCompletionChunk> {
   const upstream = events[Symbol.asyncIterator]();
   let stopped = false;
   for (;;) {
     let next: IteratorResult<Anthropic.RawMessageStreamEvent>;
     try {
-      next = await upstream.next();
+      next = await withinSilence(upstream.next(), watch);
     } catch (error) {
       throw readFailure(error);
     }
@@ -76,6 +95,8 @@ async function* mapStream(
     yield* eventToChunks(state, next.value);
     if (next.value.type === 'message_stop') stopped = true;
   }
+  // The SDK ends a stream quietly when it is aborted: that is the client leaving, not upstream failing.
+  if (watch.client.aborted) throw new Anthropic.APIUserAbortError();
   // A stream that ends without message_stop was cut short: say so rather than finish quietly.
   if (!stopped) {
     throw new OpenAIHttpException(502, 'The upstream stream ended before the message was complete.', 'api_error', {
@@ -94,5 +115,24 @@ function readFailure(error: unknown): unknown {
   if (error instanceof Anthropic.APIError || error instanceof HttpException) return error;
   return new OpenAIHttpException(502, 'The upstream connection broke before the answer was complete.', 'api_connection_error', {
     code: 'upstream_connection_broken',
+    cause: error,
   });
+}
+
+/** The next event, or a 504 (and the upstream request aborted) when upstream stays silent too long. */
+function withinSilence<T>(next: Promise<T>, watch: StreamWatch): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      watch.abortUpstream();
+      reject(
+        new OpenAIHttpException(504, 'The upstream Anthropic API stopped sending in the middle of the answer.', 'timeout', {
+          code: 'upstream_timeout',
+        }),
+      );
+    }, watch.silenceMs);
+  });
+  // Once aborted, the pending read settles on its own; nobody is waiting for it any more.
+  next.catch(() => undefined);
+  return Promise.race([next, silence]).finally(() => clearTimeout(timer));
 }

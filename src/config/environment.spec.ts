@@ -38,6 +38,10 @@ describe('PROXY_API_KEYS', () => {
     expect(validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' }).PROXY_API_KEYS).toBeDefined();
   });
 
+  it.each([' , ', '', ','])('fails closed on a value with no key (%j) instead of turning authentication off', (value) => {
+    expect(() => validateEnvironment({ PROXY_API_KEYS: value })).toThrow('PROXY_API_KEYS');
+  });
+
   it('rejects a short key without echoing it', () => {
     expect(() => validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa,short' })).toThrow('PROXY_API_KEYS');
     expect(() => validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa,short' })).not.toThrow('short');

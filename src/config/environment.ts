@@ -54,8 +54,11 @@ const IsCommandLine = stringConstraint(
 );
 const IsKeyList = stringConstraint(
   'keyList',
-  (value) => parseKeyList(value).every((key) => key.length >= 16),
-  'must be a comma-separated list of keys of at least 16 characters each',
+  (value) => {
+    const keys = parseKeyList(value);
+    return keys.length > 0 && keys.every((key) => key.length >= 16);
+  },
+  'must be a comma-separated list of one or more keys of at least 16 characters each',
 );
 const IsCron = stringConstraint(
   'cronExpression',
@@ -187,10 +190,12 @@ export class InvalidEnvironmentError extends Error {}
  */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const known = new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_KEYS));
-  // A blank value (an empty Helm value, `FOO=` in a shell) means "not set".
+  // A blank value (an empty Helm value, `FOO=` in a shell) means "not set",
+  // except where "not set" would open the door: client keys must fail closed.
   const relevant = Object.fromEntries(
     Object.entries(raw).filter(
-      ([key, value]) => known.has(key) && !(typeof value === 'string' && value.trim() === ''),
+      ([key, value]) =>
+        known.has(key) && (FAIL_CLOSED.has(key) || !(typeof value === 'string' && value.trim() === '')),
     ),
   );
   const env = plainToInstance(EnvironmentVariables, relevant, { enableImplicitConversion: true });
@@ -204,6 +209,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (!relevant.CLAUDE_CONFIG_DIR && env.HOME) env.CLAUDE_CONFIG_DIR = join(env.HOME, '.claude');
   return env;
 }
+
+/** Set but empty is an error for these, never "off". */
+const FAIL_CLOSED = new Set(['PROXY_API_KEYS']);
 
 /** Optional variables have no default, so they are not own keys of a fresh instance. */
 const OPTIONAL_KEYS = [

@@ -1,11 +1,9 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ClientKeyGuard } from '../auth/client-key.guard.js';
+import { Controller, Get, Param } from '@nestjs/common';
 import { OpenAIHttpException } from '../common/openai-error.js';
 import { MODELS, type ModelObject } from './models.catalog.js';
 
 const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
 
-@UseGuards(ClientKeyGuard)
 @Controller('v1/models')
 export class ModelsController {
   @Get()

@@ -160,7 +160,8 @@ it('marks only the token that met the 401 as rejected, not a newer one issued me
   await home.replaceLogin(fresh, Date.now() + 8 * HOUR);
   await ask(gw);
   expect(bearer()).toBe(`Bearer ${fresh}`);
-  await slow;
+  // The late 401 answered the old token: its request is retried with the fresh one and succeeds.
+  expect((await slow).choices[0].message.content).toBe('Hello from the stand-in.');
 
   // The fresh token stays usable: requests go through and the pod stays ready.
   await ask(gw);

@@ -40,6 +40,16 @@ describe('toAnthropicRequest', () => {
     ]);
   });
 
+  it('drops an empty user message that would merge into the turn before it', () => {
+    const out = mapMessages([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 't', content: 'r' },
+      { role: 'user', content: '' },
+    ]);
+    expect(out.messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'r' }] });
+  });
+
   it('puts tool results first when a user message precedes them in the same turn', () => {
     const out = mapMessages([
       { role: 'user', content: 'before' },
@@ -71,8 +81,8 @@ describe('toAnthropicRequest', () => {
     ['an image in a system message', [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }, { role: 'user', content: 'x' }], 'messages[0].content[0]'],
     ['arguments that are a JSON array', [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1]' } }] }], 'messages[0].tool_calls[0].function.arguments'],
     ['no user or assistant turn', [{ role: 'system', content: 'x' }], 'messages'],
-    ['an empty user message', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'a' }, { role: 'user', content: '' }], 'messages[2].content'],
-    ['a user message without content', [{ role: 'user', content: null }], 'messages[0].content'],
+    ['a final empty user message after the assistant', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'a' }, { role: 'user', content: '' }], 'messages[2].content'],
+    ['only an empty user message', [{ role: 'user', content: null }], 'messages'],
     ['a file in an assistant message', [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBE' } }] }], 'messages[1].content[0]'],
   ])('rejects %s, naming %s', (_name, messages, param) => {
     const error = (() => {

@@ -33,9 +33,15 @@ export function toAnthropicRequest(
       return;
     }
     const turn = toTurn(message, i);
-    if (turn.content.length > 0) appendTurn(turns, turn);
-    // An assistant turn with neither text nor tool calls says nothing; the Messages API would reject it.
-    else if (turn.role === 'user') {
+    if (turn.content.length > 0) {
+      appendTurn(turns, turn);
+      return;
+    }
+    // An empty turn says nothing and the Messages API rejects it, so it is
+    // dropped; except a final empty user turn, whose dropping would turn the
+    // assistant's last words into a prefill to continue.
+    const last = i === req.messages.length - 1;
+    if (turn.role === 'user' && last && turns[turns.length - 1]?.role === 'assistant') {
       throw new TranslationError(`messages[${i}].content must not be empty.`, `messages[${i}].content`);
     }
   });

@@ -1,5 +1,5 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAIHttpException } from '../common/openai-error.js';
 import { AppConfig } from '../config/app-config.js';
@@ -9,26 +9,30 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * With PROXY_API_KEYS set, /v1 answers only clients that send one of them,
- * as OpenAI clients already do with their `apiKey`. Digests are compared so
- * the comparison takes the same time whatever the key's length or content.
+ * as OpenAI clients already do with their `apiKey`. A middleware rather than
+ * a guard so it runs before the other request checks: an unknown client
+ * learns nothing but "401". Digests are compared so the comparison takes the
+ * same time whatever the key's length or content.
  */
 @Injectable()
-export class ClientKeyGuard implements CanActivate {
+export class ClientKeyMiddleware implements NestMiddleware {
   private readonly keys: Buffer[];
 
   constructor(config: AppConfig) {
     this.keys = parseKeyList(config.get('PROXY_API_KEYS') ?? '').map(digest);
+    const logger = new Logger('ClientKeys');
+    if (this.keys.length > 0) logger.log(`Client authentication on: ${this.keys.length} key(s) in PROXY_API_KEYS`);
+    else logger.warn('Client authentication off (PROXY_API_KEYS unset): anyone who reaches /v1 spends the credential');
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    if (this.keys.length === 0) return true;
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const presented = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+  use(req: Request, _res: Response, next: NextFunction): void {
+    if (this.keys.length === 0) return next();
+    const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (presented) {
       const candidate = digest(presented.trim());
       // Every key is compared, so a match early in the list is not faster.
       const matched = this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
-      if (matched) return true;
+      if (matched) return next();
     }
     throw new OpenAIHttpException(
       401,
