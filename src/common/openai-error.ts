@@ -32,10 +32,6 @@ export class OpenAIHttpException extends HttpException {
   }
 
   readonly headers: Record<string, string>;
-
-  get body(): OpenAIErrorBody {
-    return this.getResponse() as OpenAIErrorBody;
-  }
 }
 
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>

@@ -5,10 +5,6 @@
  */
 const SECRET_PATTERN = /sk-ant-[A-Za-z0-9_-]+/g;
 
-export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
-  let out = text.replace(SECRET_PATTERN, 'sk-ant-***');
-  for (const secret of extraSecrets) {
-    if (secret.length >= 8) out = out.split(secret).join('***');
-  }
-  return out;
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_PATTERN, 'sk-ant-***');
 }
