@@ -43,10 +43,15 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
       if (!res.writableEnded) res.end();
       return;
     }
-    const body = error.getResponse() as Record<string, unknown>;
-    if (isOpenAIBody(body)) body.error.message = redactSecrets(body.error.message);
-    res.status(error.getStatus()).set(error instanceof OpenAIHttpException ? error.headers : {}).json(body);
+    res.status(error.getStatus()).set(error instanceof OpenAIHttpException ? error.headers : {}).json(clientBody(error));
   }
+}
+
+/** The body the client sees for an error, with any credential redacted; also sent in-band by streams. */
+export function clientBody(error: HttpException): Record<string, unknown> {
+  const body = error.getResponse() as Record<string, unknown>;
+  if (isOpenAIBody(body)) body.error.message = redactSecrets(body.error.message);
+  return body;
 }
 
 /** Any thrown value → the HttpException the client sees; shared by the filter and in-stream errors. */

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { toOpenAIException } from '../common/openai-exception.filter.js';
+import { clientBody, toOpenAIException } from '../common/openai-exception.filter.js';
 import { redactSecrets } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
@@ -40,11 +40,8 @@ export class CompletionsController {
     } catch (error) {
       if (signal.aborted) return sse.end(false);
       // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
-      const openai = toOpenAIException(error);
       this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
-      const payload = openai.getResponse() as { error: { message: string } };
-      payload.error.message = redactSecrets(payload.error.message);
-      await sse.data(payload);
+      await sse.data(clientBody(toOpenAIException(error)));
       sse.end(false);
     }
   }

@@ -83,17 +83,22 @@ async function* mapStream(
   watch: StreamWatch,
 ): AsyncGenerator<ChatCompletionChunk> {
   const upstream = events[Symbol.asyncIterator]();
+  const silence = new SilenceTimer(watch);
   let stopped = false;
-  for (;;) {
-    let next: IteratorResult<Anthropic.RawMessageStreamEvent>;
-    try {
-      next = await withinSilence(upstream.next(), watch);
-    } catch (error) {
-      throw readFailure(error);
+  try {
+    for (;;) {
+      let next: IteratorResult<Anthropic.RawMessageStreamEvent>;
+      try {
+        next = await silence.race(upstream.next());
+      } catch (error) {
+        throw readFailure(error);
+      }
+      if (next.done) break;
+      yield* eventToChunks(state, next.value);
+      if (next.value.type === 'message_stop') stopped = true;
     }
-    if (next.done) break;
-    yield* eventToChunks(state, next.value);
-    if (next.value.type === 'message_stop') stopped = true;
+  } finally {
+    silence.stop();
   }
   // The SDK ends a stream quietly when it is aborted: that is the client leaving, not upstream failing.
   if (watch.client.aborted) throw new Anthropic.APIUserAbortError();
@@ -119,20 +124,40 @@ function readFailure(error: unknown): unknown {
   });
 }
 
-/** The next event, or a 504 (and the upstream request aborted) when upstream stays silent too long. */
-function withinSilence<T>(next: Promise<T>, watch: StreamWatch): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+/**
+ * One timer per stream, pushed back at every event (not one per event): when
+ * upstream stays silent for UPSTREAM_TIMEOUT_MS it is aborted and the read
+ * fails with a 504.
+ */
+class SilenceTimer {
+  private readonly timer: NodeJS.Timeout;
+  private readonly silent: Promise<never>;
+  private pending: Promise<unknown> | null = null;
+
+  constructor(watch: StreamWatch) {
+    let fail!: (error: unknown) => void;
+    this.silent = new Promise<never>((_, reject) => (fail = reject));
+    this.silent.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      // Once aborted, the read in progress settles on its own; nobody waits for it any more.
+      this.pending?.catch(() => undefined);
       watch.abortUpstream();
-      reject(
+      fail(
         new OpenAIHttpException(504, 'The upstream Anthropic API stopped sending in the middle of the answer.', 'timeout', {
           code: 'upstream_timeout',
         }),
       );
     }, watch.silenceMs);
-  });
-  // Once aborted, the pending read settles on its own; nobody is waiting for it any more.
-  next.catch(() => undefined);
-  return Promise.race([next, silence]).finally(() => clearTimeout(timer));
+  }
+
+  async race<T>(read: Promise<T>): Promise<T> {
+    this.pending = read;
+    const result = await Promise.race([read, this.silent]);
+    this.timer.refresh();
+    return result;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
 }
