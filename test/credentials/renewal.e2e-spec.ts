@@ -1,81 +1,65 @@
 import OpenAI from 'openai';
-import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
-import type { Gateway } from '../support/gateway.js';
-import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
+import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway, useLoginWorld } from '../support/login-gateway.js';
 
-let standIn: AnthropicStandIn;
-let home: ClaudeHome;
-let gw: Gateway | undefined;
 /** Every token a test made, to prove none of them reached a log line or a response body. */
-let secrets: string[];
+let secrets: string[] = [];
+const world = useLoginWorld({
+  auth: () => {
+    secrets = [];
+    return { oauthTokens: [], expiredTokens: [] };
+  },
+  afterTest: (logs) => {
+    for (const secret of secrets) expect(logs).not.toContain(secret.slice(-24));
+  },
+});
 
 const token = (label: string) => {
   const t = oauthToken(label);
   secrets.push(t);
-  standIn.auth!.oauthTokens!.push(t);
+  world.standIn.auth!.oauthTokens!.push(t);
   return t;
 };
-const bearer = () => standIn.last.headers.authorization;
-
-beforeAll(async () => {
-  standIn = await AnthropicStandIn.start();
-});
-beforeEach(async () => {
-  standIn.reset();
-  standIn.auth = { oauthTokens: [], expiredTokens: [] };
-  secrets = [];
-  home = await ClaudeHome.create();
-});
-afterEach(async () => {
-  const logs = gw?.logs.text ?? '';
-  await gw?.close();
-  gw = undefined;
-  await home.remove();
-  for (const secret of secrets) {
-    expect(logs).not.toContain(secret.slice(-24));
-  }
-});
-afterAll(() => standIn.close());
+const bearer = () => world.standIn.last.headers.authorization;
 
 it('uses a login renewed behind its back on the very next request, after an atomic rename and after an in-place rewrite', async () => {
   const first = token('one');
   const second = token('two');
   const third = token('six');
-  await home.installFakeClaude();
-  await home.writeLogin(first, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home);
-  await ask(gw);
+  await world.home.installFakeClaude();
+  await world.home.writeLogin(first, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home);
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${first}`);
 
-  await home.replaceLogin(second, Date.now() + 2 * HOUR);
-  await ask(gw);
+  await world.home.replaceLogin(second, Date.now() + 2 * HOUR);
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${second}`);
 
   // Same inode and (deliberately) the same length: mtime/ctime still give it away.
-  await home.writeLogin(third, Date.now() + 3 * HOUR);
-  await ask(gw);
+  await world.home.writeLogin(third, Date.now() + 3 * HOUR);
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${third}`);
-  expect(await home.calls()).toHaveLength(1); // only the start-up run: no command was needed
-  expect(gw.logs.text).toContain('Claude Code login changed');
+  expect(await world.home.calls()).toHaveLength(1); // only the start-up run: no command was needed
+  expect(world.gw.logs.text).toContain('Claude Code login changed');
 });
 
 it('renews an expired login through the command when a request meets it, and the request succeeds', async () => {
   const stale = token('stale');
   const renewed = token('renewed');
-  standIn.auth!.expiredTokens!.push(stale);
-  await home.installFakeClaude();
-  await home.writeLogin(stale, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home);
+  world.standIn.auth!.expiredTokens!.push(stale);
+  await world.home.installFakeClaude();
+  await world.home.writeLogin(stale, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home);
 
-  await home.replaceLogin(stale, Date.now() - 60_000);
-  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  const completion = await ask(gw);
+  await world.home.replaceLogin(stale, Date.now() - 60_000);
+  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  const completion = await ask(world.gw);
   expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
-  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${renewed}`]);
-  expect(await home.calls()).toHaveLength(2);
-  expect(refreshOf(gw).last).toMatchObject({ trigger: 'expired', outcome: 'renewed', tokenChanged: true });
-  const ready = await health(gw);
+  expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${renewed}`]);
+  expect(await world.home.calls()).toHaveLength(2);
+  expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'expired', outcome: 'renewed', tokenChanged: true });
+  const ready = await health(world.gw);
   expect(ready.status).toBe(200);
   expect(ready.body.details.credentials.lastRefresh).toMatchObject({ trigger: 'expired', tokenChanged: true });
   for (const secret of secrets) expect(ready.text).not.toContain(secret);
@@ -84,107 +68,107 @@ it('renews an expired login through the command when a request meets it, and the
 it('runs the command once for many concurrent requests that meet an expired login (single flight)', async () => {
   const stale = token('stale');
   const renewed = token('renewed');
-  await home.installFakeClaude({ sleep: 0.4 });
-  await home.writeLogin(stale, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home);
+  await world.home.installFakeClaude({ sleep: 0.4 });
+  await world.home.writeLogin(stale, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home);
 
-  await home.replaceLogin(stale, Date.now() - 60_000);
-  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  const results = await Promise.all(Array.from({ length: 6 }, () => ask(gw!)));
+  await world.home.replaceLogin(stale, Date.now() - 60_000);
+  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  const results = await Promise.all(Array.from({ length: 6 }, () => ask(world.gw!)));
   for (const result of results) expect(result.choices[0].message.content).toBe('Hello from the stand-in.');
-  expect(await home.calls()).toHaveLength(2); // start-up + one shared run
-  expect(new Set(standIn.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${renewed}`]));
+  expect(await world.home.calls()).toHaveLength(2); // start-up + one shared run
+  expect(new Set(world.standIn.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${renewed}`]));
 });
 
 it('runs the command ahead of expiry from the scheduled check, without any request', async () => {
   const expiring = token('expiring');
   const renewed = token('renewed');
-  await home.installFakeClaude();
+  await world.home.installFakeClaude();
   // Inside REFRESH_AHEAD_MINUTES (10) but nowhere near the SDK's own windows.
-  await home.writeLogin(expiring, Date.now() + 5 * 60_000);
-  gw = await startLoginGateway(standIn, home, { REFRESH_CHECK_CRON: '* * * * * *' });
-  expect(refreshOf(gw).last).toMatchObject({ trigger: 'startup', tokenChanged: false });
+  await world.home.writeLogin(expiring, Date.now() + 5 * 60_000);
+  world.gw = await startLoginGateway(world.standIn, world.home, { REFRESH_CHECK_CRON: '* * * * * *' });
+  expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'startup', tokenChanged: false });
 
-  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  await waitFor(() => refreshOf(gw!).last?.trigger === 'ahead', 'the scheduled refresh-ahead check', 4000);
-  expect(refreshOf(gw).last).toMatchObject({ outcome: 'renewed', tokenChanged: true });
-  await ask(gw);
+  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  await waitFor(() => refreshOf(world.gw!).last?.trigger === 'ahead', 'the scheduled refresh-ahead check', 4000);
+  expect(refreshOf(world.gw).last).toMatchObject({ outcome: 'renewed', tokenChanged: true });
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${renewed}`);
-  const { body } = await health(gw);
+  const { body } = await health(world.gw);
   expect(body.details.credentials.expiresInSeconds).toBeGreaterThan(7 * 3600);
 });
 
 it('refreshes when Anthropic rejects a token its file still calls valid, and retries that same request with the renewed one', async () => {
   const revoked = token('revoked');
   const renewed = token('renewed');
-  standIn.auth!.expiredTokens!.push(revoked);
-  await home.installFakeClaude();
-  await home.writeLogin(revoked, Date.now() + HOUR);
+  world.standIn.auth!.expiredTokens!.push(revoked);
+  await world.home.installFakeClaude();
+  await world.home.writeLogin(revoked, Date.now() + HOUR);
   // Default UPSTREAM_MAX_RETRIES=0: the login's own retry does not depend on it.
-  gw = await startLoginGateway(standIn, home);
+  world.gw = await startLoginGateway(world.standIn, world.home);
 
-  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  expect((await ask(gw)).choices[0].message.content).toBe('Hello from the stand-in.');
-  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
-  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
+  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  expect((await ask(world.gw)).choices[0].message.content).toBe('Hello from the stand-in.');
+  expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+  expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
 });
 
 it('also with SDK retries on, one renewal and one retry', async () => {
   const revoked = token('revoked');
   const renewed = token('renewed');
-  standIn.auth!.expiredTokens!.push(revoked);
-  await home.installFakeClaude();
-  await home.writeLogin(revoked, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home, { UPSTREAM_MAX_RETRIES: '1' });
+  world.standIn.auth!.expiredTokens!.push(revoked);
+  await world.home.installFakeClaude();
+  await world.home.writeLogin(revoked, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '1' });
 
-  await home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  await ask(gw);
-  expect(standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
-  expect(await home.calls()).toHaveLength(2); // start-up + the one renewal
+  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+  await ask(world.gw);
+  expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+  expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
 });
 
 it('marks only the token that met the 401 as rejected, not a newer one issued meanwhile', async () => {
   const old = token('old');
   const fresh = token('fresh');
-  await home.installFakeClaude({ renewsNothing: true });
-  await home.writeLogin(old, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home);
+  await world.home.installFakeClaude({ renewsNothing: true });
+  await world.home.writeLogin(old, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home);
 
   // The first request's 401 arrives late; the login is renewed while it is in flight.
-  standIn.reply(async () => {
+  world.standIn.reply(async () => {
     await new Promise((r) => setTimeout(r, 400));
     return { kind: 'error', status: 401, type: 'authentication_error', message: 'OAuth token has expired.' };
   });
-  const slow = ask(gw).catch((e) => e);
-  await waitFor(() => standIn.requests.length === 1, 'the slow request upstream');
-  await home.replaceLogin(fresh, Date.now() + 8 * HOUR);
-  await ask(gw);
+  const slow = ask(world.gw).catch((e) => e);
+  await waitFor(() => world.standIn.requests.length === 1, 'the slow request upstream');
+  await world.home.replaceLogin(fresh, Date.now() + 8 * HOUR);
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${fresh}`);
   // The late 401 answered the old token: its request is retried with the fresh one and succeeds.
   expect((await slow).choices[0].message.content).toBe('Hello from the stand-in.');
 
   // The fresh token stays usable: requests go through and the pod stays ready.
-  await ask(gw);
+  await ask(world.gw);
   expect(bearer()).toBe(`Bearer ${fresh}`);
-  expect((await health(gw)).status).toBe(200);
+  expect((await health(world.gw)).status).toBe(200);
 });
 
 it('after a rejected token that the command cannot renew, answers the helpful 401 without calling Anthropic again', async () => {
   const revoked = token('revoked');
-  standIn.auth!.expiredTokens!.push(revoked);
-  await home.installFakeClaude({ renewsNothing: true });
-  await home.writeLogin(revoked, Date.now() + HOUR);
-  gw = await startLoginGateway(standIn, home);
+  world.standIn.auth!.expiredTokens!.push(revoked);
+  await world.home.installFakeClaude({ renewsNothing: true });
+  await world.home.writeLogin(revoked, Date.now() + HOUR);
+  world.gw = await startLoginGateway(world.standIn, world.home);
 
   for (let i = 0; i < 2; i++) {
-    const error = await askForError(gw);
+    const error = await askForError(world.gw);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(error.message).toContain('Anthropic rejected the Claude Code login token');
     expect(error.message).toContain('claude setup-token');
   }
-  expect(standIn.requests).toHaveLength(1);
-  expect(refreshOf(gw).last).toMatchObject({ trigger: 'rejected', outcome: 'unchanged' });
-  expect((await health(gw)).status).toBe(503);
+  expect(world.standIn.requests).toHaveLength(1);
+  expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'rejected', outcome: 'unchanged' });
+  expect((await health(world.gw)).status).toBe(503);
 });
 
 describe('when renewal does not happen', () => {
@@ -197,21 +181,21 @@ describe('when renewal does not happen', () => {
 
   async function expiredBehindFailingCommand(options: Parameters<ClaudeHome['installFakeClaude']>[0], extra = {}) {
     const stale = token('stale');
-    if (options) await home.installFakeClaude(options);
-    await home.writeLogin(stale, Date.now() - 60_000);
-    gw = await startLoginGateway(standIn, home, extra);
-    const error = await askForError(gw);
+    if (options) await world.home.installFakeClaude(options);
+    await world.home.writeLogin(stale, Date.now() - 60_000);
+    world.gw = await startLoginGateway(world.standIn, world.home, extra);
+    const error = await askForError(world.gw);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(error.status).toBe(401);
     expect(error.type).toBe('authentication_error');
     expect(error.code).toBe('credentials_unavailable');
     expectHelpful(error.message);
-    expect(standIn.requests).toHaveLength(0);
-    const ready = await health(gw);
+    expect(world.standIn.requests).toHaveLength(0);
+    const ready = await health(world.gw);
     expect(ready.status).toBe(503);
     expect(ready.body.details.credentials.status).toBe('down');
     expectHelpful(ready.body.details.credentials.reason);
-    const live = await health(gw, '/health/live');
+    const live = await health(world.gw, '/health/live');
     expect(live.status).toBe(200);
     for (const secret of secrets) expect(JSON.stringify(error.error) + ready.text).not.toContain(secret);
     return { error, ready };
@@ -223,20 +207,20 @@ describe('when renewal does not happen', () => {
     expect(ready.body.details.credentials.reason).toBe(errorMessage(error));
     expect(ready.body.details.credentials.lastRefresh).toMatchObject({ outcome: 'unchanged', tokenChanged: false });
     // The request's run was held back: the start-up run had just left this very token.
-    expect(await home.calls()).toHaveLength(1);
+    expect(await world.home.calls()).toHaveLength(1);
   });
 
   it('a failing command: its failure is in the reason and the record', async () => {
     const { error, ready } = await expiredBehindFailingCommand({ exitCode: 3 });
     expect(error.message).toContain('exited with code 3');
     expect(ready.body.details.credentials.lastRefresh).toMatchObject({ outcome: 'failed', tokenChanged: false });
-    expect(gw!.logs.text).toContain('exited with code 3');
+    expect(world.gw!.logs.text).toContain('exited with code 3');
   });
 
   it('a missing CLI: a warning, not a crash', async () => {
     const { error } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed --version' });
     expect(error.message).toContain('not found');
-    expect(gw!.logs.text).toContain('`claude-not-installed` was not found on PATH');
+    expect(world.gw!.logs.text).toContain('`claude-not-installed` was not found on PATH');
   });
 
   it('a hung command is killed after REFRESH_TIMEOUT_MS', async () => {
@@ -248,6 +232,6 @@ describe('when renewal does not happen', () => {
 
   it('runs the command again for a request once REFRESH_RETRY_SECONDS have passed', async () => {
     await expiredBehindFailingCommand({ renewsNothing: true }, { REFRESH_RETRY_SECONDS: '0' });
-    expect(await home.calls()).toHaveLength(2);
+    expect(await world.home.calls()).toHaveLength(2);
   });
 });

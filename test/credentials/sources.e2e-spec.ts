@@ -1,35 +1,23 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AHEAD_JOB, INTERVAL_JOB } from '../../src/refresh/refresh.service.js';
-import { AnthropicStandIn, OAUTH_BETA } from '../support/anthropic-stand-in.js';
+import { OAUTH_BETA } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
-import { type Gateway, startGateway, TEST_API_KEY } from '../support/gateway.js';
-import { ask, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
+import { startGateway, TEST_API_KEY } from '../support/gateway.js';
+import { ask, health, refreshOf, startLoginGateway, useLoginWorld } from '../support/login-gateway.js';
 
-let standIn: AnthropicStandIn;
-let home: ClaudeHome;
-let gw: Gateway | undefined;
 const loginToken = oauthToken('login');
 const setupToken = oauthToken('setup');
 const accessToken = oauthToken('access');
 
-beforeAll(async () => {
-  standIn = await AnthropicStandIn.start();
+const world = useLoginWorld({
+  auth: () => ({ apiKeys: [TEST_API_KEY], oauthTokens: [loginToken, setupToken, accessToken] }),
+  prepare: async (home) => {
+    await home.installFakeClaude();
+    await home.writeLogin(loginToken, Date.now() + 8 * HOUR);
+  },
 });
-beforeEach(async () => {
-  standIn.reset();
-  standIn.auth = { apiKeys: [TEST_API_KEY], oauthTokens: [loginToken, setupToken, accessToken] };
-  home = await ClaudeHome.create();
-  await home.installFakeClaude();
-  await home.writeLogin(loginToken, Date.now() + 8 * HOUR);
-});
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-  await home.remove();
-});
-afterAll(() => standIn.close());
 
-const beta = () => String(standIn.last.headers['anthropic-beta'] ?? '');
+const beta = () => String(world.standIn.last.headers['anthropic-beta'] ?? '');
 const noSecretsIn = (text: string) => {
   for (const secret of [TEST_API_KEY, loginToken, setupToken, accessToken]) {
     expect(text).not.toContain(secret);
@@ -42,63 +30,67 @@ const noSecretsIn = (text: string) => {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 it('uses ANTHROPIC_API_KEY before any OAuth token or login, without the OAuth beta, and never runs the refresh command', async () => {
-  gw = await startGateway(standIn, home.env({ ANTHROPIC_API_KEY: TEST_API_KEY, CLAUDE_CODE_OAUTH_TOKEN: setupToken }));
-  await ask(gw);
+  world.gw = await startGateway(world.standIn, world.home.env({ ANTHROPIC_API_KEY: TEST_API_KEY, CLAUDE_CODE_OAUTH_TOKEN: setupToken }));
+  await ask(world.gw);
   // SDK 1.13 sends an API key as a Bearer credential; the API accepts both forms.
-  expect(standIn.last.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+  expect(world.standIn.last.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
   expect(beta()).not.toContain(OAUTH_BETA);
-  const ready = await health(gw);
+  const ready = await health(world.gw);
   expect(ready.status).toBe(200);
   expect(ready.body.details.credentials).toEqual({ status: 'up', source: 'api-key' });
   await settle();
-  expect(await home.calls()).toEqual([]);
-  expect(refreshOf(gw).last).toBeNull();
-  expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
-  expect(gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
-  expect(gw.logs.text).toContain('Using credential source: api-key');
-  noSecretsIn(gw.logs.text + ready.text);
+  expect(await world.home.calls()).toEqual([]);
+  expect(refreshOf(world.gw).last).toBeNull();
+  expect(world.gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
+  expect(world.gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
+  expect(world.gw.logs.text).toContain('Using credential source: api-key');
+  noSecretsIn(world.gw.logs.text + ready.text);
 });
 
 it.each([['CLAUDE_CODE_OAUTH_TOKEN'], ['CLAUDE_ACCESS_TOKEN']])(
   'uses %s before the login: Bearer with the OAuth beta header, no refresh runs',
   async (name) => {
     const token = name === 'CLAUDE_ACCESS_TOKEN' ? accessToken : setupToken;
-    gw = await startGateway(standIn, home.env({ [name]: token }));
-    const completion = await ask(gw);
+    world.gw = await startGateway(world.standIn, world.home.env({ [name]: token }));
+    const completion = await ask(world.gw);
     expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
-    expect(standIn.last.headers.authorization).toBe(`Bearer ${token}`);
-    expect(standIn.last.headers['x-api-key']).toBeUndefined();
+    expect(world.standIn.last.headers.authorization).toBe(`Bearer ${token}`);
+    expect(world.standIn.last.headers['x-api-key']).toBeUndefined();
     expect(beta()).toContain(OAUTH_BETA);
-    const ready = await health(gw);
+    const ready = await health(world.gw);
     expect(ready.body.details.credentials).toEqual({ status: 'up', source: 'oauth-token' });
     await settle();
-    expect(await home.calls()).toEqual([]);
-    expect(gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
-    expect(gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
-    expect(gw.logs.text).toContain('Using credential source: oauth-token');
-    noSecretsIn(gw.logs.text + ready.text);
+    expect(await world.home.calls()).toEqual([]);
+    expect(world.gw.app.get(SchedulerRegistry).getIntervals()).toEqual([]);
+    expect(world.gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
+    expect(world.gw.logs.text).toContain('Using credential source: oauth-token');
+    noSecretsIn(world.gw.logs.text + ready.text);
   },
 );
 
 it('prefers CLAUDE_ACCESS_TOKEN over CLAUDE_CODE_OAUTH_TOKEN', async () => {
-  gw = await startGateway(standIn, home.env({ CLAUDE_ACCESS_TOKEN: accessToken, CLAUDE_CODE_OAUTH_TOKEN: setupToken }));
-  await ask(gw);
-  expect(standIn.last.headers.authorization).toBe(`Bearer ${accessToken}`);
+  world.gw = await startGateway(world.standIn, world.home.env({ CLAUDE_ACCESS_TOKEN: accessToken, CLAUDE_CODE_OAUTH_TOKEN: setupToken }));
+  await ask(world.gw);
+  expect(world.standIn.last.headers.authorization).toBe(`Bearer ${accessToken}`);
 });
 
 it('falls back to the Claude Code login: Bearer with the beta header, a refresh at start-up, health with expiry and refresh', async () => {
-  gw = await startLoginGateway(standIn, home);
-  await ask(gw);
-  expect(standIn.last.headers.authorization).toBe(`Bearer ${loginToken}`);
+  world.gw = await startLoginGateway(world.standIn, world.home);
+  await ask(world.gw);
+  expect(world.standIn.last.headers.authorization).toBe(`Bearer ${loginToken}`);
   expect(beta()).toContain(OAUTH_BETA);
   // The CLI was run once, with the config dir the gateway reads.
-  expect(await home.calls()).toEqual([`--version | ${home.configDir}`]);
+  expect(await world.home.calls()).toEqual([`--version | ${world.home.configDir}`]);
   // The periodic run and the refresh-ahead check are on the schedule.
-  const scheduler = gw.app.get(SchedulerRegistry);
+  const scheduler = world.gw.app.get(SchedulerRegistry);
   expect(scheduler.getIntervals()).toEqual([INTERVAL_JOB]);
   expect([...scheduler.getCronJobs().keys()]).toEqual([AHEAD_JOB]);
   expect(scheduler.getCronJob(AHEAD_JOB).isActive).toBe(true);
-  const ready = await health(gw);
+  const upstreamCalls = world.standIn.requests.length;
+  const ready = await health(world.gw);
+  // Readiness reads the login (and /health too), never Anthropic.
+  await health(world.gw, '/health');
+  expect(world.standIn.requests).toHaveLength(upstreamCalls);
   expect(ready.status).toBe(200);
   const credentials = ready.body.details.credentials;
   expect(credentials).toMatchObject({
@@ -109,23 +101,23 @@ it('falls back to the Claude Code login: Bearer with the beta header, a refresh 
   expect(credentials.expiresInSeconds).toBeGreaterThan(8 * 3600 - 60);
   expect(credentials.expiresInSeconds).toBeLessThanOrEqual(8 * 3600);
   expect(Date.parse(credentials.lastRefresh.at)).toBeGreaterThan(Date.now() - 10_000);
-  const all = await health(gw, '/health');
+  const all = await health(world.gw, '/health');
   expect(all.body.details.credentials.source).toBe('claude-login');
-  expect(gw.logs.text).toContain(`Using credential source: claude-login (${home.credentialsPath})`);
-  noSecretsIn(gw.logs.text + ready.text + all.text);
+  expect(world.gw.logs.text).toContain(`Using credential source: claude-login (${world.home.credentialsPath})`);
+  noSecretsIn(world.gw.logs.text + ready.text + all.text);
 });
 
 it('reads CLAUDE_CONFIG_DIR over $HOME/.claude', async () => {
   const other = await ClaudeHome.create();
   try {
     const otherToken = oauthToken('other');
-    standIn.auth!.oauthTokens!.push(otherToken);
+    world.standIn.auth!.oauthTokens!.push(otherToken);
     await other.writeLogin(otherToken, Date.now() + HOUR);
-    gw = await startLoginGateway(standIn, home, { CLAUDE_CONFIG_DIR: other.configDir });
-    await ask(gw);
-    expect(standIn.last.headers.authorization).toBe(`Bearer ${otherToken}`);
-    await waitFor(async () => (await home.calls()).length === 1, 'the start-up run');
-    expect(await home.calls()).toEqual([`--version | ${other.configDir}`]);
+    world.gw = await startLoginGateway(world.standIn, world.home, { CLAUDE_CONFIG_DIR: other.configDir });
+    await ask(world.gw);
+    expect(world.standIn.last.headers.authorization).toBe(`Bearer ${otherToken}`);
+    await waitFor(async () => (await world.home.calls()).length === 1, 'the start-up run');
+    expect(await world.home.calls()).toEqual([`--version | ${other.configDir}`]);
   } finally {
     await other.remove();
   }

@@ -66,7 +66,6 @@ export class ClaudeHome {
     return join(this.root, 'next-login.json');
   }
 
-  /** The env for `startGateway`: this HOME, the fakes first on PATH, no Claude variables. */
   /** The gateway's environment: this home, the fake CLI first on PATH, and no API key unless `extra` sets one. */
   env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
     return {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { RefreshService } from '../../src/refresh/refresh.service.js';
-import type { AnthropicStandIn } from './anthropic-stand-in.js';
-import { type ClaudeHome, waitFor } from './claude-home.js';
+import { AnthropicStandIn, type AuthPolicy } from './anthropic-stand-in.js';
+import { ClaudeHome, waitFor } from './claude-home.js';
 import { type Gateway, startGateway } from './gateway.js';
 
 /**
@@ -43,3 +43,42 @@ export async function askForError(gw: Gateway): Promise<InstanceType<typeof Open
 }
 
 export const errorMessage = (error: InstanceType<typeof OpenAI.APIError>) => (error.error as { message: string }).message;
+
+/** One Claude-login test's surroundings: see `useLoginWorld`. */
+export interface LoginWorld {
+  standIn: AnthropicStandIn;
+  home: ClaudeHome;
+  /** The gateway the test started, closed after it. */
+  gw: Gateway | undefined;
+}
+
+/**
+ * One stand-in per test file, a fresh temporary HOME per test, and the
+ * gateway a test starts closed after it. `afterTest` sees the gateway's logs
+ * before it closes (for the checks that no secret was written).
+ */
+export function useLoginWorld(options: {
+  auth: () => AuthPolicy;
+  prepare?: (home: ClaudeHome) => Promise<void>;
+  afterTest?: (logs: string) => void;
+}): LoginWorld {
+  const world = {} as LoginWorld;
+  beforeAll(async () => {
+    world.standIn = await AnthropicStandIn.start();
+  });
+  beforeEach(async () => {
+    world.standIn.reset();
+    world.standIn.auth = options.auth();
+    world.home = await ClaudeHome.create();
+    await options.prepare?.(world.home);
+  });
+  afterEach(async () => {
+    const logs = world.gw?.logs.text ?? '';
+    await world.gw?.close();
+    world.gw = undefined;
+    await world.home.remove();
+    options.afterTest?.(logs);
+  });
+  afterAll(() => world.standIn.close());
+  return world;
+}
