@@ -1,26 +1,42 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module.js';
+import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
 import { ConnectionDrainer } from './common/connection-drainer.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
+import { RequireJsonMiddleware } from './common/require-json.middleware.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ModelsModule } from './models/models.module.js';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   /** The environment comes in as an argument so tests can run gateways side by side. */
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), ScheduleModule.forRoot(), CompletionsModule, ModelsModule, HealthModule],
+      imports: [AppConfigModule.forRoot(env), ScheduleModule.forRoot(), AuthModule, CompletionsModule, ModelsModule, HealthModule],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ConnectionDrainer,
       ],
     };
+  }
+
+  /**
+   * Applied once, here, in this order: an unknown client gets its 401 before
+   * anything else about its request is checked.
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(ClientKeyMiddleware)
+      .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
+      .apply(RequireJsonMiddleware)
+      .forRoutes(CompletionsController);
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LoginModule } from '../login/login.module.js';
 import { RefreshModule } from '../refresh/refresh.module.js';
-import { AnthropicClientFactory } from './anthropic-client.factory.js';
-import { CredentialProvider } from './credential-provider.js';
+import { ClientKeyMiddleware } from './client-key.middleware.js';
+import { Credential } from './credential.js';
+import { LoginCredential } from './login-credential.js';
 
 @Module({
   imports: [LoginModule, RefreshModule],
-  providers: [AnthropicClientFactory, CredentialProvider],
-  exports: [CredentialProvider],
+  providers: [LoginCredential, Credential, ClientKeyMiddleware],
+  exports: [Credential, ClientKeyMiddleware],
 })
 export class AuthModule {}

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { OpenAIHttpException } from '../common/openai-error.js';
+import { GatewayError } from '../common/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { parseKeyList } from '../config/environment.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -19,7 +18,7 @@ export class ClientKeyMiddleware implements NestMiddleware {
   private readonly keys: Buffer[];
 
   constructor(config: AppConfig) {
-    this.keys = parseKeyList(config.get('PROXY_API_KEYS') ?? '').map(digest);
+    this.keys = config.clientKeys.map(digest);
     const logger = new Logger('ClientKeys');
     if (this.keys.length > 0) logger.log(`Client authentication on: ${this.keys.length} key(s) in PROXY_API_KEYS`);
     else logger.warn('Client authentication off (PROXY_API_KEYS unset): anyone who reaches /v1 spends the credential');
@@ -34,13 +33,12 @@ export class ClientKeyMiddleware implements NestMiddleware {
       const matched = this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
       if (matched) return next();
     }
-    throw new OpenAIHttpException(
+    throw new GatewayError(
       401,
       presented
         ? 'Incorrect API key provided. Use one of the keys configured in PROXY_API_KEYS.'
         : "Missing API key: this gateway requires 'Authorization: Bearer <key>' (PROXY_API_KEYS is set).",
-      'invalid_request_error',
-      { code: 'invalid_api_key' },
+      { type: 'invalid_request_error', code: 'invalid_api_key' },
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { OpenAIHttpException } from './openai-error.js';
+import { GatewayError } from './gateway-error.js';
 import { OpenAIExceptionFilter } from './openai-exception.filter.js';
 
 /** Just enough of an express response to capture what the filter sends. */
@@ -24,7 +24,7 @@ function capture() {
 }
 
 it('answers the OpenAI error carried as the cause of a wrapping error (the SDK around a credentials callback)', () => {
-  const ours = new OpenAIHttpException(401, 'Run `claude` once.', 'authentication_error', { code: 'credentials_unavailable' });
+  const ours = new GatewayError(401, 'Run `claude` once.', { code: 'credentials_unavailable' });
   const { host, sent } = capture();
   new OpenAIExceptionFilter().catch(new Error('credentials provider failed', { cause: ours }), host);
   expect(sent).toEqual({

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { invalidRequest } from './openai-error.js';
+import { invalidRequest } from './gateway-error.js';
 
 /** `messages[2].tool_calls[0].function` from class-validator's nested error tree. */
 function firstProblem(errors: ValidationError[], prefix = ''): { param: string; message: string } {

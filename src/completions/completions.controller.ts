@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { clientBody, toOpenAIException } from '../common/openai-exception.filter.js';
 import { redactSecrets } from '../common/redact.js';
+import { toGatewayError } from '../common/to-gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
@@ -41,7 +41,7 @@ export class CompletionsController {
       if (signal.aborted) return sse.end(false);
       // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
       this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
-      await sse.data(clientBody(toOpenAIException(error)));
+      await sse.data(toGatewayError(error).toBody());
       sse.end(false);
     }
   }

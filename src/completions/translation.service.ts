@@ -1,12 +1,20 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import type { ChatCompletionRequest } from './translation/openai.types.js';
+import type { MessageRequest } from '../upstream/message-request.js';
+import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { toAnthropicRequest, type RequestDefaults } from './translation/request.mapper.js';
-import { createStreamState, type StreamState } from './translation/stream.mapper.js';
+import { createStreamState, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
-/** The pure mappers, bound to the configured defaults. */
+type Events = AsyncIterable<Anthropic.RawMessageStreamEvent>;
+
+/**
+ * Chat Completions ⇄ Messages API: the pure mappers composed, with the
+ * configured defaults. Both answers come from one mapping of events, so a
+ * streaming and a non-streaming client get the same content.
+ */
 @Injectable()
 export class TranslationService {
   private readonly defaults: RequestDefaults;
@@ -16,11 +24,23 @@ export class TranslationService {
     this.defaults = { maxTokens: override ? () => override : defaultMaxTokens };
   }
 
-  toAnthropic(request: ChatCompletionRequest): Anthropic.MessageCreateParamsNonStreaming {
+  toMessageRequest(request: ChatCompletionRequest): MessageRequest {
     return toAnthropicRequest(request, this.defaults);
   }
 
-  streamState(model: string, includeUsage: boolean): StreamState {
-    return createStreamState(model, includeUsage);
+  /** `chat.completion.chunk`s, one upstream event at a time. */
+  toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    return streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+  }
+
+  /** The whole `chat.completion`, folded from the same chunks. */
+  async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
+    const chunks = streamChunks(events, createStreamState(request.model, false));
+    const assembly = createAssembly();
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return assembledCompletion(assembly, next.value);
+      addChunk(assembly, next.value);
+    }
   }
 }

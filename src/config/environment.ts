@@ -16,7 +16,8 @@ import {
 import { CronTime } from 'cron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { splitCommandLine } from '../refresh/command-line.js';
+import { splitCommandLine } from './command-line.js';
+import { declaredVariables, Variable } from './variable.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -66,116 +67,173 @@ const IsCron = stringConstraint(
   "must be a cron expression with seconds, such as '0 * * * * *' (every minute)",
 );
 
+const LOGIN_ONLY = 'Login mode only.';
+
 /**
- * Every variable the gateway reads. Defaults live here so that the typed
- * config is complete after validation and nothing else has to guess them.
+ * Every variable the gateway reads, each declared once: its validation, its
+ * default (on the class, so the typed config is complete after validation),
+ * its README line and where the Helm chart sets it.
  */
 export class EnvironmentVariables {
+  @Variable({ doc: 'Listening port, on all interfaces.', helm: { derived: 'containerPort' } })
   @IsInt()
   @Min(0)
   @Max(65535)
   PORT: number = 8080;
 
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
-  ANTHROPIC_BASE_URL: string = 'https://api.anthropic.com';
-
+  @Variable({
+    doc: 'Console API key. Wins over every other credential.',
+    secret: true,
+    defaultText: '—',
+    helm: { derived: 'auth.mode=apiKey: the Secret in auth.existingSecret or auth.apiKey' },
+  })
   @IsOptional()
   @IsString()
   @MinLength(8)
   ANTHROPIC_API_KEY?: string;
 
-  /**
-   * Keys clients must send (`Authorization: Bearer …`) to use /v1, comma
-   * separated. Unset: no client authentication, for a proxy only its own
-   * workloads can reach.
-   */
-  @IsOptional()
-  @Validate(IsKeyList)
-  PROXY_API_KEYS?: string;
-
+  @Variable({
+    doc: 'An OAuth token, e.g. the one-year token from `claude setup-token`. `CLAUDE_CODE_OAUTH_TOKEN` is the same, under Claude Code\'s own name.',
+    secret: true,
+    defaultText: '—',
+    helm: { extraEnv: 'the chart sets CLAUDE_CODE_OAUTH_TOKEN instead' },
+  })
   @IsOptional()
   @IsString()
   @MinLength(8)
   CLAUDE_ACCESS_TOKEN?: string;
 
-  /** Claude Code's own name for the token `claude setup-token` prints. */
+  @Variable({
+    doc: 'Claude Code\'s name for the token `claude setup-token` prints; same as `CLAUDE_ACCESS_TOKEN`.',
+    secret: true,
+    defaultText: '—',
+    helm: { derived: 'auth.mode=accessToken: the Secret in auth.existingSecret or auth.accessToken' },
+  })
   @IsOptional()
   @IsString()
   @MinLength(8)
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
-  /** Only to place the Claude Code config dir when CLAUDE_CONFIG_DIR is unset. */
+  @Variable({
+    doc: 'Only to place the Claude Code config dir when `CLAUDE_CONFIG_DIR` is unset.',
+    defaultText: 'the user\'s home',
+    helm: { derived: 'homeDir' },
+  })
   @IsOptional()
   @IsString()
   HOME?: string;
 
-  /** Defaults to `$HOME/.claude`, as Claude Code itself does. */
+  @Variable({
+    doc: 'Where Claude Code keeps `.credentials.json` (login mode).',
+    defaultText: '`$HOME/.claude`',
+    helm: { derived: 'persistence.mountPath (credentialsFile mode)' },
+  })
   @IsString()
   CLAUDE_CONFIG_DIR: string = join(homedir(), '.claude');
 
-  /** Overrides the per-model-family default output budget for requests that set none. */
+  @Variable({
+    doc: 'Comma-separated keys (16+ characters each) that clients must send as `Authorization: Bearer …` (their OpenAI `apiKey`) to use `/v1`. Unset: no client authentication. Set but empty: start-up fails. Health endpoints stay open either way.',
+    secret: true,
+    defaultText: '—',
+    helm: { extraEnv: 'a secret: set it with valueFrom.secretKeyRef in extraEnv' },
+  })
+  @IsOptional()
+  @Validate(IsKeyList)
+  PROXY_API_KEYS?: string;
+
+  @Variable({ doc: 'Upstream base URL.', helm: { value: 'config.anthropicBaseUrl' } })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ANTHROPIC_BASE_URL: string = 'https://api.anthropic.com';
+
+  @Variable({
+    doc: '`max_tokens` for requests that send none. Without it, the model generation\'s documented maximum output is used: 128k for 4.6 and newer, 64k for the 4.5 models.',
+    defaultText: 'per model',
+    helm: { value: 'config.defaultMaxTokens' },
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   DEFAULT_MAX_TOKENS?: number;
 
-  /**
-   * Always set explicitly: an explicit timeout is also what keeps the SDK from
-   * refusing large non-streaming `max_tokens` ("Streaming is required ...").
-   */
+  @Variable({
+    doc: 'The longest upstream may stay silent: before it answers, and between two events of an answer (Anthropic sends `ping`s during long generations). Then 504. An answer as a whole has no time limit.',
+    helm: { value: 'config.upstreamTimeoutMs' },
+  })
   @IsInt()
   @Min(1000)
   UPSTREAM_TIMEOUT_MS: number = 600_000;
 
-  /** 0 by default: OpenAI SDKs retry on their own and two retry loops multiply. */
+  @Variable({
+    doc: 'Retries the gateway makes itself. The default is 0 because OpenAI SDKs already retry 429/5xx with backoff, and two retry loops multiply.',
+    helm: { value: 'config.upstreamMaxRetries' },
+  })
   @IsInt()
   @Min(0)
   @Max(10)
   UPSTREAM_MAX_RETRIES: number = 0;
 
-  /** JSON bodies above this are answered 413; prompts with base64 images are large. */
+  @Variable({
+    doc: 'Largest JSON body accepted (base64 images are large); above it, 413.',
+    helm: { extraEnv: 'rarely changed' },
+  })
   @IsString()
   BODY_LIMIT: string = '20mb';
 
-  /** Idle streams get an SSE comment this often, so load balancers keep them open. */
+  @Variable({
+    doc: 'An idle stream gets an SSE comment this often, so load balancers keep it open.',
+    helm: { extraEnv: 'rarely changed' },
+  })
   @IsInt()
   @Min(1)
   STREAM_HEARTBEAT_SECONDS: number = 15;
 
+  @Variable({ doc: '`fatal`, `error`, `warn`, `log`, `debug` or `verbose`.', helm: { value: 'config.logLevel' } })
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'log';
 
-  /** Split into argv and run without a shell; quotes group words. */
+  @Variable({
+    doc: `${LOGIN_ONLY} The command that lets the Claude Code CLI renew the login. It is run without a shell.`,
+    helm: { value: 'refresh.command' },
+  })
   @IsString()
   @Validate(IsCommandLine)
   REFRESH_COMMAND: string = 'claude --version';
 
-  /** Capped so that the period still fits a Node timer (about 24.8 days). */
+  @Variable({ doc: `${LOGIN_ONLY} Run the refresh command this often.`, helm: { value: 'refresh.intervalHours' } })
   @IsInt()
   @Min(1)
+  // Capped so that the period still fits a Node timer (about 24.8 days).
   @Max(596)
   REFRESH_INTERVAL_HOURS: number = 23;
 
+  @Variable({
+    doc: `${LOGIN_ONLY} Also run it when the token expires within this window.`,
+    helm: { value: 'refresh.aheadMinutes' },
+  })
   @IsInt()
   @Min(0)
   REFRESH_AHEAD_MINUTES: number = 10;
 
+  @Variable({
+    doc: `${LOGIN_ONLY} When the expiry is checked (cron with seconds; every minute).`,
+    helm: { extraEnv: 'rarely changed' },
+  })
+  @Validate(IsCron)
+  REFRESH_CHECK_CRON: string = '0 * * * * *';
+
+  @Variable({
+    doc: `${LOGIN_ONLY} The refresh command's time limit (its whole process group is killed).`,
+    helm: { extraEnv: 'rarely changed' },
+  })
   @IsInt()
   @Min(1000)
   REFRESH_TIMEOUT_MS: number = 60_000;
 
-  /**
-   * When the login's expiry is compared with REFRESH_AHEAD_MINUTES: a cron
-   * expression with seconds, every minute by default.
-   */
-  @Validate(IsCron)
-  REFRESH_CHECK_CRON: string = '0 * * * * *';
-
-  /**
-   * A request meeting an expired login does not run the command again within
-   * this many seconds of a run that left that same token in place: a dead
-   * login under traffic would otherwise keep one CLI process running nonstop.
-   */
+  @Variable({
+    doc: `${LOGIN_ONLY} A request meeting a dead login does not rerun the command sooner than this after a run that could not renew it.`,
+    helm: { extraEnv: 'rarely changed' },
+  })
+  // A dead login under traffic would otherwise keep one CLI process running nonstop.
   @IsInt()
   @Min(0)
   REFRESH_RETRY_SECONDS: number = 30;
@@ -183,42 +241,37 @@ export class EnvironmentVariables {
 
 export class InvalidEnvironmentError extends Error {}
 
+/** Every variable's name, from the declarations (optional ones have no own key on an instance). */
+export const VARIABLE_NAMES: ReadonlySet<string> = new Set(declaredVariables(EnvironmentVariables).map(([name]) => name));
+
+/** Names of the variables that hold credentials. */
+export const SECRET_VARIABLES: readonly string[] = declaredVariables(EnvironmentVariables)
+  .filter(([, doc]) => doc.secret)
+  .map(([name]) => name);
+
+/** Set but empty is an error for these, never "off". */
+const FAIL_CLOSED = new Set(['PROXY_API_KEYS']);
+
 /**
  * Start-up validation: fails with every bad variable named at once, so a
  * misconfigured pod shows the whole problem in its first log line.
  * Values are never echoed: some of these variables are secrets.
  */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const known = new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_KEYS));
   // A blank value (an empty Helm value, `FOO=` in a shell) means "not set",
   // except where "not set" would open the door: client keys must fail closed.
   const relevant = Object.fromEntries(
     Object.entries(raw).filter(
       ([key, value]) =>
-        known.has(key) && (FAIL_CLOSED.has(key) || !(typeof value === 'string' && value.trim() === '')),
+        VARIABLE_NAMES.has(key) && (FAIL_CLOSED.has(key) || !(typeof value === 'string' && value.trim() === '')),
     ),
   );
   const env = plainToInstance(EnvironmentVariables, relevant, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const problems = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
+    const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
   if (!relevant.CLAUDE_CONFIG_DIR && env.HOME) env.CLAUDE_CONFIG_DIR = join(env.HOME, '.claude');
   return env;
 }
-
-/** Set but empty is an error for these, never "off". */
-const FAIL_CLOSED = new Set(['PROXY_API_KEYS']);
-
-/** Optional variables have no default, so they are not own keys of a fresh instance. */
-const OPTIONAL_KEYS = [
-  'ANTHROPIC_API_KEY',
-  'PROXY_API_KEYS',
-  'CLAUDE_ACCESS_TOKEN',
-  'CLAUDE_CODE_OAUTH_TOKEN',
-  'DEFAULT_MAX_TOKENS',
-  'HOME',
-];

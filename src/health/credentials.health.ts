@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { CredentialProvider } from '../auth/credential-provider.js';
+import { Credential } from '../auth/credential.js';
 
 /**
  * Ready means this pod holds a usable credential. It never calls Anthropic:
@@ -12,12 +12,12 @@ import { CredentialProvider } from '../auth/credential-provider.js';
 export class CredentialsHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly credentials: CredentialProvider,
+    private readonly credential: Credential,
   ) {}
 
   async check(key = 'credentials') {
     const indicator = this.health.check(key);
-    const { usable, ...details } = await this.credentials.state();
+    const { usable, ...details } = await this.credential.state();
     return usable ? indicator.up(details) : indicator.down(details);
   }
 }

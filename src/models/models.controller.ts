@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { OpenAIHttpException } from '../common/openai-error.js';
+import { GatewayError } from '../common/gateway-error.js';
 import { MODELS, type ModelObject } from './models.catalog.js';
 
 const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
@@ -15,7 +15,8 @@ export class ModelsController {
   get(@Param('id') id: string): ModelObject {
     const found = BY_ID.get(id);
     if (!found) {
-      throw new OpenAIHttpException(404, `The model '${id}' does not exist.`, 'invalid_request_error', {
+      throw new GatewayError(404, `The model '${id}' does not exist.`, {
+        type: 'invalid_request_error',
         param: 'model',
         code: 'model_not_found',
       });

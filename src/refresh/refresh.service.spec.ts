@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { AppConfig } from '../config/app-config.js';
-import { type EnvironmentVariables, validateEnvironment } from '../config/environment.js';
+import { testConfig } from '../config/testing.js';
 import type { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
@@ -41,8 +40,7 @@ class FakeWorld {
 
 /** The real validated defaults, so the numbers below are the shipped ones. */
 function service(world: FakeWorld, env: Record<string, string> = {}) {
-  const values = validateEnvironment({ CLAUDE_CONFIG_DIR: '/x', ...env });
-  const config = { get: (key: keyof EnvironmentVariables) => values[key] } as AppConfig;
+  const config = testConfig({ CLAUDE_CONFIG_DIR: '/x', ...env });
   const scheduler = new SchedulerRegistry();
   return { refresh: new RefreshService(config, world.runner, world.login, scheduler), scheduler };
 }

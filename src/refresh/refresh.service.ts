@@ -1,13 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { credentialSourceFor } from '../auth/credential-source.js';
 import { redactSecrets } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import { CommandRunner } from '../system/command-runner.js';
-import { splitCommandLine } from './command-line.js';
 
 /** What started a run: the schedule, or a request that met an unusable token. */
 export type RefreshTrigger = 'startup' | 'interval' | 'ahead' | 'expired' | 'rejected';
@@ -38,7 +36,7 @@ export const AHEAD_JOB = 'credentials-refresh-ahead';
 export class RefreshService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Refresh');
   readonly enabled: boolean;
-  private readonly argv: string[];
+  private readonly argv: readonly string[];
   private inFlight: Promise<RefreshRecord> | null = null;
   private lastRecord: RefreshRecord | null = null;
   /** What the last run left behind, to hold back request-triggered runs that cannot help. */
@@ -51,8 +49,8 @@ export class RefreshService implements OnApplicationBootstrap {
     private readonly login: ClaudeLogin,
     private readonly scheduler: SchedulerRegistry,
   ) {
-    this.enabled = credentialSourceFor(config) === 'claude-login';
-    this.argv = splitCommandLine(config.get('REFRESH_COMMAND'));
+    this.enabled = config.credentialSource === 'claude-login';
+    this.argv = config.refreshArgv;
   }
 
   get last(): RefreshRecord | null {

@@ -1,6 +1,6 @@
 import { toAnthropicRequest } from './request.mapper.js';
 import type { ChatCompletionRequest, ChatMessage } from './openai.types.js';
-import { TranslationError } from './translation-error.js';
+import { GatewayError } from '../../common/gateway-error.js';
 
 const defaults = { maxTokens: () => 1000 };
 const map = (req: Partial<ChatCompletionRequest>) =>
@@ -92,8 +92,8 @@ describe('toAnthropicRequest', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(TranslationError);
-    expect((error as TranslationError).param).toBe(param);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).param).toBe(param);
   });
 
   it('maps output options', () => {

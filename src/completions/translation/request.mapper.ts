@@ -1,4 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { invalidRequest } from '../../common/gateway-error.js';
+import type { MessageRequest } from '../../upstream/message-request.js';
 import type {
   ChatCompletionRequest,
   ChatMessage,
@@ -6,8 +8,7 @@ import type {
   FunctionTool,
   ToolChoice,
 } from './openai.types.js';
-import { EFFORTS, IMAGE_MEDIA_TYPES } from './tables.js';
-import { TranslationError } from './translation-error.js';
+import { EFFORTS, IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
 
 type Block = Anthropic.ContentBlockParam;
 type Turn = { role: 'user' | 'assistant'; content: Block[] };
@@ -21,9 +22,9 @@ export interface RequestDefaults {
 export function toAnthropicRequest(
   req: ChatCompletionRequest,
   defaults: RequestDefaults,
-): Anthropic.MessageCreateParamsNonStreaming {
+): MessageRequest {
   if (req.n != null && req.n > 1) {
-    throw new TranslationError('n > 1 is not supported: Claude returns one choice per request.', 'n');
+    throw invalidRequest('n > 1 is not supported: Claude returns one choice per request.', 'n');
   }
   const system: Anthropic.TextBlockParam[] = [];
   const turns: Turn[] = [];
@@ -42,14 +43,14 @@ export function toAnthropicRequest(
     // assistant's last words into a prefill to continue.
     const last = i === req.messages.length - 1;
     if (turn.role === 'user' && last && turns[turns.length - 1]?.role === 'assistant') {
-      throw new TranslationError(`messages[${i}].content must not be empty.`, `messages[${i}].content`);
+      throw invalidRequest(`messages[${i}].content must not be empty.`, `messages[${i}].content`);
     }
   });
   if (turns.length === 0) {
-    throw new TranslationError('messages must contain at least one user or assistant message.', 'messages');
+    throw invalidRequest('messages must contain at least one user or assistant message.', 'messages');
   }
 
-  const params: Anthropic.MessageCreateParamsNonStreaming = {
+  const params: MessageRequest = {
     model: req.model,
     max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model),
     messages: turns,
@@ -75,7 +76,7 @@ function systemBlocks(message: ChatMessage, i: number): Anthropic.TextBlockParam
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   return (content ?? []).flatMap((part, j): Anthropic.TextBlockParam[] => {
     if (part.type !== 'text') {
-      throw new TranslationError(
+      throw invalidRequest(
         `${message.role} messages may only contain text parts, got '${part.type}'.`,
         `messages[${i}].content[${j}]`,
       );
@@ -99,7 +100,7 @@ function toTurn(message: ChatMessage, i: number): Turn {
     case 'tool':
       return { role: 'user', content: [toToolResult(message, i)] };
     default:
-      throw new TranslationError(`Unknown role '${String(message.role)}'.`, `messages[${i}].role`);
+      throw invalidRequest(`Unknown role '${String(message.role)}'.`, `messages[${i}].role`);
   }
 }
 
@@ -114,7 +115,7 @@ function assistantText(content: ChatMessage['content'], param: string): Block[] 
   if (Array.isArray(content)) {
     content.forEach((part, j) => {
       if (part.type !== 'text' && part.type !== 'refusal') {
-        throw new TranslationError(`assistant messages may only contain text parts, got '${part.type}'.`, `${param}[${j}]`);
+        throw invalidRequest(`assistant messages may only contain text parts, got '${part.type}'.`, `${param}[${j}]`);
       }
     });
   }
@@ -133,11 +134,13 @@ function partToBlocks(part: ContentPart, param: string): Block[] {
     case 'file':
       return [toDocument(part.file.file_data, param)];
     default:
-      throw new TranslationError(
-        `Unsupported content part type '${(part as { type: string }).type}'.`,
-        `${param}.type`,
-      );
+      // Unreachable: the DTO validator admits only the part types above.
+      return assertNever(part);
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(value)}`);
 }
 
 const DATA_URL = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s;
@@ -147,7 +150,7 @@ function toImage(url: string, param: string): Anthropic.ImageBlockParam {
   if (data) {
     const mediaType = data[1].toLowerCase();
     if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
-      throw new TranslationError(
+      throw invalidRequest(
         `Unsupported image type '${mediaType}'; use one of ${IMAGE_MEDIA_TYPES.join(', ')}.`,
         `${param}.image_url.url`,
       );
@@ -158,13 +161,13 @@ function toImage(url: string, param: string): Anthropic.ImageBlockParam {
     };
   }
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
-  throw new TranslationError('image_url.url must be an http(s) URL or a base64 data: URL.', `${param}.image_url.url`);
+  throw invalidRequest('image_url.url must be an http(s) URL or a base64 data: URL.', `${param}.image_url.url`);
 }
 
 function toDocument(fileData: string | undefined, param: string): Anthropic.DocumentBlockParam {
   const data = fileData ? DATA_URL.exec(fileData) : null;
   if (!data || data[1].toLowerCase() !== 'application/pdf') {
-    throw new TranslationError(
+    throw invalidRequest(
       'file parts must carry file_data as a base64 data:application/pdf URL (file_id is not supported).',
       `${param}.file`,
     );
@@ -183,10 +186,10 @@ function parseArguments(raw: string, param: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new TranslationError(`${param}.function.arguments is not valid JSON.`, `${param}.function.arguments`);
+    throw invalidRequest(`${param}.function.arguments is not valid JSON.`, `${param}.function.arguments`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new TranslationError(`${param}.function.arguments must be a JSON object.`, `${param}.function.arguments`);
+    throw invalidRequest(`${param}.function.arguments must be a JSON object.`, `${param}.function.arguments`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -232,11 +235,13 @@ function toTool(tool: FunctionTool): Anthropic.Tool {
 }
 
 function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean | null | undefined): Anthropic.ToolChoice | undefined {
+  // Only `auto` is sent unasked, and only to carry `parallel_tool_calls: false`.
+  if (choice == null && parallel !== false) return undefined;
+  const type = typeof choice === 'object' && choice ? 'tool' : TOOL_CHOICES[choice ?? 'auto'];
+  if (type === 'none') return { type };
   const disable = parallel === false ? { disable_parallel_tool_use: true } : {};
-  if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'any', ...disable };
-  if (choice && typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disable };
-  return choice === 'auto' || parallel === false ? { type: 'auto', ...disable } : undefined;
+  if (type === 'tool') return { type, name: (choice as Exclude<ToolChoice, string>).function.name, ...disable };
+  return { type, ...disable };
 }
 
 function toOutputConfig(req: ChatCompletionRequest): Anthropic.OutputConfig | undefined {

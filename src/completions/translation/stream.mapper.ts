@@ -50,6 +50,20 @@ export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStr
   }
 }
 
+/**
+ * Every chunk for a stream of upstream events, then the stream's final state
+ * as the generator's return value (id, model, usage), which the
+ * non-streaming path needs to assemble its answer.
+ */
+export async function* streamChunks(
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  state: StreamState,
+): AsyncGenerator<ChatCompletionChunk, StreamState> {
+  for await (const event of events) yield* eventToChunks(state, event);
+  yield* finalChunks(state);
+  return state;
+}
+
 /** After `message_stop`: the usage chunk OpenAI sends when `stream_options.include_usage` is set. */
 export function finalChunks(state: StreamState): ChatCompletionChunk[] {
   if (!state.includeUsage) return [];

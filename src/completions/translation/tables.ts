@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, ReasoningEffort } from './openai.types.js';
+import type { FinishReason, ReasoningEffort, ToolChoice } from './openai.types.js';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`, for both the JSON and the streaming path. */
 export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
@@ -24,6 +24,13 @@ export const EFFORTS: Record<ReasoningEffort, Anthropic.OutputConfig['effort'] |
   medium: 'medium',
   high: 'high',
   xhigh: 'xhigh',
+};
+
+/** OpenAI's named `tool_choice` modes → Anthropic `tool_choice.type`; a `{function:{name}}` choice is `tool`. */
+export const TOOL_CHOICES: Record<Extract<ToolChoice, string>, Anthropic.ToolChoice['type']> = {
+  auto: 'auto',
+  none: 'none',
+  required: 'any',
 };
 
 /** Media types the Messages API accepts for base64 images. */

@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { OpenAIHttpException } from '../common/openai-error.js';
+import { GatewayError } from './gateway-error.js';
 
 /**
  * A body sent as a form (`curl -d` without a header) would otherwise be read
@@ -10,10 +10,9 @@ import { OpenAIHttpException } from '../common/openai-error.js';
 export class RequireJsonMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     if (!req.is('application/json')) {
-      throw new OpenAIHttpException(
+      throw new GatewayError(
         415,
         "The request body must be JSON: send it with 'Content-Type: application/json'.",
-        'invalid_request_error',
         { code: 'unsupported_media_type' },
       );
     }

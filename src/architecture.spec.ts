@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * The module graph of docs/architecture.md, kept true: folders depend one way
+ * (each layer may import only the layers before it), and the Anthropic SDK is
+ * imported at runtime by the upstream port alone.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['config'],
+  ['common'],
+  ['system'],
+  ['login'],
+  ['refresh'],
+  ['auth'],
+  ['upstream'],
+  // Features: they may use every layer above, never each other.
+  ['completions', 'models', 'health'],
+];
+
+const src = import.meta.dirname;
+const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((folder) => [folder, i] as const)));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/** The top-level folder under src/ a file belongs to; '' for the application root (main.ts, app.module.ts). */
+const folderOf = (file: string) => {
+  const parts = relative(src, file).split(sep);
+  return parts.length > 1 ? parts[0] : '';
+};
+
+const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm;
+
+const imports = sourceFiles(src).flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => ({
+    file: relative(src, file),
+    from: folderOf(file),
+    typeOnly: Boolean(m[2]),
+    target: m[3].startsWith('.') ? folderOf(resolve(dirname(file), m[3])) : m[3],
+    relative: m[3].startsWith('.'),
+  })),
+);
+
+it('places every folder in a layer', () => {
+  const folders = new Set(sourceFiles(src).map(folderOf).filter(Boolean));
+  expect([...folders].filter((folder) => !rank.has(folder))).toEqual([]);
+});
+
+it('has folders depend one way: each only on the layers before it', () => {
+  const wrong = imports
+    .filter((i) => i.relative && i.from !== '' && i.target !== '' && i.from !== i.target)
+    .filter((i) => (rank.get(i.target) ?? Infinity) >= (rank.get(i.from) ?? -1))
+    .map((i) => `${i.file} imports ${i.target}/`);
+  expect(wrong).toEqual([]);
+});
+
+it('imports the Anthropic SDK at runtime in src/upstream only (types are fine anywhere)', () => {
+  const wrong = imports
+    .filter((i) => i.target.startsWith('@anthropic-ai/sdk') && !i.typeOnly && i.from !== 'upstream')
+    .map((i) => i.file);
+  expect(wrong).toEqual([]);
+});

@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GatewayError } from '../common/gateway-error.js';
+import { ClaudeLogin } from '../login/claude-login.js';
+import type { LoginRead } from '../login/login-token.js';
+import { RefreshService } from '../refresh/refresh.service.js';
+import type { BearerToken, CredentialState } from './upstream-auth.js';
+
+export const LOGIN_HELP =
+  'To fix it, run `claude` interactively once on this host (as the user the gateway runs as) so it renews the login, ' +
+  'or set REFRESH_COMMAND to a command that renews it, ' +
+  'or create a long-lived token with `claude setup-token` and set CLAUDE_CODE_OAUTH_TOKEN.';
+
+/** A judgement on the login as read now; `renewable` when running the command might help. */
+type LoginVerdict =
+  | { usable: true; token: string; expiresAtMs: number | null }
+  | { usable: false; reason: string; renewable?: { trigger: 'expired' | 'rejected'; token: string } };
+
+/**
+ * The Claude Code login as a credential: read it, judge it (expired? the
+ * very token a 401 answered?), and have it renewed through RefreshService
+ * when that might help. Upstream asks `token()` before every request and
+ * reports 401s through `rejected()`; that loop is all of it.
+ */
+@Injectable()
+export class LoginCredential {
+  private readonly logger = new Logger('Credentials');
+  /** The token a 401 from Anthropic was answered to; unusable until the login holds another. */
+  private rejectedToken: string | null = null;
+
+  constructor(
+    private readonly login: ClaudeLogin,
+    private readonly refresh: RefreshService,
+  ) {}
+
+  get path(): string {
+    return this.login.path;
+  }
+
+  /** At start-up: a broken login shows in the first log lines rather than at the first request. */
+  async inspect(): Promise<void> {
+    const warning = await this.login.permissionWarning();
+    if (warning) this.logger.warn(warning);
+    await this.login.read();
+  }
+
+  /**
+   * A usable token, renewed first when it is expired or was rejected. The
+   * upstream port asks on every request; ClaudeLogin's stat check is what
+   * keeps that cheap, so a renewed file is used by the very next request.
+   */
+  async token(): Promise<BearerToken> {
+    let verdict = this.judge(await this.login.read());
+    if (!verdict.usable && verdict.renewable) {
+      await this.refresh.runForRequest(verdict.renewable.trigger, verdict.renewable.token);
+      verdict = this.judge(await this.login.read());
+    }
+    if (!verdict.usable) {
+      throw new GatewayError(401, verdict.reason, { type: 'authentication_error', code: 'credentials_unavailable' });
+    }
+    // "Now": the caller must come back for every request (see the upstream client).
+    return { token: verdict.token, expiresAt: Math.floor(Date.now() / 1000) };
+  }
+
+  /** Anthropic answered 401 to this token. */
+  rejected(token: string): void {
+    this.rejectedToken = token;
+  }
+
+  async state(): Promise<Omit<CredentialState, 'source'>> {
+    const verdict = this.judge(await this.login.read());
+    const lastRefresh = this.refresh.last;
+    if (!verdict.usable) return { usable: false, reason: verdict.reason, lastRefresh };
+    const expiresInSeconds =
+      verdict.expiresAtMs === null ? undefined : Math.floor((verdict.expiresAtMs - Date.now()) / 1000);
+    return { usable: true, expiresInSeconds, lastRefresh };
+  }
+
+  private judge(read: LoginRead): LoginVerdict {
+    if (!read.ok) return { usable: false, reason: `The Claude Code login is unusable: ${read.problem}. ${LOGIN_HELP}` };
+    const { accessToken, expiresAtMs } = read.token;
+    if (this.rejectedToken !== null && accessToken !== this.rejectedToken) this.rejectedToken = null;
+    const refreshNote = this.describeLastRefresh();
+    if (accessToken === this.rejectedToken) {
+      return {
+        usable: false,
+        reason: `Anthropic rejected the Claude Code login token from ${read.origin} (401)${refreshNote}. ${LOGIN_HELP}`,
+        renewable: { trigger: 'rejected', token: accessToken },
+      };
+    }
+    if (expiresAtMs !== null && expiresAtMs <= Date.now()) {
+      return {
+        usable: false,
+        reason: `The Claude Code login token in ${read.origin} expired at ${new Date(expiresAtMs).toISOString()}${refreshNote}. ${LOGIN_HELP}`,
+        renewable: { trigger: 'expired', token: accessToken },
+      };
+    }
+    return { usable: true, token: accessToken, expiresAtMs };
+  }
+
+  private describeLastRefresh(): string {
+    const last = this.refresh.last;
+    if (!last) return ' and REFRESH_COMMAND has not run yet';
+    if (last.outcome === 'failed') return ` and REFRESH_COMMAND failed at ${last.at} (${last.detail ?? 'unknown error'})`;
+    return ` and REFRESH_COMMAND (last run ${last.at}) did not renew it`;
+  }
+}
