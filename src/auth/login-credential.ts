@@ -1,14 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 import { ClaudeLogin } from '../login/claude-login.js';
-import type { LoginRead } from '../login/login-token.js';
+import { type LoginRead, loginHelp } from '../login/login-token.js';
 import { RefreshService } from '../refresh/refresh.service.js';
 import type { BearerToken, CredentialState } from './upstream-auth.js';
-
-export const LOGIN_HELP =
-  'To fix it, run `claude` interactively once on this host (as the user the gateway runs as) so it renews the login, ' +
-  'or set REFRESH_COMMAND to a command that renews it, ' +
-  'or create a long-lived token with `claude setup-token` and set CLAUDE_CODE_OAUTH_TOKEN.';
 
 /** A judgement on the login as read now; `renewable` when running the command might help. */
 type LoginVerdict =
@@ -76,25 +71,30 @@ export class LoginCredential {
   }
 
   private judge(read: LoginRead): LoginVerdict {
-    if (!read.ok) return { usable: false, reason: `The Claude Code login is unusable: ${read.problem}. ${LOGIN_HELP}` };
+    if (!read.ok) return { usable: false, reason: `The Claude Code login is unusable: ${read.problem}. ${this.help(read)}` };
     const { accessToken, expiresAtMs } = read.token;
     if (this.rejectedToken !== null && accessToken !== this.rejectedToken) this.rejectedToken = null;
     const refreshNote = this.describeLastRefresh();
     if (accessToken === this.rejectedToken) {
       return {
         usable: false,
-        reason: `Anthropic rejected the Claude Code login token from ${read.origin} (401)${refreshNote}. ${LOGIN_HELP}`,
+        reason: `Anthropic rejected the Claude Code login token from ${read.origin} (401)${refreshNote}. ${this.help(read)}`,
         renewable: { trigger: 'rejected', token: accessToken },
       };
     }
     if (expiresAtMs !== null && expiresAtMs <= Date.now()) {
       return {
         usable: false,
-        reason: `The Claude Code login token in ${read.origin} expired at ${new Date(expiresAtMs).toISOString()}${refreshNote}. ${LOGIN_HELP}`,
+        reason: `The Claude Code login token in ${read.origin} expired at ${new Date(expiresAtMs).toISOString()}${refreshNote}. ${this.help(read)}`,
         renewable: { trigger: 'expired', token: accessToken },
       };
     }
     return { usable: true, token: accessToken, expiresAtMs };
+  }
+
+  /** What to do, for this login: a signed-out one needs a new sign-in, and a missing CLI is said first. */
+  private help(read: LoginRead): string {
+    return loginHelp({ signedOut: !read.ok && read.kind === 'signed-out', missingCli: this.refresh.missingCli });
   }
 
   private describeLastRefresh(): string {

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { ClaudeHome, HOUR, loginJson, oauthToken } from '../../test/support/claude-home.js';
@@ -31,7 +31,7 @@ describe('on macOS (forced, with a fake `security`)', () => {
     const token = oauthToken('keychain');
     await home.installFakeSecurity(loginJson(token, 1_900_000_000_000));
     const { login } = loginFor('darwin');
-    expect(await login.read()).toEqual({
+    expect(await login.read()).toMatchObject({
       ok: true,
       origin: KEYCHAIN_ORIGIN,
       token: { accessToken: token, expiresAtMs: 1_900_000_000_000 },
@@ -52,7 +52,7 @@ describe('on macOS (forced, with a fake `security`)', () => {
   it('says so when the item does not exist', async () => {
     await home.installFakeSecurity(null);
     const read = await loginFor('darwin').login.read();
-    expect(read).toEqual({ ok: false, origin: KEYCHAIN_ORIGIN, problem: `${KEYCHAIN_ORIGIN} does not exist` });
+    expect(read).toMatchObject({ ok: false, origin: KEYCHAIN_ORIGIN, problem: `${KEYCHAIN_ORIGIN} does not exist` });
   });
 
   it('prefers the file when there is one', async () => {
@@ -94,5 +94,40 @@ describe('on Linux', () => {
     expect((await login.read()).ok).toBe(true);
     await rm(home.credentialsPath);
     expect((await login.read()).ok).toBe(false);
+  });
+
+  describe('a login rewritten in place (truncate, then write) is never seen half-done', () => {
+    it('waits briefly and reads again when the writer finishes within the wait', async () => {
+      const first = oauthToken('first');
+      const next = oauthToken('next');
+      await home.writeLogin(first, Date.now() + HOUR);
+      const { login } = loginFor('linux');
+      await login.read();
+      await writeFile(home.credentialsPath, loginJson(next, Date.now() + HOUR).slice(0, 30));
+      const finish = new Promise((resolve) => setTimeout(resolve, 30)).then(() => home.writeLogin(next, Date.now() + HOUR));
+      const read = await login.read();
+      await finish;
+      expect(read.ok && read.token.accessToken).toBe(next);
+    });
+
+    it('keeps the last good login while a file that changed just now is still torn', async () => {
+      const first = oauthToken('first');
+      await home.writeLogin(first, Date.now() + HOUR);
+      const { login } = loginFor('linux');
+      await login.read();
+      await writeFile(home.credentialsPath, '');
+      const read = await login.read();
+      expect(read.ok && read.token.accessToken).toBe(first);
+    });
+
+    it('reports a file that stays invalid long after it last changed: that is no write in progress', async () => {
+      await home.writeLogin(oauthToken('first'), Date.now() + HOUR);
+      const { login } = loginFor('linux');
+      await login.read();
+      await writeFile(home.credentialsPath, '{"claudeAiOauth":');
+      const old = new Date(Date.now() - 60_000);
+      await utimes(home.credentialsPath, old, old);
+      expect(await login.read()).toMatchObject({ ok: false, kind: 'not-json' });
+    });
   });
 });

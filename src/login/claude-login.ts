@@ -5,6 +5,16 @@ import { CredentialsFile, type FileStamp, sameStamp } from '../system/credential
 import { KEYCHAIN_ORIGIN, KeychainReader } from './keychain-reader.js';
 import { type LoginRead, parseLogin } from './login-token.js';
 
+/**
+ * Writing a file in place (truncate, then write) can be read half-done. A
+ * read that finds no valid JSON waits this long, this many times, for the
+ * writer to finish; then, if the file changed just now, the last good login
+ * stands in for it, since the writer is still at work.
+ */
+const TORN_READ_RETRIES = 5;
+const TORN_READ_PAUSE_MS = 20;
+const WRITE_IN_PROGRESS_MS = 2000;
+
 export interface ReadOptions {
   /** Read again even though nothing cheap says it changed (after a refresh run, after a 401). */
   fresh?: boolean;
@@ -22,6 +32,8 @@ export class ClaudeLogin {
   private readonly logger = new Logger('ClaudeLogin');
   readonly path: string;
   private fileCache: { stamp: FileStamp; read: LoginRead } | null = null;
+  /** The last login read whole from the file, for reads that meet a rewrite in progress. */
+  private lastGoodFileRead: LoginRead | null = null;
   private keychainCache: LoginRead | null = null;
   private lastReported: LoginRead | null = null;
 
@@ -44,14 +56,27 @@ export class ClaudeLogin {
       return this.report(fileProblem(this.path, code));
     }
     if (!options.fresh && this.fileCache && sameStamp(this.fileCache.stamp, stamp)) return this.fileCache.read;
-    let read: LoginRead;
-    try {
-      read = parseLogin(await this.file.read(this.path), this.path);
-    } catch (error) {
-      read = fileProblem(this.path, (error as NodeJS.ErrnoException).code);
+    let read = await this.readFile();
+    for (let i = 0; isTorn(read) && i < TORN_READ_RETRIES; i++) {
+      await new Promise((resolve) => setTimeout(resolve, TORN_READ_PAUSE_MS));
+      stamp = await this.file.stamp(this.path).catch(() => stamp);
+      read = await this.readFile();
+    }
+    if (isTorn(read) && this.lastGoodFileRead && Date.now() - stamp.mtimeMs < WRITE_IN_PROGRESS_MS) {
+      // Not cached: the next read looks at the file again.
+      return this.lastGoodFileRead;
     }
     this.fileCache = { stamp, read };
+    if (read.ok) this.lastGoodFileRead = read;
     return this.report(read);
+  }
+
+  private async readFile(): Promise<LoginRead> {
+    try {
+      return parseLogin(await this.file.read(this.path), this.path);
+    } catch (error) {
+      return fileProblem(this.path, (error as NodeJS.ErrnoException).code);
+    }
   }
 
   /** Group- or world-readable is worth a warning: the file holds a refresh token. */
@@ -92,10 +117,12 @@ export class ClaudeLogin {
   }
 }
 
+const isTorn = (read: LoginRead): boolean => !read.ok && read.kind === 'not-json';
+
 function fileProblem(path: string, code: string | undefined): LoginRead {
   const problem =
     code === 'ENOENT'
       ? `${path} does not exist (no Claude Code login for this user; ANTHROPIC_API_KEY would be used instead if set)`
       : `${path} cannot be read (${code ?? 'unknown error'})`;
-  return { ok: false, origin: path, problem };
+  return { ok: false, origin: path, problem, kind: 'unreadable' };
 }
