@@ -1,6 +1,5 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
 import { ConnectionDrainer } from './common/connection-drainer.js';
@@ -19,7 +18,7 @@ export class AppModule implements NestModule {
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), ScheduleModule.forRoot(), AuthModule, CompletionsModule, ModelsModule, HealthModule],
+      imports: [AppConfigModule.forRoot(env), AuthModule, CompletionsModule, ModelsModule, HealthModule],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },

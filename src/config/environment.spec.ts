@@ -12,9 +12,8 @@ describe('credential and refresh settings', () => {
 
   it('has the documented refresh defaults', () => {
     expect(validateEnvironment({})).toMatchObject({
-      REFRESH_COMMAND: 'claude --version',
-      REFRESH_INTERVAL_HOURS: 23,
-      REFRESH_AHEAD_MINUTES: 10,
+      REFRESH_COMMAND: 'claude -p /cost',
+      REFRESH_AHEAD_MINUTES: 4,
       REFRESH_TIMEOUT_MS: 60_000,
       REFRESH_CHECK_CRON: '0 * * * * *',
       REFRESH_RETRY_SECONDS: 30,
@@ -25,7 +24,7 @@ describe('credential and refresh settings', () => {
     ['REFRESH_COMMAND', 'claude -p "unclosed'],
     ['REFRESH_COMMAND', '"" --version'],
     ['REFRESH_CHECK_CRON', 'every minute'],
-    ['REFRESH_INTERVAL_HOURS', '1000'],
+    ['REFRESH_AHEAD_MINUTES', '-1'],
     ['REFRESH_RETRY_SECONDS', '-1'],
   ])('rejects %s=%s at start-up', (name, value) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(InvalidEnvironmentError);

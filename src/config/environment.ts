@@ -51,7 +51,7 @@ export function parseKeyList(value: string): string[] {
 const IsCommandLine = stringConstraint(
   'commandLine',
   (value) => Boolean(splitCommandLine(value)[0]),
-  'must be a command with balanced quotes, such as `claude --version`',
+  'must be a command with balanced quotes, such as `claude -p /cost`',
 );
 const IsKeyList = stringConstraint(
   'keyList',
@@ -192,27 +192,22 @@ export class EnvironmentVariables {
   LOG_LEVEL: LogLevelName = 'log';
 
   @Variable({
-    doc: `${LOGIN_ONLY} The command that lets the Claude Code CLI renew the login. It is run without a shell.`,
+    doc: `${LOGIN_ONLY} The command that lets the Claude Code CLI renew the login (it renews within 5 minutes of expiry and saves; \`/cost\` makes no model request). It is run without a shell.`,
     helm: { value: 'refresh.command' },
   })
   @IsString()
   @Validate(IsCommandLine)
-  REFRESH_COMMAND: string = 'claude --version';
-
-  @Variable({ doc: `${LOGIN_ONLY} Run the refresh command this often.`, helm: { value: 'refresh.intervalHours' } })
-  @IsInt()
-  @Min(1)
-  // Capped so that the period still fits a Node timer (about 24.8 days).
-  @Max(596)
-  REFRESH_INTERVAL_HOURS: number = 23;
+  // The real CLI renews and saves on this; `claude --version` returns before any auth code runs.
+  REFRESH_COMMAND: string = 'claude -p /cost';
 
   @Variable({
-    doc: `${LOGIN_ONLY} Also run it when the token expires within this window.`,
+    doc: `${LOGIN_ONLY} Run the refresh command when the token expires within this window (keep it inside the CLI's 5 minutes).`,
     helm: { value: 'refresh.aheadMinutes' },
   })
   @IsInt()
   @Min(0)
-  REFRESH_AHEAD_MINUTES: number = 10;
+  // A little inside the CLI's own 5-minute window: earlier, the CLI does nothing.
+  REFRESH_AHEAD_MINUTES: number = 4;
 
   @Variable({
     doc: `${LOGIN_ONLY} When the expiry is checked (cron with seconds; every minute).`,

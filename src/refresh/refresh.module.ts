@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoginModule } from '../login/login.module.js';
 import { RefreshService } from './refresh.service.js';
 
-/** Needs `ScheduleModule.forRoot()` once at the application root for its SchedulerRegistry. */
+/**
+ * Owns the schedule: importing ScheduleModule here (it is global, so this is
+ * its one registration) makes Nest bootstrap the scheduler before this
+ * module, so RefreshService finds its declared @Cron job already mounted.
+ */
 @Module({
-  imports: [LoginModule],
+  imports: [ScheduleModule.forRoot(), LoginModule],
   providers: [RefreshService],
   exports: [RefreshService],
 })

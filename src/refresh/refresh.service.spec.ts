@@ -2,17 +2,23 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { GatewayError } from '../common/gateway-error.js';
 import { testConfig } from '../config/testing.js';
 import type { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
-import { RefreshService } from './refresh.service.js';
+import { AHEAD_JOB, RefreshService } from './refresh.service.js';
 
 /** A login whose token the fake command replaces when `renew` is set. */
 class FakeWorld {
   token = 'tok-1';
   expiresAtMs: number | null = Date.now() + 3_600_000;
   renew = false;
+  /** Renew by moving the expiry only, keeping the same access token. */
+  extendOnly = false;
+  stderr = '';
+  exitCode = 0;
   runs = 0;
   release: (() => void) | null = null;
   gated = false;
@@ -21,7 +27,7 @@ class FakeWorld {
     read: async (): Promise<LoginRead> => ({
       ok: true,
       origin: '/x/.credentials.json',
-      token: { accessToken: this.token, expiresAtMs: this.expiresAtMs },
+      token: { accessToken: this.token, refreshToken: `refresh-of-${this.token}`, expiresAtMs: this.expiresAtMs },
     }),
   } as unknown as ClaudeLogin;
 
@@ -30,11 +36,15 @@ class FakeWorld {
       this.runs++;
       if (this.gated) await new Promise<void>((resolve) => (this.release = resolve));
       if (this.renew) {
-        this.token = `tok-${this.runs + 1}`;
+        if (!this.extendOnly) this.token = `tok-${this.runs + 1}`;
         this.expiresAtMs = Date.now() + 8 * 3_600_000;
       }
-      return { ok: true, stdout: '', stderr: '' };
+      if (this.exitCode !== 0) {
+        return { ok: false, failure: 'exit', exitCode: this.exitCode, stdout: '', stderr: this.stderr, message: `exited with code ${this.exitCode}` };
+      }
+      return { ok: true, stdout: '', stderr: this.stderr };
     },
+    killAll: () => this.release?.(),
   } as unknown as CommandRunner;
 }
 
@@ -42,7 +52,10 @@ class FakeWorld {
 function service(world: FakeWorld, env: Record<string, string> = {}) {
   const config = testConfig({ CLAUDE_CONFIG_DIR: '/x', ...env });
   const scheduler = new SchedulerRegistry();
-  return { refresh: new RefreshService(config, world.runner, world.login, scheduler), scheduler };
+  const refresh = new RefreshService(config, world.runner, world.login, scheduler);
+  // What @nestjs/schedule's orchestrator does with the declared @Cron job before this service boots.
+  scheduler.addCronJob(AHEAD_JOB, CronJob.from({ cronTime: '0 * * * * *', onTick: () => refresh.onAheadTick(), start: false }));
+  return { refresh, scheduler };
 }
 
 const flush = async () => {
@@ -66,7 +79,7 @@ it('shares one run among concurrent callers and records whether the token change
   expect(records[0]).toMatchObject({ trigger: 'expired', outcome: 'renewed', tokenChanged: true });
 });
 
-it('runs at start-up, every REFRESH_INTERVAL_HOURS, and when the check finds expiry within REFRESH_AHEAD_MINUTES', async () => {
+it('runs at start-up, then whenever the check finds expiry within REFRESH_AHEAD_MINUTES (4 by default), not before', async () => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
   const world = new FakeWorld();
   world.expiresAtMs = Date.now() + 1000 * 3_600_000;
@@ -74,19 +87,83 @@ it('runs at start-up, every REFRESH_INTERVAL_HOURS, and when the check finds exp
   refresh.onApplicationBootstrap();
   await flush();
   expect(world.runs).toBe(1);
+  expect(scheduler.getCronJob(AHEAD_JOB).isActive).toBe(true);
 
-  await jest.advanceTimersByTimeAsync(23 * 3_600_000);
-  expect(world.runs).toBeGreaterThanOrEqual(2);
-  expect(refresh.last?.trigger).toBe('interval');
+  // Far from expiry, an hour of checks runs nothing: there is no blind periodic run.
+  await jest.advanceTimersByTimeAsync(3_600_000);
+  expect(world.runs).toBe(1);
 
-  // From here on the login expires within ten minutes: the next check runs the command.
-  world.expiresAtMs = Date.now() + 9 * 60_000;
-  const before = world.runs;
+  // Five minutes out is still outside the default window; four is inside it.
+  world.expiresAtMs = Date.now() + 5 * 60_000 + 30_000;
   await jest.advanceTimersByTimeAsync(60_000);
-  expect(world.runs).toBe(before + 1);
+  expect(world.runs).toBe(1);
+  world.expiresAtMs = Date.now() + 3 * 60_000 + 50_000;
+  await jest.advanceTimersByTimeAsync(60_000);
+  expect(world.runs).toBe(2);
   expect(refresh.last?.trigger).toBe('ahead');
-  for (const name of scheduler.getIntervals()) scheduler.deleteInterval(name);
-  for (const name of scheduler.getCronJobs().keys()) scheduler.deleteCronJob(name);
+  scheduler.getCronJob(AHEAD_JOB).stop();
+});
+
+it('takes its check schedule from REFRESH_CHECK_CRON', () => {
+  const world = new FakeWorld();
+  const { refresh, scheduler } = service(world, { REFRESH_CHECK_CRON: '*/7 * * * * *' });
+  refresh.onApplicationBootstrap();
+  const job = scheduler.getCronJob(AHEAD_JOB);
+  expect(job.cronTime.source).toBe('*/7 * * * * *');
+  job.stop();
+});
+
+it('judges a run by the login it leaves: a later expiry with the same token is a renewal', async () => {
+  const world = new FakeWorld();
+  world.renew = true;
+  world.extendOnly = true;
+  world.expiresAtMs = Date.now() - 1;
+  const { refresh } = service(world);
+  expect(await refresh.run('expired')).toMatchObject({ outcome: 'renewed', tokenChanged: false });
+});
+
+it('judges a run by the login, not the exit code: exit 0 without renewal is "unchanged", a failing exit that renewed is "renewed"', async () => {
+  const world = new FakeWorld();
+  const { refresh } = service(world);
+  expect(await refresh.run('startup')).toMatchObject({ outcome: 'unchanged' });
+  world.renew = true;
+  world.exitCode = 1;
+  expect(await refresh.run('startup')).toMatchObject({ outcome: 'renewed', tokenChanged: true });
+});
+
+it('redacts the login tokens it read from the command output it logs, whatever their shape', async () => {
+  const logged: string[] = [];
+  Logger.overrideLogger({ log: () => undefined, error: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), debug: () => undefined, verbose: () => undefined });
+  try {
+    const world = new FakeWorld();
+    world.token = 'opaque-access-7f3e9a1c5b';
+    world.exitCode = 2;
+    world.stderr = 'refresh failed for opaque-access-7f3e9a1c5b with refresh-of-opaque-access-7f3e9a1c5b and sk-ant-ort01-xyz\n';
+    const { refresh } = service(world);
+    const record = await refresh.run('expired');
+    const text = logged.join('\n') + JSON.stringify(record);
+    expect(text).toContain('refresh failed for *** with ***');
+    expect(text).not.toContain('opaque-access-7f3e9a1c5b');
+    expect(text).not.toContain('sk-ant-ort01-xyz');
+  } finally {
+    Logger.overrideLogger(false);
+  }
+});
+
+it('at shutdown, a request waiting on a hung command gets a 503 at once, and no new run starts', async () => {
+  const world = new FakeWorld();
+  world.gated = true;
+  world.expiresAtMs = Date.now() - 1;
+  const { refresh } = service(world);
+  const waiting = refresh.runForRequest('expired', 'tok-1').catch((error) => error);
+  await flush();
+  refresh.beforeApplicationShutdown();
+  const error = await waiting;
+  expect(error).toBeInstanceOf(GatewayError);
+  expect(error.status).toBe(503);
+  expect(error.message).toContain('shutting down');
+  await expect(refresh.runForRequest('expired', 'tok-1')).rejects.toMatchObject({ status: 503 });
+  expect(world.runs).toBe(1);
 });
 
 it('holds back a request-triggered run right after a run left the same bad token, then tries again later', async () => {
@@ -116,7 +193,6 @@ it('schedules nothing when an API key or a fixed token is in use', () => {
   const { refresh, scheduler } = service(world, { ANTHROPIC_API_KEY: 'sk-ant-api03-xxxxxxxx' });
   refresh.onApplicationBootstrap();
   expect(refresh.enabled).toBe(false);
-  expect(scheduler.getIntervals()).toEqual([]);
   expect(scheduler.getCronJobs().size).toBe(0);
   expect(world.runs).toBe(0);
 });

@@ -1,39 +1,53 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
-import { redactSecrets } from '../common/redact.js';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Cron, SchedulerRegistry } from '@nestjs/schedule';
+import { CronTime } from 'cron';
+import { GatewayError } from '../common/gateway-error.js';
+import { redactSecrets, redactValues } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import { CommandRunner } from '../system/command-runner.js';
 
-/** What started a run: the schedule, or a request that met an unusable token. */
-export type RefreshTrigger = 'startup' | 'interval' | 'ahead' | 'expired' | 'rejected';
+/** What started a run: start-up, the refresh-ahead check, or a request that met an unusable token. */
+export type RefreshTrigger = 'startup' | 'ahead' | 'expired' | 'rejected';
 
 export interface RefreshRecord {
   /** When the run ended, ISO 8601. */
   at: string;
   trigger: RefreshTrigger;
-  /** `renewed`: the token changed; `unchanged`: the command ran but left the same token; `failed`: it did not run to success. */
+  /**
+   * `renewed`: the login now holds another token or a later expiry;
+   * `unchanged`: the command ran but left the login as it was;
+   * `failed`: it did not run to success and renewed nothing.
+   */
   outcome: 'renewed' | 'unchanged' | 'failed';
   tokenChanged: boolean;
   /** Why a run failed, for operators (never command output that could hold a secret unredacted). */
   detail?: string;
 }
 
-export const INTERVAL_JOB = 'credentials-refresh';
 export const AHEAD_JOB = 'credentials-refresh-ahead';
 
 /**
+ * The placeholder schedule of the refresh-ahead check. The decorator's
+ * expression is fixed before configuration exists, so the job is declared
+ * disabled and given REFRESH_CHECK_CRON at bootstrap (or removed when the
+ * credential is not a Claude Code login).
+ */
+const DECLARED_CRON = '0 * * * * *';
+
+/**
  * Keeps the Claude Code login alive by running REFRESH_COMMAND (by default
- * `claude --version`, which lets the CLI renew an expiring login): at
- * start-up, every REFRESH_INTERVAL_HOURS, when the token is about to expire,
- * and when a request meets an expired or rejected token. Only one run at a
- * time: concurrent callers share it. Nothing here applies to an API key or a
- * fixed OAuth token, which the CLI cannot renew.
+ * `claude -p /cost`: the CLI renews a login within 5 minutes of expiry and
+ * saves it, and `/cost` is answered locally without a model request). It
+ * runs at start-up, when the refresh-ahead check finds the token within
+ * REFRESH_AHEAD_MINUTES of expiry, and when a request meets an expired or
+ * rejected token. One run at a time: concurrent callers share it. Whether
+ * it worked is read from the login afterwards, never from the exit code.
+ * Nothing here applies to an API key or a fixed OAuth token.
  */
 @Injectable()
-export class RefreshService implements OnApplicationBootstrap {
+export class RefreshService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Refresh');
   readonly enabled: boolean;
   private readonly argv: readonly string[];
@@ -41,7 +55,8 @@ export class RefreshService implements OnApplicationBootstrap {
   private lastRecord: RefreshRecord | null = null;
   /** What the last run left behind, to hold back request-triggered runs that cannot help. */
   private lastResult: { token: string | null; endedAt: number; stillBad: boolean } | null = null;
-  private missingCliReported = false;
+  private missingCliName: string | null = null;
+  private stopping = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -57,21 +72,55 @@ export class RefreshService implements OnApplicationBootstrap {
     return this.lastRecord;
   }
 
+  /** The command's program when the last run found it missing from PATH, so advice can say that first. */
+  get missingCli(): string | null {
+    return this.missingCliName;
+  }
+
+  /**
+   * Runs after @nestjs/schedule has mounted the declared job (RefreshModule
+   * imports ScheduleModule, so the scheduler's bootstrap comes first).
+   */
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
-    const hours = this.config.get('REFRESH_INTERVAL_HOURS');
-    this.scheduler.addInterval(INTERVAL_JOB, setInterval(() => this.runInBackground('interval'), hours * 3_600_000));
-    // A cron job registered here rather than through @Cron: the decorator's
-    // expression is fixed before the configuration exists.
-    const ahead = CronJob.from({
-      cronTime: this.config.get('REFRESH_CHECK_CRON'),
-      onTick: () => void this.checkAhead().catch((error) => this.logUnexpected('ahead', error)),
-    });
-    this.scheduler.addCronJob(AHEAD_JOB, ahead);
-    ahead.start();
+    if (!this.scheduler.doesExist('cron', AHEAD_JOB)) {
+      throw new Error(`The ${AHEAD_JOB} job is not registered: ScheduleModule must bootstrap before RefreshModule`);
+    }
+    if (!this.enabled) {
+      this.scheduler.deleteCronJob(AHEAD_JOB);
+      return;
+    }
+    const job = this.scheduler.getCronJob(AHEAD_JOB);
+    job.setTime(new CronTime(this.config.get('REFRESH_CHECK_CRON')));
+    job.start();
     // Not awaited: a slow CLI must not hold up listening; requests that need
     // the result join this run through the single flight.
     this.runInBackground('startup');
+  }
+
+  /**
+   * Shutdown must not wait for a hung CLI: the command is killed (by the
+   * runner, in the same phase) and requests waiting on it get a 503 at once
+   * instead of holding the server open until REFRESH_TIMEOUT_MS.
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    this.runner.killAll();
+  }
+
+  /** The scheduled refresh-ahead check; a tick never throws. */
+  @Cron(DECLARED_CRON, { name: AHEAD_JOB, disabled: true })
+  async onAheadTick(): Promise<void> {
+    await this.checkAhead().catch((error) => this.logUnexpected('ahead', error));
+  }
+
+  /** Runs the command when the token expires within REFRESH_AHEAD_MINUTES. */
+  async checkAhead(): Promise<RefreshRecord | null> {
+    if (this.inFlight || this.stopping) return null;
+    const login = await this.login.read();
+    if (!login.ok || login.token.expiresAtMs === null) return null;
+    const aheadMs = this.config.get('REFRESH_AHEAD_MINUTES') * 60_000;
+    if (login.token.expiresAtMs - Date.now() > aheadMs) return null;
+    return this.run('ahead');
   }
 
   /** A run nobody awaits must still never become an unhandled rejection. */
@@ -89,65 +138,78 @@ export class RefreshService implements OnApplicationBootstrap {
     return this.inFlight;
   }
 
-  /** The scheduled refresh-ahead check: run when the token expires within REFRESH_AHEAD_MINUTES. */
-  async checkAhead(): Promise<RefreshRecord | null> {
-    if (this.inFlight) return null;
-    const login = await this.login.read();
-    if (!login.ok || login.token.expiresAtMs === null) return null;
-    const aheadMs = this.config.get('REFRESH_AHEAD_MINUTES') * 60_000;
-    if (login.token.expiresAtMs - Date.now() > aheadMs) return null;
-    return this.run('ahead');
-  }
-
   /**
    * For a request holding an expired or rejected token. Skipped when a run
    * that ended within REFRESH_RETRY_SECONDS already left this token in place
    * while it was known to be bad: the same command run again right away would
-   * not renew it either.
+   * not renew it either. During shutdown the request gets a 503 instead.
    */
   async runForRequest(trigger: 'expired' | 'rejected', token: string): Promise<void> {
-    if (this.inFlight) {
-      await this.inFlight;
-      return;
-    }
+    this.failIfStopping();
     const recent = this.lastResult;
     const retryMs = this.config.get('REFRESH_RETRY_SECONDS') * 1000;
-    if (recent?.stillBad && recent.token === token && Date.now() - recent.endedAt < retryMs) return;
-    await this.run(trigger);
+    const heldBack = recent?.stillBad && recent.token === token && Date.now() - recent.endedAt < retryMs;
+    if (this.inFlight || !heldBack) await this.run(trigger);
+    this.failIfStopping();
+  }
+
+  private failIfStopping(): void {
+    if (!this.stopping) return;
+    throw new GatewayError(
+      503,
+      'The gateway is shutting down, so the Claude Code login renewal this request waited for was abandoned. Retry the request.',
+      { code: 'shutting_down' },
+    );
   }
 
   private async execute(trigger: RefreshTrigger): Promise<RefreshRecord> {
-    const before = tokenOf(await this.login.read());
-    this.logger.debug(`Running REFRESH_COMMAND (${trigger})`);
-    const result = await this.runner.run(this.argv, {
-      timeoutMs: this.config.get('REFRESH_TIMEOUT_MS'),
-      // So the CLI renews the very login this gateway reads.
-      env: { CLAUDE_CONFIG_DIR: this.config.get('CLAUDE_CONFIG_DIR') },
-    });
-    // The command's exit status says nothing about renewal: check the login itself.
+    const before = loginOf(await this.login.read());
+    let result: Awaited<ReturnType<CommandRunner['run']>>;
+    if (this.stopping) {
+      result = { ok: false, failure: 'error', exitCode: null, stdout: '', stderr: '', message: 'not run: the gateway is shutting down' };
+    } else {
+      this.logger.debug(`Running REFRESH_COMMAND (${trigger})`);
+      result = await this.runner.run(this.argv, {
+        timeoutMs: this.config.get('REFRESH_TIMEOUT_MS'),
+        // So the CLI renews the very login this gateway reads.
+        env: { CLAUDE_CONFIG_DIR: this.config.get('CLAUDE_CONFIG_DIR') },
+      });
+    }
+    // The command's exit status says nothing about renewal: read the login itself.
     const read = await this.login.read({ fresh: true });
-    const after = tokenOf(read);
-    const tokenChanged = after !== null && after !== before;
-    const expired = read.ok && read.token.expiresAtMs !== null && read.token.expiresAtMs <= Date.now();
+    const after = loginOf(read);
+    const tokenChanged = after !== null && after.accessToken !== before?.accessToken;
+    const expiryMoved = after?.expiresAtMs != null && (before?.expiresAtMs == null || after.expiresAtMs > before.expiresAtMs);
+    const renewed = after !== null && (tokenChanged || expiryMoved);
+    const expired = after?.expiresAtMs != null && after.expiresAtMs <= Date.now();
     const requested = trigger === 'expired' || trigger === 'rejected';
-    this.lastResult = { token: after, endedAt: Date.now(), stillBad: expired || (requested && !tokenChanged) };
+    this.lastResult = {
+      token: after?.accessToken ?? null,
+      endedAt: Date.now(),
+      stillBad: after === null || expired || (requested && !renewed),
+    };
     const record: RefreshRecord = {
       at: new Date().toISOString(),
       trigger,
-      outcome: !result.ok && !tokenChanged ? 'failed' : tokenChanged ? 'renewed' : 'unchanged',
+      outcome: renewed ? 'renewed' : result.ok ? 'unchanged' : 'failed',
       tokenChanged,
     };
+    if (result.ok || result.failure !== 'not-found') this.missingCliName = null;
     if (!result.ok) {
-      record.detail = redactSecrets(`\`${this.argv[0]}\` ${result.message}`);
-      const firstLine = redactSecrets(result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
+      // Redacted by value (the tokens read before and after, whatever their
+      // shape) and by the `sk-ant-` pattern: a CLI may echo either in its output.
+      const redact = (text: string) => redactSecrets(redactValues(text, secretsOf(before, after)));
       if (result.failure === 'not-found') {
-        if (!this.missingCliReported) {
-          this.missingCliReported = true;
+        record.detail = `\`${this.argv[0]}\` was not found on PATH`;
+        if (this.missingCliName === null) {
           this.logger.warn(
             `REFRESH_COMMAND \`${this.argv[0]}\` was not found on PATH; the Claude Code login will not be renewed automatically`,
           );
         }
+        this.missingCliName = this.argv[0];
       } else {
+        record.detail = redact(`\`${this.argv[0]}\` ${result.message}`);
+        const firstLine = redact(result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
         this.logger.warn(`REFRESH_COMMAND (${trigger}) ${record.detail}${firstLine ? `: ${firstLine}` : ''}`);
       }
     }
@@ -157,4 +219,8 @@ export class RefreshService implements OnApplicationBootstrap {
   }
 }
 
-const tokenOf = (read: LoginRead): string | null => (read.ok ? read.token.accessToken : null);
+const loginOf = (read: LoginRead) => (read.ok ? read.token : null);
+
+function secretsOf(...logins: Array<{ accessToken: string; refreshToken: string | null } | null>): string[] {
+  return logins.flatMap((login) => (login ? [login.accessToken, login.refreshToken ?? ''] : []));
+}

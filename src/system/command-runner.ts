@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { LaunchEnvironment } from '../config/launch-environment.js';
 
 export type CommandFailure = 'not-found' | 'timeout' | 'exit' | 'error';
@@ -24,7 +24,7 @@ const MAX_OUTPUT = 64 * 1024;
  * script's `sleep` would otherwise hold the pipes open past the kill).
  */
 @Injectable()
-export class CommandRunner implements OnApplicationShutdown {
+export class CommandRunner implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly running = new Set<() => void>();
 
   constructor(private readonly launch: LaunchEnvironment) {}
@@ -77,9 +77,22 @@ export class CommandRunner implements OnApplicationShutdown {
     });
   }
 
-  /** A run still going at shutdown would keep the process (and jest) alive. */
-  onApplicationShutdown(): void {
+  /** Kills every child still running (its whole process group). */
+  killAll(): void {
     for (const kill of this.running) kill();
+  }
+
+  /**
+   * Before the HTTP server is closed: a request waiting on a hung child would
+   * otherwise hold the server, and so the shutdown, open until its timeout.
+   */
+  beforeApplicationShutdown(): void {
+    this.killAll();
+  }
+
+  /** Anything started during shutdown would keep the process (and jest) alive. */
+  onApplicationShutdown(): void {
+    this.killAll();
   }
 }
 
