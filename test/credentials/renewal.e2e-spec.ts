@@ -84,8 +84,8 @@ it('runs the command ahead of expiry from the scheduled check, without any reque
   const expiring = token('expiring');
   const renewed = token('renewed');
   await world.home.installFakeClaude();
-  // Inside REFRESH_AHEAD_MINUTES (10) but nowhere near the SDK's own windows.
-  await world.home.writeLogin(expiring, Date.now() + 5 * 60_000);
+  // Inside REFRESH_AHEAD_MINUTES (4) and the CLI's own 5-minute window.
+  await world.home.writeLogin(expiring, Date.now() + 3 * 60_000);
   world.gw = await startLoginGateway(world.standIn, world.home, { REFRESH_CHECK_CRON: '* * * * * *' });
   expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'startup', tokenChanged: false });
 
@@ -98,11 +98,15 @@ it('runs the command ahead of expiry from the scheduled check, without any reque
   expect(body.details.credentials.expiresInSeconds).toBeGreaterThan(7 * 3600);
 });
 
+// The real CLI renews only within 5 minutes of expiry, so after a 401 on a
+// token its file still calls valid, `claude -p /cost` changes nothing. A
+// custom REFRESH_COMMAND that always fetches a new token (stood in for by
+// `renewsAlways`) does, and the gateway must use it for the same request.
 it('refreshes when Anthropic rejects a token its file still calls valid, and retries that same request with the renewed one', async () => {
   const revoked = token('revoked');
   const renewed = token('renewed');
   world.standIn.auth!.expiredTokens!.push(revoked);
-  await world.home.installFakeClaude();
+  await world.home.installFakeClaude({ renewsAlways: true });
   await world.home.writeLogin(revoked, Date.now() + HOUR);
   // Default UPSTREAM_MAX_RETRIES=0: the login's own retry does not depend on it.
   world.gw = await startLoginGateway(world.standIn, world.home);
@@ -117,7 +121,7 @@ it('also with SDK retries on, one renewal and one retry', async () => {
   const revoked = token('revoked');
   const renewed = token('renewed');
   world.standIn.auth!.expiredTokens!.push(revoked);
-  await world.home.installFakeClaude();
+  await world.home.installFakeClaude({ renewsAlways: true });
   await world.home.writeLogin(revoked, Date.now() + HOUR);
   world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '1' });
 

@@ -1,5 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AHEAD_JOB, INTERVAL_JOB } from '../../src/refresh/refresh.service.js';
+import { AHEAD_JOB } from '../../src/refresh/refresh.service.js';
 import { OAUTH_BETA } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
 import { startGateway, TEST_API_KEY } from '../support/gateway.js';
@@ -80,12 +80,13 @@ it('falls back to the Claude Code login: Bearer with the beta header, a refresh 
   expect(world.standIn.last.headers.authorization).toBe(`Bearer ${loginToken}`);
   expect(beta()).toContain(OAUTH_BETA);
   // The CLI was run once, with the config dir the gateway reads.
-  expect(await world.home.calls()).toEqual([`--version | ${world.home.configDir}`]);
-  // The periodic run and the refresh-ahead check are on the schedule.
+  expect(await world.home.calls()).toEqual([`-p /cost | ${world.home.configDir}`]);
+  // The refresh-ahead check (declared with @Cron) is on the schedule, at REFRESH_CHECK_CRON; nothing else is.
   const scheduler = world.gw.app.get(SchedulerRegistry);
-  expect(scheduler.getIntervals()).toEqual([INTERVAL_JOB]);
+  expect(scheduler.getIntervals()).toEqual([]);
   expect([...scheduler.getCronJobs().keys()]).toEqual([AHEAD_JOB]);
   expect(scheduler.getCronJob(AHEAD_JOB).isActive).toBe(true);
+  expect(scheduler.getCronJob(AHEAD_JOB).cronTime.source).toBe('0 * * * * *');
   const upstreamCalls = world.standIn.requests.length;
   const ready = await health(world.gw);
   // Readiness reads the login (and /health too), never Anthropic.
@@ -117,7 +118,7 @@ it('reads CLAUDE_CONFIG_DIR over $HOME/.claude', async () => {
     await ask(world.gw);
     expect(world.standIn.last.headers.authorization).toBe(`Bearer ${otherToken}`);
     await waitFor(async () => (await world.home.calls()).length === 1, 'the start-up run');
-    expect(await world.home.calls()).toEqual([`--version | ${other.configDir}`]);
+    expect(await world.home.calls()).toEqual([`-p /cost | ${other.configDir}`]);
   } finally {
     await other.remove();
   }

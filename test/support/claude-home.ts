@@ -10,12 +10,22 @@ import { join } from 'node:path';
  */
 
 export interface FakeClaudeOptions {
-  /** Seconds to sleep before doing anything (for single-flight tests). */
+  /** Seconds to sleep before doing anything (for single-flight and hung-CLI tests). */
   sleep?: number;
   exitCode?: number;
   /** Never touch the login, even with a renewal staged (a CLI that does not renew). */
   renewsNothing?: boolean;
+  /**
+   * Apply a staged renewal whatever the expiry: not the real CLI, but a
+   * custom REFRESH_COMMAND that always fetches a new token (e.g. from a vault).
+   */
+  renewsAlways?: boolean;
+  /** Text the command prints on stderr (for redaction tests). */
+  stderr?: string;
 }
+
+/** The real CLI renews only when the login expires within this window (its bundle's 300,000 ms). */
+export const CLI_RENEWAL_WINDOW_MS = 5 * 60_000;
 
 /** A token the stand-in treats as OAuth (`sk-ant-oat…`), unique per call so logs can be searched for it. */
 export const oauthToken = (label: string) => `sk-ant-oat01-${label}-${randomBytes(12).toString('hex')}`;
@@ -105,24 +115,41 @@ export class ClaudeHome {
   }
 
   /**
-   * A fake `claude`: logs its arguments and the CLAUDE_CONFIG_DIR it was given,
-   * then, when a renewal is staged, writes it over the login with a temp file
-   * and an atomic rename, as the real CLI does when it renews.
+   * A fake `claude` that behaves like the real one where the gateway can
+   * tell: `--version` (`-v`, `-V`) prints and returns before any auth code;
+   * any other command renews only a login within 5 minutes of expiry (or
+   * past it), by writing the staged login through a temp file and an atomic
+   * rename. It logs its arguments and the CLAUDE_CONFIG_DIR it was given.
+   * Kept for the failures the real binary cannot be made to show (a hang,
+   * an exit code, a CLI that never renews); renewal itself is proven against
+   * the real binary in real-cli.e2e-spec.ts.
    */
   async installFakeClaude(options: FakeClaudeOptions = {}): Promise<void> {
-    const renew = options.renewsNothing
-      ? ''
-      : `if [ -f '${this.staged}' ]; then
-  tmp="$CLAUDE_CONFIG_DIR/.credentials.json.tmp.$$"
-  cp '${this.staged}' "$tmp" && mv -f "$tmp" "$CLAUDE_CONFIG_DIR/.credentials.json" && rm -f '${this.staged}'
-fi`;
-    await this.installScript(
-      'claude',
-      `printf '%s | %s\\n' "$*" "$CLAUDE_CONFIG_DIR" >> '${this.callsLog}'
-${options.sleep ? `sleep ${options.sleep}` : ''}
-${renew}
-exit ${options.exitCode ?? 0}`,
-    );
+    const script = `
+const fs = require('node:fs');
+const path = require('node:path');
+const args = process.argv.slice(2);
+if (['--version', '-v', '-V'].includes(args[0])) { console.log('0.0.0 (Claude Code, test fake)'); process.exit(0); }
+fs.appendFileSync(${JSON.stringify(this.callsLog)}, args.join(' ') + ' | ' + (process.env.CLAUDE_CONFIG_DIR ?? '') + '\\n');
+const finish = () => {
+  ${options.stderr ? `process.stderr.write(${JSON.stringify(options.stderr)});` : ''}
+  const login = path.join(process.env.CLAUDE_CONFIG_DIR ?? '', '.credentials.json');
+  const staged = ${JSON.stringify(this.staged)};
+  let expiresAt = 0;
+  try { expiresAt = JSON.parse(fs.readFileSync(login, 'utf8')).claudeAiOauth.expiresAt; } catch {}
+  const due = ${options.renewsAlways ? 'true' : `expiresAt - Date.now() <= ${CLI_RENEWAL_WINDOW_MS}`};
+  if (${options.renewsNothing ? 'false' : 'true'} && due && fs.existsSync(staged)) {
+    const tmp = login + '.tmp.' + process.pid;
+    fs.copyFileSync(staged, tmp);
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, login);
+    fs.rmSync(staged);
+  }
+  process.exit(${options.exitCode ?? 0});
+};
+setTimeout(finish, ${Math.round((options.sleep ?? 0) * 1000)});
+`;
+    await writeFile(join(this.bin, 'claude'), `#!${process.execPath}\n${script}`, { mode: 0o755 });
   }
 
   /** A fake macOS `security` that serves `item` as the Keychain item, or "not found" (exit 44) without one. */
