@@ -1,0 +1,86 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * The real Claude Code CLI, from the `@anthropic-ai/claude-code-linux-x64`
+ * devDependency: a native binary that ships inside the registry tarball, so
+ * `npm ci` needs no install script to provide it.
+ */
+
+export const REAL_CLI_PACKAGE = '@anthropic-ai/claude-code-linux-x64';
+
+/** The binary's directory and path on linux-x64 (glibc), or why it is not here. */
+export function locateRealClaude(): { ok: true; dir: string; path: string } | { ok: false; why: string } {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return { ok: false, why: `${REAL_CLI_PACKAGE} only runs on linux-x64, and this is ${process.platform}-${process.arch}` };
+  }
+  let manifest: string;
+  try {
+    manifest = createRequire(import.meta.url).resolve(`${REAL_CLI_PACKAGE}/package.json`);
+  } catch {
+    return { ok: false, why: `${REAL_CLI_PACKAGE} is not installed (run npm ci)` };
+  }
+  const dir = dirname(manifest);
+  const path = join(dir, 'claude');
+  if (!existsSync(path)) return { ok: false, why: `${path} is missing` };
+  return { ok: true, dir, path };
+}
+
+/**
+ * Everything the CLI's documentation names for turning off traffic that a
+ * renewal does not need: usage telemetry, error reports, the auto-updater,
+ * the bug and feedback commands, and all "non-essential" traffic (release
+ * notes, model capabilities, and the like), plus claude.ai MCP connectors.
+ */
+export const QUIET_CLI_ENV: Readonly<Record<string, string>> = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  DISABLE_TELEMETRY: '1',
+  DISABLE_ERROR_REPORTING: '1',
+  DISABLE_AUTOUPDATER: '1',
+  DISABLE_BUG_COMMAND: '1',
+  CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY: '1',
+  ENABLE_CLAUDEAI_MCP_SERVERS: 'false',
+};
+
+/**
+ * Whether this process may make a network namespace of its own (root and
+ * `unshare -n` available): then the CLI can run where only loopback exists.
+ */
+export function netnsAvailable(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
+  return probe.status === 0;
+}
+
+export interface CliRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs argv with `env` (and nothing of this process's environment unless passed), killed after `timeoutMs`. */
+export function runCli(argv: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
