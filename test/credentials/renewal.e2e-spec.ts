@@ -222,8 +222,13 @@ describe('when renewal does not happen', () => {
   });
 
   it('a missing CLI: a warning, not a crash', async () => {
-    const { error } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed --version' });
-    expect(error.message).toContain('not found');
+    const { error } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed -p /cost' });
+    expect(error.message).toContain('`claude-not-installed` was not found on PATH');
+    // Said before any advice to run `claude`, which cannot help until it is installed.
+    const missing = error.message.indexOf("is not on the gateway's PATH");
+    expect(missing).toBeGreaterThan(-1);
+    expect(missing).toBeLessThan(error.message.indexOf('run `claude` interactively'));
+    expect(error.message).toContain('ANTHROPIC_API_KEY');
     expect(world.gw!.logs.text).toContain('`claude-not-installed` was not found on PATH');
   });
 
