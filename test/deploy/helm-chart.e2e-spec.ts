@@ -240,9 +240,10 @@ describe('credentialsFile mode', () => {
     expect(volume.persistentVolumeClaim.claimName).toBe(pvc.metadata.name);
     expect(volume.secret).toBeUndefined();
 
-    expect(env.REFRESH_COMMAND.value).toBe('claude --version');
-    expect(env.REFRESH_INTERVAL_HOURS.value).toBe('23');
-    expect(env.REFRESH_AHEAD_MINUTES.value).toBe('10');
+    expect(env.REFRESH_COMMAND.value).toBe('claude -p /cost');
+    expect(env.REFRESH_AHEAD_MINUTES.value).toBe('4');
+    // The blind periodic run is gone: the CLI renews nothing far from expiry.
+    expect(env.REFRESH_INTERVAL_HOURS).toBeUndefined();
     for (const name of SECRET_ENV) expect(env[name]).toBeUndefined();
   });
 
@@ -257,12 +258,12 @@ describe('credentialsFile mode', () => {
     const objects = await render([
       '-f', ciValues('credentials-file'),
       '--set', 'persistence.storageClass=fast',
-      '--set', 'refresh.intervalHours=6',
+      '--set', 'refresh.aheadMinutes=3',
       '--set-string', 'refresh.command=claude -p ping',
     ]);
     expect(one(objects, 'PersistentVolumeClaim').spec.storageClassName).toBe('fast');
     const env = envByName(container(objects));
-    expect(env.REFRESH_INTERVAL_HOURS.value).toBe('6');
+    expect(env.REFRESH_AHEAD_MINUTES.value).toBe('3');
     expect(env.REFRESH_COMMAND.value).toBe('claude -p ping');
   });
 
@@ -294,8 +295,9 @@ describe('values.schema.json', () => {
     [['--set', 'service.port=http'], '/service/port'],
     [['--set', 'persistence.accessModes=ReadWriteOnce'], '/persistence/accessModes'],
     [['--set', 'persistence.size=lots'], '/persistence/size'],
-    [['--set', 'refresh.intervalHours=0'], '/refresh/intervalHours'],
-    [['--set', 'refresh.intervalHours=1.5'], '/refresh/intervalHours'],
+    [['--set', 'refresh.aheadMinutes=-1'], '/refresh/aheadMinutes'],
+    [['--set', 'refresh.aheadMinutes=1.5'], '/refresh/aheadMinutes'],
+    [['--set', 'refresh.intervalHours=6'], '/refresh'],
     // Values the app itself would refuse at start-up, so a pod would crash-loop.
     [['--set', 'config.logLevel=info'], '/config/logLevel'],
     [['--set', 'config.upstreamTimeoutMs=500'], '/config/upstreamTimeoutMs'],
