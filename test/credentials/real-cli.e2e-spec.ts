@@ -1,12 +1,13 @@
 import { jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, loginJson, waitFor } from '../support/claude-home.js';
 import type { Gateway } from '../support/gateway.js';
 import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
 import { API_HOST, invalidGrant, OAuthProxy, TOKEN_HOST } from '../support/oauth-proxy.js';
-import { locateRealClaude, QUIET_CLI_ENV, REAL_CLI_PACKAGE } from '../support/real-claude.js';
+import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_CLI_PACKAGE } from '../support/real-claude.js';
 
 /**
  * Renewal proven against the real Claude Code CLI (the pinned
@@ -26,6 +27,13 @@ if (!cli.ok) {
   );
 }
 const describeWithCli = cli.ok ? describe : describe.skip;
+const tools = cli.ok ? netnsTools() : null;
+if (cli.ok && !tools) {
+  console.warn(
+    '\n*** The real CLI runs without a network namespace of its own (needs root, `unshare -n` and `ip`): ***\n' +
+      '*** only the loopback proxy and the quiet-CLI settings keep it off the network. ***\n',
+  );
+}
 
 jest.setTimeout(60_000);
 
@@ -139,6 +147,38 @@ describeWithCli('the real Claude Code CLI renews the login through the default R
     await waitFor(() => refreshOf(gw!).last?.trigger === 'ahead', 'the refresh-ahead run', 20_000);
     expect(refreshOf(gw).last).toMatchObject({ outcome: 'renewed', tokenChanged: true });
     expect(proxy.grants.map((g) => g.fields.refresh_token)).toEqual([oldRefresh]);
+    expectOnlyTokenTraffic();
+  });
+
+  it('more than 5 minutes before expiry the CLI renews nothing, which is why REFRESH_AHEAD_MINUTES defaults to 4', async () => {
+    await writeLogin(Date.now() + 8 * HOUR);
+    gw = await start({ REFRESH_CHECK_CRON: '* * * * * *', REFRESH_AHEAD_MINUTES: '10' });
+    await writeLogin(Date.now() + 6 * 60_000);
+    await waitFor(() => refreshOf(gw!).last?.trigger === 'ahead', 'the refresh-ahead run', 20_000);
+    expect(refreshOf(gw).last).toMatchObject({ outcome: 'unchanged', tokenChanged: false });
+    expect(proxy.grants).toEqual([]);
+  });
+
+  (tools ? it : it.skip)('inside a network namespace that holds only loopback, it renews through the proxy all the same', async () => {
+    // The stronger guard: there the CLI can reach nothing but the relay to the proxy's Unix socket.
+    const proxySocket = await proxy.listenOnSocket();
+    const linksLog = join(home.root, 'netns-links.log');
+    await installNetnsClaude({
+      binDir: home.bin,
+      realPath: cli.ok ? cli.path : '',
+      proxySocket,
+      proxyPort: Number(new URL(proxy.url).port),
+      linksLog,
+      tools: tools!,
+    });
+    await writeLogin(Date.now() - 60_000);
+    gw = await start({ PATH: `${home.bin}:/usr/bin:/bin` });
+
+    expect((await readFile(linksLog, 'utf8')).trim()).toBe('lo');
+    expect(refreshOf(gw).last).toMatchObject({ trigger: 'startup', outcome: 'renewed', tokenChanged: true });
+    expect(proxy.grants.map((g) => g.fields.refresh_token)).toEqual([oldRefresh]);
+    await ask(gw);
+    expect(standIn.last.headers.authorization).toBe(`Bearer ${proxy.issued[0].accessToken}`);
     expectOnlyTokenTraffic();
   });
 

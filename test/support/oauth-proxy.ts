@@ -72,6 +72,7 @@ export class OAuthProxy {
   expiresInSeconds = 8 * 3600;
 
   private readonly sockets = new Set<Socket>();
+  private readonly extraServers: Server[] = [];
 
   private constructor(
     private readonly proxy: Server,
@@ -89,15 +90,34 @@ export class OAuthProxy {
     const proxy = createHttpServer();
     const self = new OAuthProxy(proxy, tls, dir, new Set(intercept));
     tls.on('request', (req, res) => void self.serve(req, res));
-    proxy.on('request', (req, res) => self.refusePlainHttp(req, res));
-    proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => self.tunnel(req, socket, head));
-    proxy.on('connection', (socket: Socket) => {
-      self.sockets.add(socket);
-      socket.on('close', () => self.sockets.delete(socket));
-    });
+    self.attach(proxy);
     proxy.listen(0, '127.0.0.1');
     await once(proxy, 'listening');
     return self;
+  }
+
+  /**
+   * The same proxy on a Unix socket as well: a socket is a file, so a CLI in
+   * a network namespace of its own (where this process's loopback does not
+   * exist) can still reach it through a relay inside that namespace.
+   */
+  async listenOnSocket(): Promise<string> {
+    const path = join(this.dir, 'proxy.sock');
+    const server = createHttpServer();
+    this.attach(server);
+    this.extraServers.push(server);
+    server.listen(path);
+    await once(server, 'listening');
+    return path;
+  }
+
+  private attach(server: Server): void {
+    server.on('request', (req, res) => this.refusePlainHttp(req, res));
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => this.tunnel(req, socket, head));
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
   }
 
   /** The value for HTTPS_PROXY (and HTTP_PROXY). */
@@ -163,6 +183,7 @@ export class OAuthProxy {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     this.proxy.close();
+    for (const server of this.extraServers) server.close();
     this.tls.close();
     await rm(this.dir, { recursive: true, force: true });
   }

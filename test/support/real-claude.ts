@@ -44,16 +44,6 @@ export const QUIET_CLI_ENV: Readonly<Record<string, string>> = {
   ENABLE_CLAUDEAI_MCP_SERVERS: 'false',
 };
 
-/**
- * Whether this process may make a network namespace of its own (root and
- * `unshare -n` available): then the CLI can run where only loopback exists.
- */
-export function netnsAvailable(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
-  return probe.status === 0;
-}
-
 export interface CliRun {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -83,4 +73,64 @@ export function runCli(argv: string[], env: Record<string, string | undefined>, 
       resolve({ exitCode, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/** The programs a namespace wrapper needs, when this host can make one; null otherwise. */
+export function netnsTools(): { unshare: string; ip: string } | null {
+  if (process.getuid?.() !== 0) return null;
+  const find = (name: string) => {
+    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+    return found.status === 0 ? found.stdout.trim() : null;
+  };
+  const unshare = find('unshare');
+  const ip = find('ip') ?? (existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : null);
+  if (!unshare || !ip) return null;
+  const probe = spawnSync(unshare, ['-n', ip, 'link', 'set', 'lo', 'up'], { stdio: 'ignore', timeout: 10_000 });
+  return probe.status === 0 ? { unshare, ip } : null;
+}
+
+/**
+ * Writes `claude` into `binDir`: a wrapper that runs the real binary inside
+ * a fresh network namespace holding nothing but loopback. Inside it, a relay
+ * on 127.0.0.1:`proxyPort` forwards to the proxy's Unix socket, so the CLI's
+ * HTTPS_PROXY still works while every other address is unreachable. The
+ * interfaces it saw are appended to `linksLog`, one line per run.
+ */
+export async function installNetnsClaude(options: {
+  binDir: string;
+  realPath: string;
+  proxySocket: string;
+  proxyPort: number;
+  linksLog: string;
+  tools: { unshare: string; ip: string };
+}): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  const runner = join(options.binDir, 'netns-runner.cjs');
+  await writeFile(
+    runner,
+    `const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const ip = ${JSON.stringify(options.tools.ip)};
+execFileSync(ip, ['link', 'set', 'lo', 'up']);
+const links = execFileSync(ip, ['-o', 'link', 'show'], { encoding: 'utf8' })
+  .split('\\n').filter(Boolean).map((line) => line.split(': ')[1]);
+fs.appendFileSync(${JSON.stringify(options.linksLog)}, links.join(',') + '\\n');
+const relay = net.createServer((client) => {
+  const upstream = net.connect(${JSON.stringify(options.proxySocket)});
+  client.on('error', () => upstream.destroy());
+  upstream.on('error', () => client.destroy());
+  client.pipe(upstream).pipe(client);
+});
+relay.listen(${options.proxyPort}, '127.0.0.1', () => {
+  const cli = spawn(${JSON.stringify(options.realPath)}, process.argv.slice(2), { stdio: 'inherit' });
+  cli.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+});
+`,
+  );
+  await writeFile(
+    join(options.binDir, 'claude'),
+    `#!/bin/sh\nexec ${options.tools.unshare} -n ${process.execPath} ${runner} "$@"\n`,
+    { mode: 0o755 },
+  );
 }
