@@ -124,19 +124,31 @@ describeWithCli('the real Claude Code CLI renews the login through the default R
     expect(ready.body.details.credentials.expiresInSeconds).toBeGreaterThan(7 * 3600);
   });
 
-  it('a request that meets an expired login waits for the renewal and succeeds', async () => {
+  it('requests that meet an expired login share one renewal (single flight) and all succeed with the new token', async () => {
     await writeLogin(Date.now() + 8 * HOUR);
     gw = await start();
     // Far from expiry, the start-up run renewed nothing: the CLI only renews within 5 minutes.
     expect(refreshOf(gw).last).toMatchObject({ trigger: 'startup', outcome: 'unchanged' });
     expect(proxy.grants).toHaveLength(0);
 
+    // A slow token endpoint, so that every request arrives while the one run is under way.
+    proxy.answer = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const answer = proxy.freshLogin();
+      standIn.auth!.oauthTokens!.push(proxy.issued.at(-1)!.accessToken);
+      return answer;
+    };
     await writeLogin(Date.now() - 1000);
-    const completion = await ask(gw);
-    expect(completion.choices[0].message.content).toBe('Hello from the stand-in.');
+    const results = await Promise.all(Array.from({ length: 6 }, () => ask(gw!)));
+    for (const result of results) expect(result.choices[0].message.content).toBe('Hello from the stand-in.');
+    const runs = gw.logs.lines.filter((line) => line.includes('Running REFRESH_COMMAND'));
+    expect(runs).toEqual([expect.stringContaining('(startup)'), expect.stringContaining('(expired)')]);
     expect(proxy.grants.map((g) => g.fields.refresh_token)).toEqual([oldRefresh]);
-    expect(standIn.last.headers.authorization).toBe(`Bearer ${proxy.issued[0].accessToken}`);
+    expect(new Set(standIn.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${proxy.issued[0].accessToken}`]));
     expect(refreshOf(gw).last).toMatchObject({ trigger: 'expired', outcome: 'renewed' });
+    const ready = await health(gw);
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.credentials.lastRefresh).toMatchObject({ trigger: 'expired', outcome: 'renewed', tokenChanged: true });
     expectOnlyTokenTraffic();
   });
 
