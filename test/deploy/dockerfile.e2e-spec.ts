@@ -176,6 +176,14 @@ describe('Dockerfile', () => {
     expect(r.indexOf('install.cjs')).toBeLessThan(r.indexOf('claude --version'));
   });
 
+  it('ships the Claude Code CLI version whose renewal the test suite proves (the pinned devDependency)', () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+    const tested = pkg.devDependencies['@anthropic-ai/claude-code-linux-x64'];
+    expect(tested).toMatch(/^\d+\.\d+\.\d+$/);
+    const arg = ops(runtime, 'ARG').find((a) => a.startsWith('CLAUDE_CODE_VERSION='));
+    expect(arg).toBe(`CLAUDE_CODE_VERSION=${tested}`);
+  });
+
   it('has a HEALTHCHECK on the liveness endpoint', () => {
     const hc = ops(runtime, 'HEALTHCHECK').join('\n');
     expect(hc).toContain('CMD');
