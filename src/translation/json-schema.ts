@@ -1,0 +1,35 @@
+// A pure function of the SDK (no client, no transport): the transform the SDK
+// itself applies to schemas for structured outputs, kept in step with the API.
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
+
+export class SchemaError extends Error {}
+
+/**
+ * A JSON schema as the Messages API accepts it for structured output and strict
+ * tools. Clients send what their libraries emit (LangChain, zod-to-json-schema,
+ * pydantic: titles, `$schema`, `$defs`/`$ref`, `minLength`, formats); keywords the
+ * API does not support would be a 400, so they move into the description, where
+ * the model still reads them.
+ */
+export function toUpstreamSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return transformJSONSchema(schema);
+  } catch (error) {
+    throw new SchemaError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * OpenAI's JSON mode promises "a valid JSON object" without a schema, and
+ * structured outputs need one whose objects are closed: no schema forces "any
+ * object". So JSON mode is an instruction, and the answer's code fence, if the
+ * model adds one, is taken off.
+ */
+export const JSON_MODE_INSTRUCTION =
+  'Answer with one valid JSON object and nothing else: no text before or after it, no Markdown code fence.';
+
+/** The JSON inside a Markdown code fence, when the whole answer is one. */
+export function unfenceJson(text: string): string {
+  const fenced = /^\s*```(?:json)?[ \t]*\n([\s\S]*?)\n?```\s*$/i.exec(text);
+  return fenced ? fenced[1] : text;
+}
