@@ -1,6 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { unfenceJson } from '../translation/json-schema.js';
+import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
@@ -12,16 +14,24 @@ type Events = AsyncIterable<Anthropic.RawMessageStreamEvent>;
 
 /**
  * Chat Completions ⇄ Messages API: the pure mappers composed, with the
- * configured defaults. Both answers come from one mapping of events, so a
- * streaming and a non-streaming client get the same content.
+ * configured defaults and the gateway's thinking cache. Both answers come
+ * from one mapping of events, so a streaming and a non-streaming client get
+ * the same content.
  */
 @Injectable()
 export class TranslationService {
   private readonly defaults: RequestDefaults;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly thinking: ThinkingCache,
+  ) {
     const override = config.get('DEFAULT_MAX_TOKENS');
-    this.defaults = { maxTokens: override ? () => override : defaultMaxTokens };
+    this.defaults = {
+      maxTokens: override ? () => override : defaultMaxTokens,
+      promptCache: { mode: config.get('PROMPT_CACHE'), ttl: config.get('PROMPT_CACHE_TTL') },
+      recallThinking: (id) => thinking.recall(id),
+    };
   }
 
   toMessageRequest(request: ChatCompletionRequest): MessageRequest {
@@ -29,8 +39,10 @@ export class TranslationService {
   }
 
   /** `chat.completion.chunk`s, one upstream event at a time. */
-  toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    return streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+  async *toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    const state = yield* streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+    this.remember(state);
+    return state;
   }
 
   /** The whole `chat.completion`, folded from the same chunks. */
@@ -39,8 +51,20 @@ export class TranslationService {
     const assembly = createAssembly();
     for (;;) {
       const next = await chunks.next();
-      if (next.done) return assembledCompletion(assembly, next.value);
+      if (next.done) {
+        this.remember(next.value);
+        const completion = assembledCompletion(assembly, next.value);
+        // JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off.
+        const message = completion.choices[0].message;
+        if (request.response_format?.type === 'json_object' && message.content) message.content = unfenceJson(message.content);
+        return completion;
+      }
       addChunk(assembly, next.value);
     }
+  }
+
+  /** An answer that called tools: its signed thinking is kept for the next request of the loop. */
+  private remember(state: StreamState): void {
+    if (state.thinking.toolCallIds.length > 0) this.thinking.remember(state.thinking.toolCallIds, state.thinking.blocks);
   }
 }

@@ -1,6 +1,4 @@
-// A pure function of the SDK (no client, no transport): the transform the SDK
-// itself applies to schemas for structured outputs, kept in step with the API.
-import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
+import { transformSchemaForUpstream } from '../upstream/upstream-schema.js';
 
 export class SchemaError extends Error {}
 
@@ -8,12 +6,12 @@ export class SchemaError extends Error {}
  * A JSON schema as the Messages API accepts it for structured output and strict
  * tools. Clients send what their libraries emit (LangChain, zod-to-json-schema,
  * pydantic: titles, `$schema`, `$defs`/`$ref`, `minLength`, formats); keywords the
- * API does not support would be a 400, so they move into the description, where
- * the model still reads them.
+ * API does not support would be a 400, so the SDK's own transform moves them
+ * into the description, where the model still reads them.
  */
 export function toUpstreamSchema(schema: Record<string, unknown>): Record<string, unknown> {
   try {
-    return transformJSONSchema(schema);
+    return transformSchemaForUpstream(schema);
   } catch (error) {
     throw new SchemaError(error instanceof Error ? error.message : String(error));
   }
