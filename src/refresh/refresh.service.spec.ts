@@ -87,7 +87,8 @@ it('runs at start-up, every REFRESH_INTERVAL_HOURS, and when the check finds exp
   expect(refresh.last?.trigger).toBe('ahead');
   for (const name of scheduler.getIntervals()) scheduler.deleteInterval(name);
   for (const name of scheduler.getCronJobs().keys()) scheduler.deleteCronJob(name);
-});
+  // 23 fake hours fire the per-minute cron ~1,400 times: slow on a loaded machine.
+}, 60_000);
 
 it('holds back a request-triggered run right after a run left the same bad token, then tries again later', async () => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
