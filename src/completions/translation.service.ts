@@ -6,7 +6,7 @@ import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
-import { toAnthropicRequest, type RequestDefaults } from './translation/request.mapper.js';
+import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
 import { createStreamState, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
@@ -34,8 +34,9 @@ export class TranslationService {
     };
   }
 
-  toMessageRequest(request: ChatCompletionRequest): MessageRequest {
-    return toAnthropicRequest(request, this.defaults);
+  /** The upstream request, and where each of its blocks came from (for errors that name one). */
+  toMessageRequest(request: ChatCompletionRequest): { request: MessageRequest; paths: RequestPaths } {
+    return mapRequest(request, this.defaults);
   }
 
   /** `chat.completion.chunk`s, one upstream event at a time. */

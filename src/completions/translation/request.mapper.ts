@@ -46,15 +46,33 @@ interface Walk {
   breakpoints: number;
   /** Legacy function calls not answered yet: name and synthesised id. */
   pendingLegacy: Array<{ name: string; id: string }>;
+  /** Each block made → the client's path it came from, for upstream errors that name a block. */
+  origins: WeakMap<object, string>;
+}
+
+/** For each upstream message, for each of its blocks: the client's path (`messages[2].tool_calls[0]`). */
+export type RequestPaths = string[][];
+
+function tag<B extends object>(walk: Walk, block: B, path: string): B {
+  walk.origins.set(block, path);
+  return block;
 }
 
 /** OpenAI Chat Completions request → Anthropic Messages request. Pure. */
-export function toAnthropicRequest(
-  req: ChatCompletionRequest,
-  defaults: RequestDefaults,
-): MessageRequest {
+export function toAnthropicRequest(req: ChatCompletionRequest, defaults: RequestDefaults): MessageRequest {
+  return mapRequest(req, defaults).request;
+}
+
+/** The request, and where each of its blocks came from in the client's request. Pure. */
+export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults): { request: MessageRequest; paths: RequestPaths } {
   refuseUnsupportedOutput(req);
-  const walk: Walk = { defaults, cache: defaults.promptCache ?? NO_CACHE, breakpoints: 0, pendingLegacy: [] };
+  const walk: Walk = {
+    defaults,
+    cache: defaults.promptCache ?? NO_CACHE,
+    breakpoints: 0,
+    pendingLegacy: [],
+    origins: new WeakMap(),
+  };
   const system: Anthropic.TextBlockParam[] = [];
   const turns: Turn[] = [];
   const inPlace = takesMidConversationSystem(req.model);
@@ -119,7 +137,8 @@ export function toAnthropicRequest(
   if (outputConfig) params.output_config = outputConfig;
   const automatic = automaticCacheControl(walk.cache, { mode: req.prompt_cache_options?.mode, explicitBreakpoints: walk.breakpoints });
   if (automatic) params.cache_control = automatic;
-  return params;
+  const paths = turns.map((turn) => turn.content.map((block) => walk.origins.get(block) ?? ''));
+  return { request: params, paths };
 }
 
 /** Output Claude cannot give is refused by name rather than answered without it. */
@@ -164,7 +183,7 @@ function thinkingFor(
 
 function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.TextBlockParam[] {
   const content = message.content;
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
+  if (typeof content === 'string') return content ? [tag(walk, { type: 'text', text: content }, `messages[${i}].content`)] : [];
   return (content ?? []).flatMap((part, j): Anthropic.TextBlockParam[] => {
     if (part.type !== 'text') {
       throw invalidRequest(
@@ -172,7 +191,8 @@ function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.Te
         `messages[${i}].content[${j}]`,
       );
     }
-    return part.text ? [withBreakpoint({ type: 'text', text: part.text }, part, `messages[${i}].content[${j}]`, walk)] : [];
+    const param = `messages[${i}].content[${j}]`;
+    return part.text ? [tag(walk, withBreakpoint({ type: 'text', text: part.text }, part, param, walk), param)] : [];
   });
 }
 
@@ -196,9 +216,9 @@ function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'us
     case 'assistant':
       return { role: 'assistant', content: assistantBlocks(message, i, walk) };
     case 'tool':
-      return { role: 'user', content: [toToolResult(message, toUpstreamToolId(message.tool_call_id ?? ''), i, walk)] };
+      return { role: 'user', content: [tag(walk, toToolResult(message, toUpstreamToolId(message.tool_call_id ?? ''), i, walk), `messages[${i}]`)] };
     case 'function':
-      return { role: 'user', content: [toToolResult(message, legacyResultId(message, i, walk), i, walk)] };
+      return { role: 'user', content: [tag(walk, toToolResult(message, legacyResultId(message, i, walk), i, walk), `messages[${i}]`)] };
     default:
       throw invalidRequest(`Unknown role '${String(message.role)}'.`, `messages[${i}].role`);
   }
@@ -209,18 +229,21 @@ function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'us
  * kept by the gateway under the first tool call's id), then text, then calls.
  */
 function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
-  const calls: Block[] = (message.tool_calls ?? []).map((call, j) => toToolUse(call, toUpstreamToolId(call.id), `messages[${i}].tool_calls[${j}]`));
+  const calls: Block[] = (message.tool_calls ?? []).map((call, j) => {
+    const param = `messages[${i}].tool_calls[${j}]`;
+    return tag(walk, toToolUse(call, toUpstreamToolId(call.id), param), param);
+  });
   if (message.function_call) {
     const id = legacyCallId(i);
     walk.pendingLegacy.push({ name: message.function_call.name, id });
-    calls.push(toToolUse({ function: message.function_call }, id, `messages[${i}].function_call`));
+    calls.push(tag(walk, toToolUse({ function: message.function_call }, id, `messages[${i}].function_call`), `messages[${i}].function_call`));
   }
   const text = assistantText(message.content, `messages[${i}].content`, walk);
   if (calls.length === 0) return text;
   const firstCall = message.tool_calls?.[0]?.id ?? legacyCallId(i);
   const fromClient = signedThinkingFrom(message);
   const thinking = fromClient.length > 0 ? fromClient : (walk.defaults.recallThinking?.(firstCall) ?? []);
-  return [...thinking.map((b) => ({ ...b })), ...text, ...calls];
+  return [...thinking.map((b) => tag(walk, { ...b }, `messages[${i}]`)), ...text, ...calls];
 }
 
 /** A legacy `role: "function"` result answers the latest unanswered call of that name. */
@@ -237,9 +260,9 @@ function legacyResultId(message: ChatMessage, i: number, walk: Walk): string {
 
 function contentBlocks(content: ChatMessage['content'], param: string, walk: Walk): Block[] {
   if (content == null) return [];
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
+  if (typeof content === 'string') return content ? [tag(walk, { type: 'text', text: content }, param)] : [];
   return content.flatMap((part, j): Block[] =>
-    partToBlocks(part, `${param}[${j}]`).map((block) => withBreakpoint(block, part, `${param}[${j}]`, walk)),
+    partToBlocks(part, `${param}[${j}]`).map((block) => tag(walk, withBreakpoint(block, part, `${param}[${j}]`, walk), `${param}[${j}]`)),
   );
 }
 
