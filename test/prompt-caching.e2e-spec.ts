@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { AnthropicStandIn, messageReply } from './support/anthropic-stand-in.js';
 import { startGateway, type Gateway } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';
+import { runAgentConversation, totalBilled } from './support/agent-conversation.js';
 
 /*
  * Automatic prompt caching, on by default. The stand-in meters usage as the
@@ -106,4 +107,30 @@ describe('PROMPT_CACHE=off and PROMPT_CACHE_TTL=1h', () => {
   it('rejects other values at start-up', async () => {
     await expect(startGateway(standIn, { PROMPT_CACHE: 'sometimes' })).rejects.toThrow(/PROMPT_CACHE/);
   });
+});
+
+describe('a 20-turn agent conversation (the figure `npm run bench:cache` prints)', () => {
+  let standIn: AnthropicStandIn;
+  beforeAll(async () => {
+    standIn = await AnthropicStandIn.start();
+  });
+  afterAll(() => standIn.close());
+
+  const billed = async (mode: 'auto' | 'off') => {
+    standIn.reset();
+    standIn.meterUsage = true;
+    const gw = await startGateway(standIn, { PROMPT_CACHE: mode });
+    try {
+      return totalBilled(await runAgentConversation(gw.openai, standIn, 'claude-sonnet-5-5'));
+    } finally {
+      await gw.close();
+    }
+  };
+
+  it('bills a fraction of the input tokens with automatic caching', async () => {
+    const withCache = await billed('auto');
+    const without = await billed('off');
+    console.log(`20-turn agent conversation, billed input tokens: PROMPT_CACHE=off ${without}, PROMPT_CACHE=auto ${withCache}`);
+    expect(withCache).toBeLessThan(without * 0.3);
+  }, 60_000);
 });
