@@ -257,7 +257,8 @@ describe('streaming lifecycle', () => {
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');
     expect(lines.length).toBe(1500 + 3);
-  });
+    // 30 MB through two HTTP hops: more than 5 s on a loaded machine.
+  }, 60_000);
 });
 
 describe('streaming through other clients', () => {
