@@ -186,7 +186,7 @@ describe('reasoning_effort on its whole scale', () => {
     ['claude-sonnet-5-5', 'minimal', { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'low' } }],
     ['claude-opus-5-5', 'xhigh', { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'xhigh' } }],
     ['claude-fable-5-2', 'max', { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'max' } }],
-    ['claude-opus-4-5', 'medium', { thinking: { type: 'enabled', budget_tokens: 8192 } }],
+    ['claude-haiku-4-5-20251001', 'medium', { thinking: { type: 'enabled', budget_tokens: 8192 } }],
   ] as const)('%s, %s', async (model, effort, expected) => {
     await gw.openai.chat.completions.create({
       model,
