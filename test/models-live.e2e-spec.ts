@@ -42,5 +42,7 @@ describe('live model list', () => {
     expect(listed).toContain('claude-sonnet-5-5');
     expect(listed).toContain('claude-opus-4-8');
     expect(modelCalls()).toHaveLength(1);
+    expect(gw.logs.text).toMatch(/serving the built-in list/);
+    expect(gw.logs.text).not.toContain(TEST_API_KEY);
   });
 });

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { AnthropicStandIn, messageReply, signThinking } from './support/anthropic-stand-in.js';
+import { AnthropicStandIn, messageReply, redactedData, signThinking } from './support/anthropic-stand-in.js';
 import { startGateway, type Gateway } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';
 
@@ -62,6 +62,16 @@ describe('thinking in a tool loop, client drops unknown fields', () => {
     expect(sent.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
     expect(sent.messages[1].content[0]).toEqual(signedThought);
     expect(sent.messages[1].content[1]).toMatchObject({ type: 'tool_use', id: 'toolu_paris' });
+  });
+
+  it('replays a redacted thinking block as it came', async () => {
+    ctx.standIn.reply(
+      messageReply({ redactedThinking: 'r1', toolUses: [{ id: 'toolu_r', name: 'get_weather', input: { city: 'Paris' } }] }),
+      messageReply({ text: 'ok' }),
+    );
+    const first = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [QUESTION], tools: TOOLS, reasoning_effort: 'low' });
+    await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: nextTurn(first.choices[0].message), tools: TOOLS, reasoning_effort: 'low' });
+    expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual({ type: 'redacted_thinking', data: redactedData('r1') });
   });
 
   it('does the same when the first answer was streamed', async () => {
