@@ -35,6 +35,15 @@ describe('live model list', () => {
     expect(modelCalls()[0].headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
   });
 
+  it('lists them with a Claude subscription token too (bearer and the OAuth beta header)', async () => {
+    const token = 'sk-ant-oat01-models-test-token-0123456789';
+    standIn.auth = { oauthTokens: [token] };
+    standIn.models = [modelInfo('claude-subscription-model')];
+    gw = await startGateway(standIn, { ANTHROPIC_API_KEY: undefined, CLAUDE_ACCESS_TOKEN: token });
+    expect(await ids()).toEqual(['claude-subscription-model']);
+    expect(modelCalls()[0].headers.authorization).toBe(`Bearer ${token}`);
+  });
+
   it('falls back to the built-in list when upstream cannot list them', async () => {
     standIn.modelsReply = errorReply(500, 'api_error', 'Internal server error');
     gw = await startGateway(standIn);
