@@ -1,3 +1,5 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { AnthropicStandIn, messageReply, redactedData, signThinking } from './support/anthropic-stand-in.js';
 import { startGateway, type Gateway } from './support/gateway.js';
@@ -100,6 +102,32 @@ describe('thinking in a tool loop, client drops unknown fields', () => {
       tools: TOOLS,
       reasoning_effort: 'medium',
     });
+    expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual(signedThought);
+  });
+});
+
+describe('thinking in a tool loop through the Vercel AI SDK, which keeps no thinking blocks', () => {
+  const ctx = useGateway();
+
+  it('runs the loop to its answer, the second request carrying the signed block from the gateway cache', async () => {
+    answerWithToolCall(ctx.standIn);
+    const provider = createOpenAI({ baseURL: `${ctx.gw.url}/v1`, apiKey: 'unused' });
+    const result = streamText({
+      model: provider.chat(MODEL),
+      prompt: 'Weather in Paris?',
+      stopWhen: stepCountIs(2),
+      providerOptions: { openai: { reasoningEffort: 'high' } },
+      tools: {
+        get_weather: tool({
+          inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
+          execute: async () => ({ tempC: 18 }),
+        }),
+      },
+    });
+    let text = '';
+    for await (const delta of result.textStream) text += delta;
+    expect(text).toBe('It is 18°C in Paris.');
+    expect(ctx.standIn.requests[1].body.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
     expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual(signedThought);
   });
 });
