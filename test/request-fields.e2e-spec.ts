@@ -108,6 +108,19 @@ describe('json_object', () => {
     expect(ctx.standIn.last.body.system.at(-1).text).toMatch(/one valid JSON object/);
   });
 
+  it('takes the fence off a streamed answer too', async () => {
+    ctx.standIn.reply(messageReply({ text: '```json\n{"answer": [1, 2, 3]}\n```' }, { fragment: 2 }));
+    const stream = await ctx.gw.openai.chat.completions.create({
+      model: MODEL,
+      messages: hi,
+      response_format: { type: 'json_object' },
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(JSON.parse(text)).toEqual({ answer: [1, 2, 3] });
+  });
+
   it('works for LangChain withStructuredOutput(..., {method: "jsonMode"})', async () => {
     // As a model does: told to answer with JSON only, it does; otherwise it talks around it.
     ctx.standIn.reply((req) => {

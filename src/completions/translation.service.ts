@@ -1,12 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { unfenceJson } from '../translation/json-schema.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
+import { unfencedChunks } from './translation/json-mode.js';
 import { createStreamState, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
@@ -41,27 +41,29 @@ export class TranslationService {
 
   /** `chat.completion.chunk`s, one upstream event at a time. */
   async *toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const state = yield* streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+    const state = yield* this.chunks(events, request, request.stream_options?.include_usage === true);
     this.remember(state);
     return state;
   }
 
   /** The whole `chat.completion`, folded from the same chunks. */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
-    const chunks = streamChunks(events, createStreamState(request.model, false));
+    const chunks = this.chunks(events, request, false);
     const assembly = createAssembly();
     for (;;) {
       const next = await chunks.next();
       if (next.done) {
         this.remember(next.value);
-        const completion = assembledCompletion(assembly, next.value);
-        // JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off.
-        const message = completion.choices[0].message;
-        if (request.response_format?.type === 'json_object' && message.content) message.content = unfenceJson(message.content);
-        return completion;
+        return assembledCompletion(assembly, next.value);
       }
       addChunk(assembly, next.value);
     }
+  }
+
+  private chunks(events: Events, request: ChatCompletionRequest, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    const chunks = streamChunks(events, createStreamState(request.model, includeUsage));
+    // JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off.
+    return request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
   }
 
   /** An answer that called tools: its signed thinking is kept for the next request of the loop. */

@@ -1,4 +1,4 @@
-import { SchemaError, toUpstreamSchema, unfenceJson } from './json-schema.js';
+import { SchemaError, toUpstreamSchema } from './json-schema.js';
 
 describe('toUpstreamSchema', () => {
   it('takes a zod-to-json-schema / LangChain schema: drops $schema, closes objects, moves minLength into the description', () => {
@@ -44,16 +44,5 @@ describe('toUpstreamSchema', () => {
 
   it('reports a schema it cannot take', () => {
     expect(() => toUpstreamSchema({ properties: {} })).toThrow(SchemaError);
-  });
-});
-
-describe('unfenceJson', () => {
-  it.each([
-    ['{"a":1}', '{"a":1}'],
-    ['```json\n{"a":1}\n```', '{"a":1}'],
-    ['  ```\n{"a":1}\n```\n', '{"a":1}'],
-    ['text ```json\n{}\n```', 'text ```json\n{}\n```'],
-  ])('%j → %j', (text, expected) => {
-    expect(unfenceJson(text)).toBe(expected);
   });
 });

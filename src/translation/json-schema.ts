@@ -21,13 +21,7 @@ export function toUpstreamSchema(schema: Record<string, unknown>): Record<string
  * OpenAI's JSON mode promises "a valid JSON object" without a schema, and
  * structured outputs need one whose objects are closed: no schema forces "any
  * object". So JSON mode is an instruction, and the answer's code fence, if the
- * model adds one, is taken off.
+ * model adds one, is taken off (json-fence.ts).
  */
 export const JSON_MODE_INSTRUCTION =
   'Answer with one valid JSON object and nothing else: no text before or after it, no Markdown code fence.';
-
-/** The JSON inside a Markdown code fence, when the whole answer is one. */
-export function unfenceJson(text: string): string {
-  const fenced = /^\s*```(?:json)?[ \t]*\n([\s\S]*?)\n?```\s*$/i.exec(text);
-  return fenced ? fenced[1] : text;
-}
