@@ -22,6 +22,11 @@ describe('thinkingParams', () => {
     ['claude-opus-4-7', 'xhigh', { thinking: adaptive, effort: 'xhigh' }],
     ['claude-fable-5-2', 'max', { thinking: adaptive, effort: 'max' }],
     ['claude-sonnet-4-6', 'low', { thinking: adaptive, effort: 'low' }],
+    // Efforts a model does not take are lowered to the highest it does.
+    ['claude-sonnet-4-6', 'xhigh', { thinking: adaptive, effort: 'high' }],
+    ['claude-sonnet-4-6', 'max', { thinking: adaptive, effort: 'high' }],
+    ['claude-opus-4-6', 'xhigh', { thinking: adaptive, effort: 'high' }],
+    ['claude-opus-4-6', 'max', { thinking: adaptive, effort: 'max' }],
     ['claude-opus-4-5', 'minimal', { thinking: { type: 'enabled', budget_tokens: 1024 } }],
     ['claude-haiku-4-5-20251001', 'medium', { thinking: { type: 'enabled', budget_tokens: 8192 } }],
     ['claude-3-7-sonnet-latest', 'max', { thinking: { type: 'enabled', budget_tokens: 32_000 } }],

@@ -16,7 +16,13 @@ interface ThinkingFamily {
   adaptive: boolean;
   /** How to turn thinking off; null where the model cannot (then it is steered down with effort `low`). */
   off: Anthropic.ThinkingConfigParam | null;
+  /** The efforts the model takes, when not all: a higher one is lowered to the highest it takes. */
+  efforts?: readonly AnthropicEffort[];
 }
+
+type AnthropicEffort = NonNullable<Anthropic.OutputConfig['effort']>;
+/** Anthropic's effort levels, lowest first. */
+export const EFFORT_ORDER: readonly AnthropicEffort[] = ['low', 'medium', 'high', 'xhigh', 'max'];
 
 /**
  * Claude families and their thinking controls (Adaptive thinking, Effort, and
@@ -29,6 +35,9 @@ export const THINKING_FAMILIES: readonly ThinkingFamily[] = [
   { pattern: /^claude-opus-5-5/, adaptive: true, off: null },
   { pattern: /^claude-sonnet-5-5/, adaptive: true, off: { type: 'between_tools' } },
   { pattern: /^claude-(fable|mythos)-/, adaptive: true, off: null },
+  // The 4.6 models predate `xhigh`; `max` came with Opus 4.6 only.
+  { pattern: /^claude-opus-4-6/, adaptive: true, off: { type: 'disabled' }, efforts: ['low', 'medium', 'high', 'max'] },
+  { pattern: /^claude-sonnet-4-6/, adaptive: true, off: { type: 'disabled' }, efforts: ['low', 'medium', 'high'] },
   { pattern: /^claude-(opus|sonnet)-(5|4-[6-9])/, adaptive: true, off: { type: 'disabled' } },
   { pattern: /^claude-(opus|sonnet|haiku)-4|^claude-3-7/, adaptive: false, off: { type: 'disabled' } },
 ];
@@ -39,7 +48,7 @@ export function thinkingFamily(model: string): ThinkingFamily {
 }
 
 /** OpenAI's effort scale → Anthropic's effort, and the budget for models that need one. */
-export const EFFORT_LEVELS: Record<Exclude<Effort, 'none'>, { effort: NonNullable<Anthropic.OutputConfig['effort']>; budget: number }> = {
+export const EFFORT_LEVELS: Record<Exclude<Effort, 'none'>, { effort: AnthropicEffort; budget: number }> = {
   minimal: { effort: 'low', budget: 1024 },
   low: { effort: 'low', budget: 2048 },
   medium: { effort: 'medium', budget: 8192 },
@@ -66,10 +75,17 @@ export function thinkingParams(model: string, effort: Effort | null | undefined,
   if (effort === 'none') return thinkingOff(model);
   const family = thinkingFamily(model);
   const level = EFFORT_LEVELS[effort];
-  if (family.adaptive) return { thinking: { type: 'adaptive', display: 'summarized' }, effort: level.effort };
+  if (family.adaptive) return { thinking: { type: 'adaptive', display: 'summarized' }, effort: supportedEffort(family, level.effort) };
   // The budget must stay below max_tokens; with too little room there is no thinking at all.
   const budget = Math.min(level.budget, maxTokens - 1);
   return budget >= MIN_THINKING_BUDGET ? { thinking: { type: 'enabled', budget_tokens: budget } } : {};
+}
+
+function supportedEffort(family: ThinkingFamily, effort: AnthropicEffort): AnthropicEffort {
+  const takes = family.efforts;
+  if (!takes || takes.includes(effort)) return effort;
+  const lower = EFFORT_ORDER.slice(0, EFFORT_ORDER.indexOf(effort)).filter((e) => takes.includes(e));
+  return lower[lower.length - 1] ?? takes[0];
 }
 
 /** Thinking off, as far as the model allows. */
