@@ -14,6 +14,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['refresh'],
   ['auth'],
   ['upstream'],
+  // What the OpenAI-shaped features share (thinking replay, caching, schemas).
+  ['translation'],
   // Features: they may use every layer above, never each other.
   ['completions', 'models', 'health'],
 ];

@@ -49,12 +49,15 @@ describe('chat completions (non-streaming) through the openai client', () => {
       model: MODEL,
       max_tokens: 128000,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+      // Automatic prompt caching, on by default (PROMPT_CACHE=auto).
+      cache_control: { type: 'ephemeral' },
       stream: true,
     });
   });
 
-  it('moves system and developer messages to `system` in order and merges consecutive turns', async () => {
+  it('moves system and developer messages to `system` in order and merges consecutive turns (models without mid-conversation system)', async () => {
     await create({
+      model: 'claude-sonnet-4-6',
       messages: [
         { role: 'system', content: 'You are terse.' },
         { role: 'user', content: 'one' },
@@ -242,7 +245,10 @@ describe('chat completions (non-streaming) through the openai client', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
     });
     expect(ctx.standIn.last.body.stop_sequences).toEqual(['a', 'b']);
-    expect(ctx.standIn.last.body.output_config).toEqual({ format: { type: 'json_schema', schema: { type: 'object' } } });
+    // Through the SDK's schema transform: objects closed, as structured outputs require.
+    expect(ctx.standIn.last.body.output_config).toEqual({
+      format: { type: 'json_schema', schema: { type: 'object', properties: {}, additionalProperties: false } },
+    });
   });
 
   it.each([

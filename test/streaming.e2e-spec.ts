@@ -78,7 +78,7 @@ describe('streaming wire format', () => {
       prompt_tokens: 155,
       completion_tokens: 9,
       total_tokens: 164,
-      prompt_tokens_details: { cached_tokens: 50 },
+      prompt_tokens_details: { cached_tokens: 50, cache_write_tokens: 5 },
       completion_tokens_details: { reasoning_tokens: 0 },
     });
     for (const c of chunks.slice(0, -1)) expect(c.usage).toBeNull();
@@ -257,7 +257,8 @@ describe('streaming lifecycle', () => {
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');
     expect(lines.length).toBe(1500 + 3);
-  });
+    // 30 MB through two HTTP hops: more than 5 s on a loaded machine.
+  }, 60_000);
 });
 
 describe('streaming through other clients', () => {

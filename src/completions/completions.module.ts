@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TranslationModule } from '../translation/translation.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { CompletionsController } from './completions.controller.js';
 import { CompletionsService } from './completions.service.js';
 import { TranslationService } from './translation.service.js';
 
 @Module({
-  imports: [UpstreamModule],
+  imports: [UpstreamModule, TranslationModule],
   controllers: [CompletionsController],
   providers: [CompletionsService, TranslationService],
 })

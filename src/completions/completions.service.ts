@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { withClientPath } from '../translation/error-paths.js';
 import { UpstreamPort } from '../upstream/upstream.port.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { TranslationService } from './translation.service.js';
@@ -30,7 +31,7 @@ export class CompletionsService {
   ) {}
 
   async complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<CompletionResult> {
-    const { events, requestId } = await this.upstream.stream(this.translation.toMessageRequest(request), signal);
+    const { events, requestId } = await this.open(request, signal);
     return { completion: await this.translation.toCompletion(events, request), requestId };
   }
 
@@ -40,7 +41,17 @@ export class CompletionsService {
    * status; after that, chunks follow upstream events one for one.
    */
   async stream(request: ChatCompletionRequest, signal: AbortSignal): Promise<StreamResult> {
-    const { events, requestId } = await this.upstream.stream(this.translation.toMessageRequest(request), signal);
+    const { events, requestId } = await this.open(request, signal);
     return { chunks: this.translation.toChunks(events, request), requestId };
+  }
+
+  /** Upstream's refusal of a block names the client's field, not the translated request's. */
+  private async open(request: ChatCompletionRequest, signal: AbortSignal) {
+    const { request: upstreamRequest, paths } = this.translation.toMessageRequest(request);
+    try {
+      return await this.upstream.stream(upstreamRequest, signal);
+    } catch (error) {
+      throw withClientPath(error, paths);
+    }
   }
 }

@@ -1,10 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
-import { toAnthropicRequest, type RequestDefaults } from './translation/request.mapper.js';
+import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
+import { unfencedChunks } from './translation/json-mode.js';
 import { createStreamState, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
@@ -12,35 +14,60 @@ type Events = AsyncIterable<Anthropic.RawMessageStreamEvent>;
 
 /**
  * Chat Completions ⇄ Messages API: the pure mappers composed, with the
- * configured defaults. Both answers come from one mapping of events, so a
- * streaming and a non-streaming client get the same content.
+ * configured defaults and the gateway's thinking cache. Both answers come
+ * from one mapping of events, so a streaming and a non-streaming client get
+ * the same content.
  */
 @Injectable()
 export class TranslationService {
   private readonly defaults: RequestDefaults;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly thinking: ThinkingCache,
+  ) {
     const override = config.get('DEFAULT_MAX_TOKENS');
-    this.defaults = { maxTokens: override ? () => override : defaultMaxTokens };
+    this.defaults = {
+      maxTokens: override ? () => override : defaultMaxTokens,
+      promptCache: { mode: config.get('PROMPT_CACHE'), ttl: config.get('PROMPT_CACHE_TTL') },
+      recallThinking: (id) => thinking.recall(id),
+    };
   }
 
-  toMessageRequest(request: ChatCompletionRequest): MessageRequest {
-    return toAnthropicRequest(request, this.defaults);
+  /** The upstream request, and where each of its blocks came from (for errors that name one). */
+  toMessageRequest(request: ChatCompletionRequest): { request: MessageRequest; paths: RequestPaths } {
+    return mapRequest(request, this.defaults);
   }
 
   /** `chat.completion.chunk`s, one upstream event at a time. */
-  toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    return streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+  async *toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    const state = yield* this.chunks(events, request, request.stream_options?.include_usage === true);
+    this.remember(state);
+    return state;
   }
 
   /** The whole `chat.completion`, folded from the same chunks. */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
-    const chunks = streamChunks(events, createStreamState(request.model, false));
+    const chunks = this.chunks(events, request, false);
     const assembly = createAssembly();
     for (;;) {
       const next = await chunks.next();
-      if (next.done) return assembledCompletion(assembly, next.value);
+      if (next.done) {
+        this.remember(next.value);
+        return assembledCompletion(assembly, next.value);
+      }
       addChunk(assembly, next.value);
     }
+  }
+
+  private chunks(events: Events, request: ChatCompletionRequest, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    const chunks = streamChunks(events, createStreamState(request.model, includeUsage));
+    // JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off.
+    return request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
+  }
+
+  /** An answer that called tools: its signed thinking is kept for the next request of the loop. */
+  private remember(state: StreamState): void {
+    if (state.thinking.toolCallIds.length > 0) this.thinking.remember(state.thinking.toolCallIds, state.thinking.blocks);
   }
 }

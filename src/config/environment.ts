@@ -173,6 +173,28 @@ export class EnvironmentVariables {
   UPSTREAM_MAX_RETRIES: number = 0;
 
   @Variable({
+    doc: 'Automatic prompt caching. `auto`: every request asks for the Messages API\'s automatic caching (top-level `cache_control`), so each turn of a conversation reads the turns before it from the cache at a tenth of the input price. `off`: only the breakpoints clients place (`prompt_cache_breakpoint`). A request with `prompt_cache_options: {"mode": "explicit"}` turns it off for itself.',
+    helm: { value: 'config.promptCache' },
+  })
+  @IsIn(['auto', 'off'])
+  PROMPT_CACHE: 'auto' | 'off' = 'auto';
+
+  @Variable({
+    doc: 'Lifetime of the cache entries requests write: `5m` (a write costs 1.25× input) or `1h` (2×).',
+    helm: { value: 'config.promptCacheTtl' },
+  })
+  @IsIn(['5m', '1h'])
+  PROMPT_CACHE_TTL: '5m' | '1h' = '5m';
+
+  @Variable({
+    doc: 'Tool calls whose signed thinking blocks the gateway keeps in memory (also bounded to 64 MiB and one hour), so tool loops with thinking work with clients that drop unknown message fields. `0` turns it off.',
+    helm: { value: 'config.thinkingCacheEntries' },
+  })
+  @IsInt()
+  @Min(0)
+  THINKING_CACHE_ENTRIES: number = 10_000;
+
+  @Variable({
     doc: 'Largest JSON body accepted (base64 images are large); above it, 413.',
     helm: { extraEnv: 'rarely changed' },
   })

@@ -15,7 +15,8 @@ const model = (id: string, released: string): ModelObject => ({
 
 /**
  * Current Claude models on the Messages API (models overview, 2026-11),
- * newest first. Informational: any model id is passed upstream as sent.
+ * newest first: what `/v1/models` lists when upstream's own list cannot be
+ * fetched. Informational: any model id is passed upstream as sent.
  */
 export const MODELS: readonly ModelObject[] = [
   model('claude-fable-5-2', '2026-11-09'),

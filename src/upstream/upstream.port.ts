@@ -9,6 +9,8 @@ import { watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
 
+const MODEL_LIST_TIMEOUT_MS = 10_000;
+
 export interface UpstreamStream {
   /** Complete (ends with `message_stop`) or throws a GatewayError. */
   events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
@@ -49,6 +51,23 @@ export class UpstreamPort {
       const { data, request_id } = await this.withRejectedRetry(open);
       const watch = { client, abortUpstream: () => upstream.abort(), silenceMs: this.silenceMs };
       return { events: watchedEvents(data, watch), requestId: request_id ?? null };
+    } catch (error) {
+      throw fromUpstream(error);
+    }
+  }
+
+  /**
+   * Every model the credential can use, as upstream lists it (all pages).
+   * Bounded in time: a model list is not worth a long wait.
+   */
+  async listModels(timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<Anthropic.ModelInfo[]> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      return await this.withRejectedRetry(async () => {
+        const models: Anthropic.ModelInfo[] = [];
+        for await (const model of this.client.models.list({ limit: 1000 }, { signal, maxRetries: 0 })) models.push(model);
+        return models;
+      });
     } catch (error) {
       throw fromUpstream(error);
     }

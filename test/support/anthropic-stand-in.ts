@@ -1,6 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkMessagesRequest, PromptCacheSimulator, redactedData, signThinking, type CacheUsage } from './messages-rules.js';
+
+export { MID_CONVERSATION_SYSTEM, redactedData, signThinking } from './messages-rules.js';
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like the Anthropic Messages
@@ -51,9 +54,42 @@ export const OAUTH_BETA = 'oauth-2025-04-20';
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}_${(++counter).toString(36).padStart(6, '0')}standin`;
 
+/** A model in the shape `GET /v1/models` lists it. */
+export interface ModelInfo {
+  id: string;
+  type: 'model';
+  display_name: string;
+  created_at: string;
+}
+
+export const modelInfo = (id: string, created = '2026-09-28T00:00:00Z'): ModelInfo => ({
+  id,
+  type: 'model',
+  display_name: id,
+  created_at: created,
+});
+
+const DEFAULT_MODELS: ModelInfo[] = [
+  modelInfo('claude-sonnet-5-5', '2026-09-28T00:00:00Z'),
+  modelInfo('claude-opus-5-5', '2026-09-22T00:00:00Z'),
+  modelInfo('claude-opus-4-8', '2026-05-28T00:00:00Z'),
+  modelInfo('claude-haiku-4-5-20251001', '2025-10-15T00:00:00Z'),
+];
+
 export class AnthropicStandIn {
   readonly requests: RecordedRequest[] = [];
   auth: AuthPolicy | null = null;
+  /** What `GET /v1/models` lists. */
+  models: ModelInfo[] = [...DEFAULT_MODELS];
+  /** When set, `GET /v1/models` answers this instead (an outage, a 403, ...). */
+  modelsReply: Reply | null = null;
+  /**
+   * Report usage as the real API meters it (token estimate, prompt cache with
+   * reads and writes) instead of the replies' fixed numbers. Off by default so
+   * tests that pin usage numbers keep them.
+   */
+  meterUsage = false;
+  readonly promptCache = new PromptCacheSimulator();
   private readonly queue: Handler[] = [];
   private fallback: Handler = defaultHandler;
 
@@ -90,6 +126,10 @@ export class AnthropicStandIn {
     this.queue.length = 0;
     this.fallback = defaultHandler;
     this.auth = null;
+    this.models = [...DEFAULT_MODELS];
+    this.modelsReply = null;
+    this.meterUsage = false;
+    this.promptCache.clear();
   }
 
   get last(): RecordedRequest {
@@ -122,8 +162,34 @@ export class AnthropicStandIn {
     });
 
     const denied = this.checkAuth(req.headers);
-    const reply = denied ?? (await (this.queue.shift() ?? this.fallback)(recorded));
+    if (denied) return send(res, denied);
+    // The model list is its own endpoint: it never takes a queued message reply.
+    if (recorded.method === 'GET' && recorded.path.startsWith('/v1/models')) return send(res, this.modelsReply ?? this.listModels(recorded.path));
+    if (recorded.method === 'POST' && recorded.path.startsWith('/v1/messages')) {
+      const broken = checkMessagesRequest(recorded.body);
+      if (broken) return send(res, { kind: 'error', ...broken });
+    }
+    let reply = await (this.queue.shift() ?? this.fallback)(recorded);
+    if (this.meterUsage && recorded.method === 'POST') reply = withUsage(reply, this.promptCache.account(recorded.body));
     await send(res, reply);
+  }
+
+  /** `GET /v1/models`, paged as the real endpoint pages (`limit`, `after_id`). */
+  private listModels(path: string): Reply {
+    const query = new URL(path, 'http://stand-in').searchParams;
+    const limit = Number(query.get('limit') ?? 20);
+    const after = query.get('after_id');
+    const start = after ? this.models.findIndex((m) => m.id === after) + 1 : 0;
+    const page = this.models.slice(start, start + limit);
+    return {
+      kind: 'json',
+      body: {
+        data: page,
+        has_more: start + limit < this.models.length,
+        first_id: page[0]?.id ?? null,
+        last_id: page.at(-1)?.id ?? null,
+      },
+    };
   }
 
   /** The real API's answers to missing, wrong or expired credentials. */
@@ -187,6 +253,26 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
   }
 }
 
+/** The reply with its usage replaced by what the stand-in metered for the request. */
+function withUsage(reply: Reply, metered: CacheUsage): Reply {
+  if (reply.kind === 'json') {
+    const body = reply.body as any;
+    return body?.usage ? { ...reply, body: { ...body, usage: { ...body.usage, ...metered } } } : reply;
+  }
+  if (reply.kind !== 'sse') return reply;
+  const steps = reply.steps.map((step): SseStep => {
+    if (!('event' in step)) return step;
+    const data = step.data as any;
+    if (data?.type === 'message_start') return { ...step, data: { ...data, message: { ...data.message, usage: { ...data.message.usage, ...metered } } } };
+    if (data?.type === 'message_delta') {
+      const { cache_creation: _, ...counts } = metered;
+      return { ...step, data: { ...data, usage: { ...data.usage, ...counts } } };
+    }
+    return step;
+  });
+  return { ...reply, steps };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function safeJson(text: string): unknown {
@@ -209,6 +295,8 @@ export interface ToolUseSpec {
 export interface MessageSpec {
   text?: string;
   thinking?: string;
+  /** A redacted thinking block (its opaque `data` is made from this seed). */
+  redactedThinking?: string;
   toolUses?: ToolUseSpec[];
   stopReason?: string;
   model?: string;
@@ -222,7 +310,8 @@ export interface MessageSpec {
 
 function blocks(spec: MessageSpec): any[] {
   const out: any[] = [];
-  if (spec.thinking) out.push({ type: 'thinking', thinking: spec.thinking, signature: 'sig' });
+  if (spec.thinking) out.push({ type: 'thinking', thinking: spec.thinking, signature: signThinking(spec.thinking) });
+  if (spec.redactedThinking) out.push({ type: 'redacted_thinking', data: redactedData(spec.redactedThinking) });
   if (spec.text !== undefined) out.push({ type: 'text', text: spec.text, citations: null });
   for (const t of spec.toolUses ?? []) {
     out.push({ type: 'tool_use', id: t.id ?? nextId('toolu'), name: t.name, input: t.input, caller: { type: 'direct' } });
@@ -317,7 +406,9 @@ export function streamSteps(spec: MessageSpec = { text: 'Hello!' }, options: { f
         gap();
         steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } } });
       }
-      steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'sig' } } });
+      steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } } });
+    } else if (block.type === 'redacted_thinking') {
+      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: block } });
     } else {
       steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { ...block, input: {} } } });
       for (const piece of fragments(JSON.stringify(block.input), size)) {

@@ -20,10 +20,11 @@ import type {
   ChatCompletionRequest,
   ChatRole,
   ContentPart,
+  FunctionCallChoice,
   ReasoningEffort,
   ToolChoice,
 } from '../translation/openai.types.js';
-import { IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
+import { IsFunctionCallChoice, IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -31,8 +32,8 @@ import { IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content
  * stripped by the whitelisting pipe, never rejected.
  */
 
-const ROLES: ChatRole[] = ['system', 'developer', 'user', 'assistant', 'tool'];
-const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+const ROLES: ChatRole[] = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
+const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 
 export class FunctionCallDto {
   @IsString()
@@ -75,6 +76,25 @@ export class MessageDto {
   @IsString({ message: 'tool_call_id is required on tool messages' })
   @IsNotEmpty()
   tool_call_id?: string;
+
+  // Needed on legacy `role: "function"` results, which name the function they answer.
+  @ValidateIf((m: MessageDto) => m.role === 'function' || m.name !== undefined)
+  @IsString({ message: 'name is required on function messages' })
+  name?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FunctionCallDto)
+  function_call?: FunctionCallDto | null;
+
+  // Signed thinking, as OpenRouter and LiteLLM clients send it back; read by the mapper.
+  @IsOptional()
+  @IsArray()
+  reasoning_details?: unknown[] | null;
+
+  @IsOptional()
+  @IsArray()
+  thinking_blocks?: unknown[] | null;
 }
 
 export class FunctionDefinitionDto {
@@ -133,6 +153,16 @@ export class ResponseFormatDto {
   @ValidateNested()
   @Type(() => JsonSchemaDto)
   json_schema?: JsonSchemaDto;
+}
+
+export class PromptCacheOptionsDto {
+  @IsOptional()
+  @IsIn(['implicit', 'explicit'])
+  mode?: 'implicit' | 'explicit' | null;
+
+  @IsOptional()
+  @IsString()
+  ttl?: string | null;
 }
 
 export class ChatCompletionRequestDto implements ChatCompletionRequest {
@@ -212,4 +242,44 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsOptional()
   @IsIn(EFFORTS)
   reasoning_effort?: ReasoningEffort | null;
+
+  /** Legacy tools. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FunctionDefinitionDto)
+  functions?: FunctionDefinitionDto[];
+
+  @IsOptional()
+  @IsFunctionCallChoice()
+  function_call?: FunctionCallChoice;
+
+  // Declared so that asking for them is refused by name rather than stripped.
+  @IsOptional()
+  @IsBoolean()
+  logprobs?: boolean | null;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  top_logprobs?: number | null;
+
+  @IsOptional()
+  @IsObject()
+  audio?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  modalities?: string[] | null;
+
+  // Accepted: Anthropic's cache is keyed by the prefix itself.
+  @IsOptional()
+  @IsString()
+  prompt_cache_key?: string | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PromptCacheOptionsDto)
+  prompt_cache_options?: PromptCacheOptionsDto | null;
 }

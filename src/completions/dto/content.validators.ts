@@ -94,3 +94,22 @@ export function IsToolChoice(options?: ValidationOptions) {
       },
     });
 }
+
+/** Legacy `function_call`: 'none' | 'auto' | {name}. */
+export function IsFunctionCallChoice(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isFunctionCallChoice',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => {
+          if (value === 'auto' || value === 'none') return true;
+          const v = value as { name?: unknown } | null;
+          return !!v && typeof v === 'object' && typeof v.name === 'string';
+        },
+        defaultMessage: (args: ValidationArguments) => `${args.property} must be 'auto', 'none' or {"name":...}`,
+      },
+    });
+}

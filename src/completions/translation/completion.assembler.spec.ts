@@ -87,7 +87,7 @@ describe('toUsage', () => {
       prompt_tokens: 1110,
       completion_tokens: 4,
       total_tokens: 1114,
-      prompt_tokens_details: { cached_tokens: 1000 },
+      prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 100 },
       completion_tokens_details: { reasoning_tokens: 3 },
     });
   });

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, ToolCall } from './openai.types.js';
 import { toUsage } from './usage.mapper.js';
 import type { StreamState } from './stream.mapper.js';
+import type { ReasoningDetail, SignedThinking } from '../../translation/thinking.js';
 
 /**
  * Folds the chunks of one stream into the `chat.completion` a non-streaming
@@ -11,12 +12,14 @@ import type { StreamState } from './stream.mapper.js';
 export interface Assembly {
   content: string[];
   reasoning: string[];
+  reasoningDetails: ReasoningDetail[];
+  thinkingBlocks: SignedThinking[];
   toolCalls: Array<{ id: string; name: string; arguments: string[] }>;
   finish: ChatCompletion['choices'][number]['finish_reason'];
 }
 
 export function createAssembly(): Assembly {
-  return { content: [], reasoning: [], toolCalls: [], finish: 'stop' };
+  return { content: [], reasoning: [], reasoningDetails: [], thinkingBlocks: [], toolCalls: [], finish: 'stop' };
 }
 
 export function addChunk(assembly: Assembly, chunk: ChatCompletionChunk): void {
@@ -25,6 +28,8 @@ export function addChunk(assembly: Assembly, chunk: ChatCompletionChunk): void {
   const { delta } = choice;
   if (delta.content) assembly.content.push(delta.content);
   if (delta.reasoning_content) assembly.reasoning.push(delta.reasoning_content);
+  if (delta.reasoning_details) assembly.reasoningDetails.push(...delta.reasoning_details);
+  if (delta.thinking_blocks) assembly.thinkingBlocks.push(...delta.thinking_blocks);
   for (const call of delta.tool_calls ?? []) {
     const existing = (assembly.toolCalls[call.index] ??= { id: '', name: '', arguments: [] });
     if (call.id) existing.id = call.id;
@@ -56,6 +61,8 @@ export function assembledCompletion(assembly: Assembly, state: StreamState): Cha
           refusal: null,
           ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
           ...(assembly.reasoning.length > 0 && { reasoning_content: assembly.reasoning.join('') }),
+          ...(assembly.reasoningDetails.length > 0 && { reasoning_details: assembly.reasoningDetails }),
+          ...(assembly.thinkingBlocks.length > 0 && { thinking_blocks: assembly.thinkingBlocks }),
         },
         logprobs: null,
         finish_reason: assembly.finish,

@@ -3,27 +3,37 @@
  * written from the API reference. Kept apart from the DTOs (which validate)
  * so the pure mappers depend on plain shapes only.
  */
+import type { ReasoningDetail, SignedThinking } from '../../translation/thinking.js';
 
-export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+
+/** On a content part: cache the prompt up to and including this part. */
+export interface PromptCacheBreakpoint {
+  mode: 'explicit';
+}
 
 export interface TextPart {
   type: 'text';
   text: string;
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
 }
 
 export interface ImageUrlPart {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
 }
 
 export interface FilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string };
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
 }
 
 export interface RefusalPart {
   type: 'refusal';
   refusal: string;
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
 }
 
 export type ContentPart = TextPart | ImageUrlPart | FilePart | RefusalPart;
@@ -37,9 +47,16 @@ export interface ToolCall {
 export interface ChatMessage {
   role: ChatRole;
   content?: string | ContentPart[] | null;
+  /** On `role: "function"` (legacy): the function whose result this is. */
   name?: string;
   tool_calls?: ToolCall[];
   tool_call_id?: string;
+  /** Legacy single function call on an assistant message. */
+  function_call?: { name: string; arguments: string } | null;
+  /** Signed thinking as OpenRouter carries it (`reasoning.text` / `reasoning.encrypted`). */
+  reasoning_details?: unknown[] | null;
+  /** Signed thinking as LiteLLM carries it (Anthropic's own blocks). */
+  thinking_blocks?: unknown[] | null;
 }
 
 export interface FunctionTool {
@@ -63,7 +80,11 @@ export interface ResponseFormat {
   json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean | null };
 }
 
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+/** Legacy `functions[]` entry: a tool without the `{type, function}` wrapper. */
+export type FunctionDefinition = FunctionTool['function'];
+export type FunctionCallChoice = 'none' | 'auto' | { name: string };
 
 export interface ChatCompletionRequest {
   model: string;
@@ -82,6 +103,14 @@ export interface ChatCompletionRequest {
   n?: number | null;
   response_format?: ResponseFormat | null;
   reasoning_effort?: ReasoningEffort | null;
+  functions?: FunctionDefinition[] | null;
+  function_call?: FunctionCallChoice | null;
+  logprobs?: boolean | null;
+  top_logprobs?: number | null;
+  audio?: Record<string, unknown> | null;
+  modalities?: string[] | null;
+  prompt_cache_key?: string | null;
+  prompt_cache_options?: { mode?: 'implicit' | 'explicit' | null; ttl?: string | null } | null;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
@@ -90,7 +119,7 @@ export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number };
+  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   completion_tokens_details: { reasoning_tokens: number };
 }
 
@@ -101,6 +130,10 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   /** Not in OpenAI's schema; the de-facto field (DeepSeek, vLLM, LiteLLM) for thinking text. */
   reasoning_content?: string;
+  /** Signed thinking, for clients that send it back (OpenRouter's field). */
+  reasoning_details?: ReasoningDetail[];
+  /** Signed thinking, for clients that send it back (LiteLLM's field). */
+  thinking_blocks?: SignedThinking[];
 }
 
 export interface ChatCompletion {
@@ -135,6 +168,8 @@ export interface ChatCompletionChunk {
       role?: 'assistant';
       content?: string;
       reasoning_content?: string;
+      reasoning_details?: ReasoningDetail[];
+      thinking_blocks?: SignedThinking[];
       tool_calls?: ChunkToolCallDelta[];
     };
     logprobs: null;

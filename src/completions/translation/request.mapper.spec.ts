@@ -1,4 +1,4 @@
-import { toAnthropicRequest } from './request.mapper.js';
+import { mapRequest, toAnthropicRequest } from './request.mapper.js';
 import type { ChatCompletionRequest, ChatMessage } from './openai.types.js';
 import { GatewayError } from '../../common/gateway-error.js';
 
@@ -98,7 +98,8 @@ describe('toAnthropicRequest', () => {
 
   it('maps output options', () => {
     expect(map({ reasoning_effort: 'minimal' }).output_config).toEqual({ effort: 'low' });
-    expect(map({ reasoning_effort: 'none' }).output_config).toBeUndefined();
+    // An unknown (newer) model may not be able to turn thinking off: it is steered down instead.
+    expect(map({ reasoning_effort: 'none' }).output_config).toEqual({ effort: 'low' });
     expect(map({ response_format: { type: 'json_object' } }).output_config).toBeUndefined();
   });
 
@@ -108,6 +109,159 @@ describe('toAnthropicRequest', () => {
 
   it('passes strict through on tools', () => {
     const out = map({ tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }] });
-    expect(out.tools).toEqual([{ name: 'f', strict: true, input_schema: { type: 'object' } }]);
+    expect(out.tools).toEqual([{ name: 'f', strict: true, input_schema: { type: 'object', properties: {}, additionalProperties: false } }]);
+  });
+});
+
+const call = (id: string, name = 'f') => ({ id, type: 'function' as const, function: { name, arguments: '{}' } });
+const signed = { type: 'thinking' as const, thinking: 'hm', signature: 'c2ln' };
+const withModel = (model: string, req: Partial<ChatCompletionRequest>, extra: Partial<typeof defaults> & Record<string, unknown> = {}) =>
+  toAnthropicRequest({ model, messages: [{ role: 'user', content: 'hi' }], ...req }, { ...defaults, ...extra });
+
+describe('system and developer messages after the conversation started', () => {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: 'lead' },
+    { role: 'user', content: 'u1' },
+    { role: 'developer', content: 'note 1' },
+    { role: 'system', content: 'note 2' },
+    { role: 'assistant', content: 'a' },
+    { role: 'system', content: 'after assistant' },
+    { role: 'user', content: 'u2' },
+  ];
+
+  it.each([
+    ['claude-opus-4-8', ['lead', 'after assistant'], ['user', 'system', 'assistant', 'user']],
+    ['claude-opus-5-5', ['lead', 'after assistant'], ['user', 'system', 'assistant', 'user']],
+    ['claude-opus-4-7', ['lead', 'note 1', 'note 2', 'after assistant'], ['user', 'assistant', 'user']],
+  ])('%s: system %j, turns %j', (model, system, roles) => {
+    const out = withModel(model, { messages });
+    expect((out.system as Array<{ text: string }>).map((b) => b.text)).toEqual(system);
+    expect(out.messages.map((m) => m.role)).toEqual(roles);
+  });
+
+  it('merges consecutive in-place notes into one system turn', () => {
+    const out = withModel('claude-opus-4-8', { messages });
+    expect(out.messages[1]).toEqual({ role: 'system', content: [text('note 1'), text('note 2')] });
+  });
+});
+
+describe('legacy functions', () => {
+  it.each<[Partial<ChatCompletionRequest>, unknown]>([
+    [{ function_call: 'none' }, { type: 'none' }],
+    [{ function_call: 'auto' }, { type: 'auto' }],
+    [{ function_call: { name: 'f' } }, { type: 'tool', name: 'f' }],
+    [{ function_call: { name: 'f' }, tool_choice: 'required' }, { type: 'any' }],
+  ])('%j → tool_choice %j', (req, choice) => {
+    expect(map({ functions: [{ name: 'f' }], ...req }).tool_choice).toEqual(choice);
+  });
+
+  it('pairs each function result with the latest unanswered call of its name', () => {
+    const out = mapMessages([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{"a":1}' } },
+      { role: 'function', name: 'f', content: 'r1' },
+      { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } },
+      { role: 'function', name: 'f', content: 'r2' },
+    ]);
+    const ids = out.messages.flatMap((m) => (m.content as Array<{ id?: string; tool_use_id?: string }>).map((b) => b.id ?? b.tool_use_id));
+    expect(ids).toEqual([undefined, 'call_legacy_1', 'call_legacy_1', 'call_legacy_3', 'call_legacy_3']);
+  });
+});
+
+describe('tool-call ids', () => {
+  it('maps ids upstream refuses, identically in the call and its result', () => {
+    const out = mapMessages([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: null, tool_calls: [call('functions.f:0'), call('ok_id')] },
+      { role: 'tool', tool_call_id: 'functions.f:0', content: 'r' },
+      { role: 'tool', tool_call_id: 'ok_id', content: 'r' },
+    ]);
+    const [, assistant, results] = out.messages as Array<{ content: Array<{ id?: string; tool_use_id?: string }> }>;
+    expect(assistant.content[0].id).toMatch(/^functions_f_0_[0-9a-f]{10}$/);
+    expect(results.content[0].tool_use_id).toBe(assistant.content[0].id);
+    expect(assistant.content[1].id).toBe('ok_id');
+  });
+});
+
+describe('thinking replay', () => {
+  const loop = (assistant: Partial<ChatMessage> = {}): ChatMessage[] => [
+    { role: 'user', content: 'q' },
+    { role: 'assistant', content: null, tool_calls: [call('toolu_1')], ...assistant },
+    { role: 'tool', tool_call_id: 'toolu_1', content: 'r' },
+  ];
+
+  it.each<[string, Partial<ChatMessage>, ((id: string) => typeof signed[] | undefined) | undefined]>([
+    ['from thinking_blocks', { thinking_blocks: [signed] }, undefined],
+    ['from reasoning_details', { reasoning_details: [{ type: 'reasoning.text', text: 'hm', signature: 'c2ln' }] }, undefined],
+    ['from the gateway cache, by tool-call id', {}, (id) => (id === 'toolu_1' ? [signed] : undefined)],
+  ])('puts the signed block first in the turn that called the tool, %s', (_, assistant, recallThinking) => {
+    const out = withModel('claude-sonnet-5-5', { messages: loop(assistant), reasoning_effort: 'high' }, { recallThinking });
+    expect(out.messages[1].content).toEqual([signed, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }]);
+    expect(out.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+  });
+
+  it.each([
+    ['claude-sonnet-5-5', { type: 'between_tools' }],
+    ['claude-opus-4-8', { type: 'disabled' }],
+    ['claude-opus-5-5', undefined],
+  ])('%s without the block anywhere: thinking off for that turn (%j), effort kept', (model, thinking) => {
+    const out = withModel(model, { messages: loop(), reasoning_effort: 'high' });
+    expect(out.thinking).toEqual(thinking);
+    expect(out.output_config).toEqual({ effort: 'high' });
+  });
+
+  it('turns thinking off when the tool choice forces a tool, which thinking does not allow', () => {
+    const out = withModel('claude-opus-4-8', {
+      reasoning_effort: 'high',
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      tool_choice: 'required',
+    });
+    expect(out.thinking).toEqual({ type: 'disabled' });
+  });
+});
+
+describe('caching', () => {
+  const cache = { promptCache: { mode: 'auto' as const, ttl: '5m' as const } };
+
+  it('adds automatic caching, and per-part breakpoints on their blocks', () => {
+    const out = withModel('claude-x', { messages: [{ role: 'user', content: [{ ...text('doc'), prompt_cache_breakpoint: { mode: 'explicit' } }] }] }, cache);
+    expect(out.cache_control).toEqual({ type: 'ephemeral' });
+    expect(out.messages[0].content).toEqual([{ ...text('doc'), cache_control: { type: 'ephemeral' } }]);
+  });
+
+  it('leaves automatic caching out when the client asks for explicit breakpoints only', () => {
+    expect(withModel('claude-x', { prompt_cache_options: { mode: 'explicit' } }, cache).cache_control).toBeUndefined();
+  });
+});
+
+describe('output the request asks for', () => {
+  it('JSON mode is an instruction at the end of the system prompt', () => {
+    const out = map({ response_format: { type: 'json_object' } });
+    expect(out.system).toEqual([expect.objectContaining({ text: expect.stringMatching(/one valid JSON object/) })]);
+  });
+});
+
+describe('mapRequest paths', () => {
+  it('names, for every upstream block, the client field it came from', () => {
+    const { paths } = mapRequest(
+      {
+        model: 'claude-opus-4-8',
+        messages: [
+          { role: 'system', content: 'lead' },
+          { role: 'user', content: 'a' },
+          { role: 'user', content: [text('b'), text('c')] },
+          { role: 'developer', content: 'note' },
+          { role: 'assistant', content: 'x', tool_calls: [call('t1')], thinking_blocks: [signed] },
+          { role: 'tool', tool_call_id: 't1', content: 'r' },
+        ],
+      },
+      defaults,
+    );
+    expect(paths).toEqual([
+      ['messages[1].content', 'messages[2].content[0]', 'messages[2].content[1]'],
+      ['messages[3].content'],
+      ['messages[4]', 'messages[4].content', 'messages[4].tool_calls[0]'],
+      ['messages[5]'],
+    ]);
   });
 });

@@ -1,39 +1,96 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { invalidRequest } from '../../common/gateway-error.js';
 import type { MessageRequest } from '../../upstream/message-request.js';
+import { JSON_MODE_INSTRUCTION, SchemaError, toUpstreamSchema } from '../../translation/json-schema.js';
+import { automaticCacheControl, breakpoint, MAX_CACHE_BREAKPOINTS, type PromptCachePolicy } from '../../translation/prompt-cache.js';
+import { takesMidConversationSystem } from '../../translation/system-placement.js';
+import {
+  isThinkingOn,
+  lacksLoopThinking,
+  signedThinkingFrom,
+  thinkingOff,
+  thinkingParams,
+  type SignedThinking,
+  type ThinkingParams,
+} from '../../translation/thinking.js';
+import { legacyCallId, toUpstreamToolId } from '../../translation/tool-ids.js';
 import type {
   ChatCompletionRequest,
   ChatMessage,
   ContentPart,
-  FunctionTool,
+  FunctionCallChoice,
+  FunctionDefinition,
   ToolChoice,
 } from './openai.types.js';
-import { EFFORTS, IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
+import { IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
 
 type Block = Anthropic.ContentBlockParam;
-type Turn = { role: 'user' | 'assistant'; content: Block[] };
+type Turn = { role: 'user' | 'assistant'; content: Block[] } | { role: 'system'; content: Anthropic.TextBlockParam[] };
 
 export interface RequestDefaults {
   /** Used when the client sends neither `max_completion_tokens` nor `max_tokens`. */
   maxTokens: (model: string) => number;
+  /** Automatic prompt caching and the TTL of every breakpoint; off when absent. */
+  promptCache?: PromptCachePolicy;
+  /** Signed thinking the gateway kept for a tool call, for clients that drop it. */
+  recallThinking?: (toolCallId: string) => readonly SignedThinking[] | undefined;
+}
+
+const NO_CACHE: PromptCachePolicy = { mode: 'off', ttl: '5m' };
+
+/** What a mapping keeps while it walks the messages. */
+interface Walk {
+  defaults: RequestDefaults;
+  cache: PromptCachePolicy;
+  /** Breakpoints the client put on parts, counted against the API's limit. */
+  breakpoints: number;
+  /** Legacy function calls not answered yet: name and synthesised id. */
+  pendingLegacy: Array<{ name: string; id: string }>;
+  /** Each block made → the client's path it came from, for upstream errors that name a block. */
+  origins: WeakMap<object, string>;
+}
+
+/** For each upstream message, for each of its blocks: the client's path (`messages[2].tool_calls[0]`). */
+export type RequestPaths = string[][];
+
+function tag<B extends object>(walk: Walk, block: B, path: string): B {
+  walk.origins.set(block, path);
+  return block;
 }
 
 /** OpenAI Chat Completions request → Anthropic Messages request. Pure. */
-export function toAnthropicRequest(
-  req: ChatCompletionRequest,
-  defaults: RequestDefaults,
-): MessageRequest {
-  if (req.n != null && req.n > 1) {
-    throw invalidRequest('n > 1 is not supported: Claude returns one choice per request.', 'n');
-  }
+export function toAnthropicRequest(req: ChatCompletionRequest, defaults: RequestDefaults): MessageRequest {
+  return mapRequest(req, defaults).request;
+}
+
+/** The request, and where each of its blocks came from in the client's request. Pure. */
+export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults): { request: MessageRequest; paths: RequestPaths } {
+  refuseUnsupportedOutput(req);
+  const walk: Walk = {
+    defaults,
+    cache: defaults.promptCache ?? NO_CACHE,
+    breakpoints: 0,
+    pendingLegacy: [],
+    origins: new WeakMap(),
+  };
   const system: Anthropic.TextBlockParam[] = [];
   const turns: Turn[] = [];
+  const inPlace = takesMidConversationSystem(req.model);
+  let started = false;
   req.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') {
-      system.push(...systemBlocks(message, i));
+      const blocks = systemBlocks(message, i, walk);
+      const previous = turns[turns.length - 1]?.role;
+      // Leading instructions are the system prompt; later ones stay where they
+      // were written when the model takes them there (directly after a user
+      // turn), so the cached prefix before them holds. Elsewhere: hoisted.
+      if (started && inPlace && blocks.length > 0 && (previous === 'user' || previous === 'system')) {
+        appendTurn(turns, { role: 'system', content: blocks });
+      } else system.push(...blocks);
       return;
     }
-    const turn = toTurn(message, i);
+    started = true;
+    const turn = toTurn(message, i, walk);
     if (turn.content.length > 0) {
       appendTurn(turns, turn);
       return;
@@ -50,30 +107,83 @@ export function toAnthropicRequest(
     throw invalidRequest('messages must contain at least one user or assistant message.', 'messages');
   }
 
+  const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model);
   const params: MessageRequest = {
     model: req.model,
-    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model),
-    messages: turns,
+    max_tokens: maxTokens,
+    messages: turns as Anthropic.MessageParam[],
   };
+  // JSON mode has no schema to enforce, so it is an instruction (see json-schema.ts).
+  if (req.response_format?.type === 'json_object') system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
   if (system.length > 0) params.system = system;
   // `temperature` and `top_p` are accepted from clients (most send one by
   // default) but not forwarded: API version 2026-10-21, which the SDK sends,
   // answers 400 to any sampling parameter at any value.
   if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user) params.metadata = { user_id: req.user };
-  if (req.tools?.length) {
-    params.tools = req.tools.map(toTool);
-    const choice = toToolChoice(req.tool_choice, req.parallel_tool_calls);
+  const tools = [
+    ...(req.tools ?? []).map((t, j) => toTool(t.function, `tools[${j}].function.parameters`)),
+    ...(req.functions ?? []).map((f, j) => toTool(f, `functions[${j}].parameters`)),
+  ];
+  let choice: Anthropic.ToolChoice | undefined;
+  if (tools.length > 0) {
+    params.tools = tools;
+    choice = toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), req.parallel_tool_calls);
     if (choice) params.tool_choice = choice;
   }
-  const outputConfig = toOutputConfig(req);
+  const thinking = thinkingFor(req, maxTokens, params.messages, choice);
+  if (thinking.thinking) params.thinking = thinking.thinking;
+  const outputConfig = toOutputConfig(req, thinking);
   if (outputConfig) params.output_config = outputConfig;
-  return params;
+  const automatic = automaticCacheControl(walk.cache, { mode: req.prompt_cache_options?.mode, explicitBreakpoints: walk.breakpoints });
+  if (automatic) params.cache_control = automatic;
+  const paths = turns.map((turn) => turn.content.map((block) => walk.origins.get(block) ?? ''));
+  return { request: params, paths };
 }
 
-function systemBlocks(message: ChatMessage, i: number): Anthropic.TextBlockParam[] {
+/** Output Claude cannot give is refused by name rather than answered without it. */
+function refuseUnsupportedOutput(req: ChatCompletionRequest): void {
+  if (req.n != null && req.n > 1) {
+    throw invalidRequest('n > 1 is not supported: Claude returns one choice per request.', 'n');
+  }
+  if (req.logprobs === true) {
+    throw invalidRequest('logprobs is not supported: Claude does not return token log probabilities.', 'logprobs');
+  }
+  if (req.top_logprobs != null && req.top_logprobs > 0) {
+    throw invalidRequest('top_logprobs is not supported: Claude does not return token log probabilities.', 'top_logprobs');
+  }
+  if (req.audio != null) {
+    throw invalidRequest('audio output is not supported: Claude answers in text only.', 'audio');
+  }
+  if (req.modalities?.some((m) => m !== 'text')) {
+    throw invalidRequest(`modalities ${JSON.stringify(req.modalities)} is not supported: Claude answers in text only.`, 'modalities');
+  }
+}
+
+/**
+ * Thinking for this request: what `reasoning_effort` asks for, except where
+ * the API would refuse it. A forced tool choice cannot be combined with
+ * thinking; and a tool loop whose opening answer's signed thinking is lost
+ * (the client dropped it and the gateway no longer has it) goes on without
+ * thinking for this turn rather than failing.
+ */
+function thinkingFor(
+  req: ChatCompletionRequest,
+  maxTokens: number,
+  turns: Anthropic.MessageParam[],
+  choice: Anthropic.ToolChoice | undefined,
+): ThinkingParams {
+  const wanted = thinkingParams(req.model, req.reasoning_effort, maxTokens);
+  if (!isThinkingOn(wanted.thinking)) return wanted;
+  const forced = choice?.type === 'any' || choice?.type === 'tool';
+  if (!forced && !lacksLoopThinking(turns)) return wanted;
+  const off = thinkingOff(req.model);
+  return off.thinking ? { thinking: off.thinking, effort: wanted.effort } : { effort: wanted.effort };
+}
+
+function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.TextBlockParam[] {
   const content = message.content;
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
+  if (typeof content === 'string') return content ? [tag(walk, { type: 'text', text: content }, `messages[${i}].content`)] : [];
   return (content ?? []).flatMap((part, j): Anthropic.TextBlockParam[] => {
     if (part.type !== 'text') {
       throw invalidRequest(
@@ -81,37 +191,83 @@ function systemBlocks(message: ChatMessage, i: number): Anthropic.TextBlockParam
         `messages[${i}].content[${j}]`,
       );
     }
-    return part.text ? [{ type: 'text', text: part.text }] : [];
+    const param = `messages[${i}].content[${j}]`;
+    return part.text ? [tag(walk, withBreakpoint({ type: 'text', text: part.text }, part, param, walk), param)] : [];
   });
 }
 
-function toTurn(message: ChatMessage, i: number): Turn {
+/** A part's `prompt_cache_breakpoint` becomes `cache_control` on its block, within the API's limit. */
+function withBreakpoint<B extends Block>(block: B, part: ContentPart, param: string, walk: Walk): B {
+  if (part.prompt_cache_breakpoint == null) return block;
+  walk.breakpoints += 1;
+  if (walk.breakpoints > MAX_CACHE_BREAKPOINTS) {
+    throw invalidRequest(
+      `At most ${MAX_CACHE_BREAKPOINTS} prompt_cache_breakpoint parts are supported per request.`,
+      `${param}.prompt_cache_breakpoint`,
+    );
+  }
+  return { ...block, cache_control: breakpoint(walk.cache) };
+}
+
+function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'user' | 'assistant' } {
   switch (message.role) {
     case 'user':
-      return { role: 'user', content: contentBlocks(message.content, `messages[${i}].content`) };
+      return { role: 'user', content: contentBlocks(message.content, `messages[${i}].content`, walk) };
     case 'assistant':
-      return {
-        role: 'assistant',
-        content: [
-          ...assistantText(message.content, `messages[${i}].content`),
-          ...(message.tool_calls ?? []).map((call, j) => toToolUse(call, `messages[${i}].tool_calls[${j}]`)),
-        ],
-      };
+      return { role: 'assistant', content: assistantBlocks(message, i, walk) };
     case 'tool':
-      return { role: 'user', content: [toToolResult(message, i)] };
+      return { role: 'user', content: [tag(walk, toToolResult(message, toUpstreamToolId(message.tool_call_id ?? ''), i, walk), `messages[${i}]`)] };
+    case 'function':
+      return { role: 'user', content: [tag(walk, toToolResult(message, legacyResultId(message, i, walk), i, walk), `messages[${i}]`)] };
     default:
       throw invalidRequest(`Unknown role '${String(message.role)}'.`, `messages[${i}].role`);
   }
 }
 
-function contentBlocks(content: ChatMessage['content'], param: string): Block[] {
+/**
+ * What the model said: its signed thinking first (from the client's fields, or
+ * kept by the gateway under the first tool call's id), then text, then calls.
+ */
+function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
+  const calls: Block[] = (message.tool_calls ?? []).map((call, j) => {
+    const param = `messages[${i}].tool_calls[${j}]`;
+    return tag(walk, toToolUse(call, toUpstreamToolId(call.id), param), param);
+  });
+  if (message.function_call) {
+    const id = legacyCallId(i);
+    walk.pendingLegacy.push({ name: message.function_call.name, id });
+    calls.push(tag(walk, toToolUse({ function: message.function_call }, id, `messages[${i}].function_call`), `messages[${i}].function_call`));
+  }
+  const text = assistantText(message.content, `messages[${i}].content`, walk);
+  if (calls.length === 0) return text;
+  const firstCall = message.tool_calls?.[0]?.id ?? legacyCallId(i);
+  const fromClient = signedThinkingFrom(message);
+  const thinking = fromClient.length > 0 ? fromClient : (walk.defaults.recallThinking?.(firstCall) ?? []);
+  return [...thinking.map((b) => tag(walk, { ...b }, `messages[${i}]`)), ...text, ...calls];
+}
+
+/** A legacy `role: "function"` result answers the latest unanswered call of that name. */
+function legacyResultId(message: ChatMessage, i: number, walk: Walk): string {
+  const at = walk.pendingLegacy.map((p) => p.name).lastIndexOf(message.name ?? '');
+  if (at < 0) {
+    throw invalidRequest(
+      `messages[${i}] answers function '${message.name ?? ''}', but no earlier assistant message called it.`,
+      `messages[${i}].name`,
+    );
+  }
+  return walk.pendingLegacy.splice(at, 1)[0].id;
+}
+
+function contentBlocks(content: ChatMessage['content'], param: string, walk: Walk): Block[] {
   if (content == null) return [];
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  return content.flatMap((part, j): Block[] => partToBlocks(part, `${param}[${j}]`));
+  if (typeof content === 'string') return content ? [tag(walk, { type: 'text', text: content }, param)] : [];
+  return content.flatMap((part, j): Block[] =>
+    partToBlocks(part, `${param}[${j}]`).map((block) => tag(walk, withBreakpoint(block, part, `${param}[${j}]`, walk), `${param}[${j}]`)),
+  );
 }
 
 /** Assistant turns carry what the model said: text (and refusals), never images or files. */
-function assistantText(content: ChatMessage['content'], param: string): Block[] {
+function assistantText(content: ChatMessage['content'], param: string, walk: Walk): Block[] {
   if (Array.isArray(content)) {
     content.forEach((part, j) => {
       if (part.type !== 'text' && part.type !== 'refusal') {
@@ -119,7 +275,7 @@ function assistantText(content: ChatMessage['content'], param: string): Block[] 
       }
     });
   }
-  return contentBlocks(content, param);
+  return contentBlocks(content, param, walk);
 }
 
 function partToBlocks(part: ContentPart, param: string): Block[] {
@@ -175,8 +331,8 @@ function toDocument(fileData: string | undefined, param: string): Anthropic.Docu
   return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data[2] } };
 }
 
-function toToolUse(call: NonNullable<ChatMessage['tool_calls']>[number], param: string): Anthropic.ToolUseBlockParam {
-  return { type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, param) };
+function toToolUse(call: { function: { name: string; arguments: string } }, id: string, param: string): Anthropic.ToolUseBlockParam {
+  return { type: 'tool_use', id, name: call.function.name, input: parseArguments(call.function.arguments, param) };
 }
 
 function parseArguments(raw: string, param: string): Record<string, unknown> {
@@ -194,15 +350,15 @@ function parseArguments(raw: string, param: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function toToolResult(message: ChatMessage, i: number): Anthropic.ToolResultBlockParam {
+function toToolResult(message: ChatMessage, id: string, i: number, walk: Walk): Anthropic.ToolResultBlockParam {
   const content = message.content;
   return {
     type: 'tool_result',
-    tool_use_id: message.tool_call_id ?? '',
+    tool_use_id: id,
     content:
       typeof content === 'string' || content == null
         ? (content ?? '')
-        : (contentBlocks(content, `messages[${i}].content`) as Anthropic.ToolResultBlockParam['content']),
+        : (contentBlocks(content, `messages[${i}].content`, walk) as Anthropic.ToolResultBlockParam['content']),
   };
 }
 
@@ -217,21 +373,36 @@ function appendTurn(turns: Turn[], turn: Turn): void {
     turns.push(turn);
     return;
   }
-  last.content.push(...turn.content);
+  (last.content as Block[]).push(...turn.content);
   if (turn.role === 'user') {
     const results = last.content.filter((b) => b.type === 'tool_result');
     if (results.length > 0) last.content = [...results, ...last.content.filter((b) => b.type !== 'tool_result')];
   }
 }
 
-function toTool(tool: FunctionTool): Anthropic.Tool {
-  const out: Anthropic.Tool = {
-    name: tool.function.name,
-    input_schema: (tool.function.parameters as Anthropic.Tool.InputSchema) ?? { type: 'object', properties: {} },
-  };
-  if (tool.function.description) out.description = tool.function.description;
-  if (tool.function.strict != null) out.strict = tool.function.strict;
+function toTool(fn: FunctionDefinition, param: string): Anthropic.Tool {
+  const parameters = fn.parameters ?? { type: 'object', properties: {} };
+  // Strict tools are held to the schema, so it must be one the API takes.
+  const schema = fn.strict ? upstreamSchema(parameters, param) : parameters;
+  const out: Anthropic.Tool = { name: fn.name, input_schema: schema as Anthropic.Tool.InputSchema };
+  if (fn.description) out.description = fn.description;
+  if (fn.strict != null) out.strict = fn.strict;
   return out;
+}
+
+function upstreamSchema(schema: Record<string, unknown>, param: string): Record<string, unknown> {
+  try {
+    return toUpstreamSchema(schema);
+  } catch (error) {
+    if (error instanceof SchemaError) throw invalidRequest(`${param} is not a schema Claude can use: ${error.message}`, param);
+    throw error;
+  }
+}
+
+/** Legacy `function_call` → the `tool_choice` it means. */
+function legacyChoice(choice: FunctionCallChoice | null | undefined): ToolChoice | undefined {
+  if (choice == null) return undefined;
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
 function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean | null | undefined): Anthropic.ToolChoice | undefined {
@@ -244,11 +415,10 @@ function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean |
   return { type, ...disable };
 }
 
-function toOutputConfig(req: ChatCompletionRequest): Anthropic.OutputConfig | undefined {
+function toOutputConfig(req: ChatCompletionRequest, thinking: ThinkingParams): Anthropic.OutputConfig | undefined {
   const config: Anthropic.OutputConfig = {};
   const schema = req.response_format?.type === 'json_schema' ? req.response_format.json_schema?.schema : undefined;
-  if (schema) config.format = { type: 'json_schema', schema };
-  const effort = req.reasoning_effort ? EFFORTS[req.reasoning_effort] : undefined;
-  if (effort) config.effort = effort;
+  if (schema) config.format = { type: 'json_schema', schema: upstreamSchema(schema, 'response_format.json_schema.schema') };
+  if (thinking.effort) config.effort = thinking.effort;
   return Object.keys(config).length > 0 ? config : undefined;
 }

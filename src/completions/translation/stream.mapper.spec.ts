@@ -15,6 +15,25 @@ function run(events: Event[], includeUsage = false) {
 }
 
 describe('eventToChunks', () => {
+  it('streams thinking as reasoning_content deltas, then the signed block, in both client fields, once it is complete', () => {
+    const { chunks, state } = run([
+      start(),
+      blockStart(0, { type: 'thinking', thinking: '', signature: '' }),
+      delta(0, { type: 'thinking_delta', thinking: 'hm' }),
+      delta(0, { type: 'signature_delta', signature: 'c2ln' }),
+      { type: 'content_block_stop', index: 0 } as Event,
+      blockStart(1, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }),
+    ]);
+    expect(chunks.map((c) => c.choices[0].delta).slice(1, 3)).toEqual([
+      { reasoning_content: 'hm' },
+      {
+        reasoning_details: [{ type: 'reasoning.text', text: 'hm', signature: 'c2ln', format: 'anthropic-claude-v1', index: 0 }],
+        thinking_blocks: [{ type: 'thinking', thinking: 'hm', signature: 'c2ln' }],
+      },
+    ]);
+    expect(state.thinking).toMatchObject({ blocks: [{ thinking: 'hm', signature: 'c2ln' }], toolCallIds: ['toolu_1'] });
+  });
+
   it('opens with the assistant role and stamps every chunk with one id, time and the client model', () => {
     const { chunks } = run([start(), blockStart(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 'hi' })]);
     expect(chunks.map((c) => c.choices[0].delta)).toEqual([{ role: 'assistant', content: '' }, { content: 'hi' }]);

@@ -2,6 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { ChatCompletionChunk, FinishReason } from './openai.types.js';
 import { toUsage, type UsageLike } from './usage.mapper.js';
 import { finishReason } from './tables.js';
+import { toReasoningDetails, toThinkingBlocks, type SignedThinking } from '../../translation/thinking.js';
+import { captureThinking, createThinkingCapture, type ThinkingCapture } from '../../translation/thinking-capture.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
 
@@ -17,6 +19,8 @@ export interface StreamState {
   /** Anthropic content-block index → OpenAI tool-call index (which counts tool calls only). */
   toolCallIndex: Map<number, number>;
   usage: UsageLike;
+  /** Signed thinking and the tool calls it led to: what the next request of a tool loop must send back. */
+  thinking: ThinkingCapture;
 }
 
 export function createStreamState(model: string, includeUsage: boolean, now = Date.now()): StreamState {
@@ -27,11 +31,15 @@ export function createStreamState(model: string, includeUsage: boolean, now = Da
     includeUsage,
     toolCallIndex: new Map(),
     usage: { input_tokens: 0, output_tokens: 0 },
+    thinking: createThinkingCapture(),
   };
 }
 
 /** One Anthropic stream event → the OpenAI chunks it stands for (often none). */
 export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStreamEvent): ChatCompletionChunk[] {
+  const signed = captureThinking(state.thinking, event);
+  // A thinking block is complete (signature included) only at its content_block_stop.
+  if (signed) return [signedThinkingChunk(state, signed, state.thinking.blocks.length - 1)];
   switch (event.type) {
     case 'message_start':
       state.id = `chatcmpl-${event.message.id}`;
@@ -62,6 +70,15 @@ export async function* streamChunks(
   for await (const event of events) yield* eventToChunks(state, event);
   yield* finalChunks(state);
   return state;
+}
+
+/**
+ * A completed signed thinking block, for clients that send it back in the next
+ * request of a tool loop: in both fields clients use (see thinking.ts).
+ */
+export function signedThinkingChunk(state: StreamState, block: SignedThinking, index: number): ChatCompletionChunk {
+  const [detail] = toReasoningDetails([block]);
+  return chunk(state, { reasoning_details: [{ ...detail, index }], thinking_blocks: toThinkingBlocks([block]) });
 }
 
 /** After `message_stop`: the usage chunk OpenAI sends when `stream_options.include_usage` is set. */

@@ -1,4 +1,4 @@
-import { defaultMaxTokens, EFFORTS, finishReason } from './tables.js';
+import { defaultMaxTokens, finishReason } from './tables.js';
 
 describe('finishReason', () => {
   it.each([
@@ -34,11 +34,5 @@ describe('defaultMaxTokens', () => {
     ['some-future-model', 128_000],
   ])('%s → %d', (model, tokens) => {
     expect(defaultMaxTokens(model)).toBe(tokens);
-  });
-});
-
-describe('EFFORTS', () => {
-  it('maps every OpenAI reasoning_effort, sending nothing for none', () => {
-    expect(EFFORTS).toEqual({ none: undefined, minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' });
   });
 });

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, ReasoningEffort, ToolChoice } from './openai.types.js';
+import type { FinishReason, ToolChoice } from './openai.types.js';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`, for both the JSON and the streaming path. */
 export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
@@ -15,16 +15,6 @@ export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
 export function finishReason(stop: Anthropic.StopReason | null | undefined): FinishReason {
   return (stop && FINISH_REASONS[stop]) || 'stop';
 }
-
-/** OpenAI `reasoning_effort` → Anthropic `output_config.effort`; `none` sends nothing. */
-export const EFFORTS: Record<ReasoningEffort, Anthropic.OutputConfig['effort'] | undefined> = {
-  none: undefined,
-  minimal: 'low',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  xhigh: 'xhigh',
-};
 
 /** OpenAI's named `tool_choice` modes → Anthropic `tool_choice.type`; a `{function:{name}}` choice is `tool`. */
 export const TOOL_CHOICES: Record<Extract<ToolChoice, string>, Anthropic.ToolChoice['type']> = {

@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UpstreamPort } from '../upstream/upstream.port.js';
+import { toModelObjects } from './live-models.js';
+import { MODELS, type ModelObject } from './models.catalog.js';
+
+/** How long a fetched list is served before it is fetched again. */
+export const LIVE_LIST_TTL_MS = 10 * 60_000;
+/** After a failed fetch, the static list is served this long before upstream is asked again. */
+export const FALLBACK_TTL_MS = 30_000;
+
+/**
+ * The models the credential can use: upstream's list, cached, one fetch at a
+ * time; the static catalog when upstream cannot be reached, so `/v1/models`
+ * never fails because Anthropic's model list does.
+ */
+@Injectable()
+export class ModelsService {
+  private readonly logger = new Logger('Models');
+  private cached: { models: readonly ModelObject[]; until: number } | null = null;
+  private inflight: Promise<readonly ModelObject[]> | null = null;
+
+  constructor(private readonly upstream: UpstreamPort) {}
+
+  async list(now = Date.now()): Promise<readonly ModelObject[]> {
+    if (this.cached && this.cached.until > now) return this.cached.models;
+    this.inflight ??= this.fetch(now).finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  private async fetch(now: number): Promise<readonly ModelObject[]> {
+    try {
+      const models = toModelObjects(await this.upstream.listModels());
+      if (models.length === 0) throw new Error('upstream listed no models');
+      this.cached = { models, until: now + LIVE_LIST_TTL_MS };
+    } catch (error) {
+      this.logger.warn(`listing models upstream failed, serving the built-in list: ${(error as Error).message}`);
+      this.cached = { models: MODELS, until: now + FALLBACK_TTL_MS };
+    }
+    return this.cached.models;
+  }
+}

@@ -1,0 +1,43 @@
+import { GatewayError } from '../common/gateway-error.js';
+
+/**
+ * Upstream validation errors name a place in the Messages API request
+ * (`messages.1.content.0.id: ...`), which is not where the client put it:
+ * turns were merged, system messages moved, thinking blocks added. With the
+ * path of each upstream block recorded while mapping, the message can name
+ * the client's own field instead. Pure.
+ */
+
+/** For each upstream message, for each of its blocks: the client's path. */
+export type BlockPaths = readonly (readonly string[])[];
+
+const BLOCK_PATH = /\bmessages\.(\d+)\.content\.(\d+)((?:\.[A-Za-z_][\w]*|\.\d+)*)/;
+
+export interface RewrittenError {
+  message: string;
+  param: string;
+}
+
+export function rewriteUpstreamPath(message: string, paths: BlockPaths): RewrittenError | null {
+  const found = BLOCK_PATH.exec(message);
+  if (!found) return null;
+  const origin = paths[Number(found[1])]?.[Number(found[2])];
+  if (!origin) return null;
+  const rest = found[3].replace(/\.(\d+)/g, '[$1]');
+  const param = `${origin}${rest}`;
+  return { message: message.replace(found[0], param), param };
+}
+
+/** An upstream 400 that names a block, renamed to the client's path; anything else unchanged. */
+export function withClientPath(error: unknown, paths: BlockPaths): unknown {
+  if (!(error instanceof GatewayError) || error.status !== 400) return error;
+  const rewritten = rewriteUpstreamPath(error.message, paths);
+  if (!rewritten) return error;
+  return new GatewayError(400, rewritten.message, {
+    type: error.type,
+    param: rewritten.param,
+    code: error.code,
+    headers: { ...error.headers },
+    cause: error,
+  });
+}
