@@ -21,6 +21,11 @@ import { declaredVariables, Variable } from './variable.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Who may read /metrics: anyone who reaches it, or only clients holding a PROXY_API_KEYS key. */
+export const METRICS_AUTH_MODES = ['open', 'client-keys'] as const;
+export type MetricsAuthMode = (typeof METRICS_AUTH_MODES)[number];
 
 /** A class-validator constraint from a test on a string; a test that throws means invalid. */
 function stringConstraint(name: string, test: (value: string) => boolean, message: string) {
@@ -214,6 +219,63 @@ export class EnvironmentVariables {
   LOG_LEVEL: LogLevelName = 'log';
 
   @Variable({
+    doc: '`json` (one JSON object per line) or `pretty` (readable, for a terminal).',
+    defaultText: '`json` when `NODE_ENV=production`, else `pretty`',
+    helm: { value: 'config.logFormat' },
+  })
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  @Variable({
+    doc: 'Only read to choose the default `LOG_FORMAT`. The Docker image sets `production`.',
+    defaultText: '—',
+    helm: { extraEnv: 'the image sets it' },
+  })
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  @Variable({
+    doc: '`false` turns the Prometheus metrics off: nothing is recorded and `/metrics` is a 404.',
+    helm: { value: 'metrics.enabled' },
+  })
+  @IsIn(['true', 'false'])
+  METRICS_ENABLED: 'true' | 'false' = 'true';
+
+  @Variable({
+    doc: 'A second, metrics-only listener. When set, `GET /metrics` is served there and no longer on `PORT`, so it can stay off the public Service. `0` picks a free port.',
+    defaultText: '— (on `PORT`)',
+    helm: { value: 'metrics.port' },
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @Variable({
+    doc: '`open`: anyone who reaches `/metrics` may read it (metrics hold no secret). `client-keys`: it wants one of the `PROXY_API_KEYS` as `Authorization: Bearer …`, as `/v1` does.',
+    helm: { value: 'metrics.auth' },
+  })
+  @IsIn(METRICS_AUTH_MODES)
+  METRICS_AUTH: MetricsAuthMode = 'open';
+
+  @Variable({
+    doc: 'OTLP/HTTP endpoint of an OpenTelemetry collector, e.g. `http://otel-collector:4318`; spans go to `<endpoint>/v1/traces`. Unset: no tracing, and the OpenTelemetry SDK is never loaded.',
+    defaultText: '— (off)',
+    helm: { value: 'tracing.otlpEndpoint' },
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @Variable({ doc: '`service.name` of the exported spans.', helm: { value: 'tracing.serviceName' } })
+  @IsString()
+  @MinLength(1)
+  OTEL_SERVICE_NAME: string = 'claude-code-proxy';
+
+  @Variable({
     doc: `${LOGIN_ONLY} The command that lets the Claude Code CLI renew the login (it renews within 5 minutes of expiry and saves; \`/cost\` makes no model request). It is run without a shell.`,
     helm: { value: 'refresh.command' },
   })
@@ -285,8 +347,11 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   );
   const env = plainToInstance(EnvironmentVariables, relevant, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (env.METRICS_AUTH === 'client-keys' && !env.PROXY_API_KEYS) {
+    problems.push('METRICS_AUTH: client-keys needs PROXY_API_KEYS (the keys /metrics would ask for)');
+  }
+  if (problems.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
   if (!relevant.CLAUDE_CONFIG_DIR && env.HOME) env.CLAUDE_CONFIG_DIR = join(env.HOME, '.claude');
