@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppConfig } from '../config/app-config.js';
+import type { RouteLabel, UpstreamErrorType } from './metric-labels.js';
+
+/** Prometheus metric names, in one place for the docs, the dashboard test and the e2e tests. */
+export const METRIC = {
+  requests: 'claude_proxy_requests_total',
+  requestDuration: 'claude_proxy_request_duration_seconds',
+  timeToFirstToken: 'claude_proxy_time_to_first_token_seconds',
+  upstreamDuration: 'claude_proxy_upstream_duration_seconds',
+  tokens: 'claude_proxy_tokens_total',
+  upstreamErrors: 'claude_proxy_upstream_errors_total',
+  openStreams: 'claude_proxy_open_streams',
+  clientDisconnects: 'claude_proxy_client_disconnects_total',
+  refreshRuns: 'claude_proxy_refresh_runs_total',
+  loginExpiry: 'claude_proxy_login_expires_in_seconds',
+  info: 'claude_proxy_info',
+} as const;
+
+export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write';
+
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface RequestOutcome {
+  route: RouteLabel;
+  model: string;
+  status: number;
+  stream: boolean;
+  durationSeconds: number;
+}
+
+/** Seconds: LLM answers take from well under a second to many minutes. */
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 60];
+
+/**
+ * Every Prometheus metric the gateway exports, in a registry of its own (not
+ * prom-client's global one, so gateways side by side in one process, as in
+ * the tests, keep separate counts). Label values are bounded by construction:
+ * callers pass labels made by `metric-labels.ts`. When METRICS_ENABLED is
+ * false the recording methods return at once and nothing is registered.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly enabled: boolean;
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'model' | 'status' | 'stream'>;
+  private readonly requestDuration: Histogram<'route' | 'model' | 'stream'>;
+  private readonly timeToFirstToken: Histogram<'model' | 'stream'>;
+  private readonly upstreamDuration: Histogram<'model' | 'outcome'>;
+  private readonly tokens: Counter<'model' | 'type'>;
+  private readonly upstreamErrors: Counter<'type'>;
+  private readonly openStreams: Gauge;
+  private readonly clientDisconnects: Counter<'route'>;
+  private readonly refreshRuns: Counter<'trigger' | 'outcome'>;
+  /** Read at scrape time, so the gauge counts down between two reads of the login. */
+  private loginExpiresAtMs: () => number | null = () => null;
+
+  constructor(config: AppConfig) {
+    this.enabled = config.get('METRICS_ENABLED') === 'true';
+    const registers = this.enabled ? [this.registry] : [];
+    this.requests = new Counter({
+      name: METRIC.requests,
+      help: 'Requests answered, by route, model (family or `other`), HTTP status and whether the client streamed.',
+      labelNames: ['route', 'model', 'status', 'stream'],
+      registers,
+    });
+    this.requestDuration = new Histogram({
+      name: METRIC.requestDuration,
+      help: 'Time from request to the last byte of the answer, in seconds.',
+      labelNames: ['route', 'model', 'stream'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.timeToFirstToken = new Histogram({
+      name: METRIC.timeToFirstToken,
+      help: 'Time from request to the first generated content (text, thinking or tool call), in seconds.',
+      labelNames: ['model', 'stream'],
+      buckets: TTFT_BUCKETS,
+      registers,
+    });
+    this.upstreamDuration = new Histogram({
+      name: METRIC.upstreamDuration,
+      help: 'Time from the upstream call to the end of its stream (or its failure), in seconds.',
+      labelNames: ['model', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: METRIC.tokens,
+      help: 'Tokens reported by upstream usage, by model and type (input, output, cache_read, cache_write).',
+      labelNames: ['model', 'type'],
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: METRIC.upstreamErrors,
+      help: 'Upstream failures by type: rate_limited (429), overloaded (529), server_error (5xx), timeout, broken_stream, connection, rejected (other 4xx).',
+      labelNames: ['type'],
+      registers,
+    });
+    this.openStreams = new Gauge({
+      name: METRIC.openStreams,
+      help: 'Streaming answers (SSE) open now.',
+      registers,
+    });
+    this.clientDisconnects = new Counter({
+      name: METRIC.clientDisconnects,
+      help: 'Clients that went away before their answer was complete.',
+      labelNames: ['route'],
+      registers,
+    });
+    this.refreshRuns = new Counter({
+      name: METRIC.refreshRuns,
+      help: 'Runs of REFRESH_COMMAND (Claude Code login) by trigger and outcome (renewed, unchanged, failed).',
+      labelNames: ['trigger', 'outcome'],
+      registers,
+    });
+    const loginExpiry = () => this.loginExpiresAtMs();
+    new Gauge({
+      name: METRIC.loginExpiry,
+      help: 'Seconds until the Claude Code login token expires (negative once expired); absent for other credentials.',
+      registers,
+      collect() {
+        const at = loginExpiry();
+        if (at === null) this.reset();
+        else this.set((at - Date.now()) / 1000);
+      },
+    });
+    const info = new Gauge({
+      name: METRIC.info,
+      help: 'Always 1; labels describe the running gateway.',
+      labelNames: ['version'],
+      registers,
+    });
+    info.set({ version: process.env.npm_package_version ?? 'unknown' }, 1);
+    if (this.enabled) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One answered request, whatever its outcome; called once per request when the response ends. */
+  requestEnded(outcome: RequestOutcome): void {
+    if (!this.enabled) return;
+    const stream = String(outcome.stream);
+    this.requests.inc({ route: outcome.route, model: outcome.model, status: String(outcome.status), stream });
+    this.requestDuration.observe({ route: outcome.route, model: outcome.model, stream }, outcome.durationSeconds);
+  }
+
+  firstToken(model: string, stream: boolean, seconds: number): void {
+    if (this.enabled) this.timeToFirstToken.observe({ model, stream: String(stream) }, seconds);
+  }
+
+  upstreamEnded(model: string, outcome: 'ok' | 'error' | 'aborted', seconds: number): void {
+    if (this.enabled) this.upstreamDuration.observe({ model, outcome }, seconds);
+  }
+
+  tokensUsed(model: string, counts: TokenCounts): void {
+    if (!this.enabled) return;
+    const byType: [TokenKind, number][] = [
+      ['input', counts.input],
+      ['output', counts.output],
+      ['cache_read', counts.cacheRead],
+      ['cache_write', counts.cacheWrite],
+    ];
+    // Zero increments still create the series, so a model's cache ratio reads 0 rather than "no data".
+    for (const [type, value] of byType) this.tokens.inc({ model, type }, value);
+  }
+
+  upstreamError(type: UpstreamErrorType): void {
+    if (this.enabled) this.upstreamErrors.inc({ type });
+  }
+
+  streamOpened(): void {
+    if (this.enabled) this.openStreams.inc();
+  }
+
+  streamClosed(): void {
+    if (this.enabled) this.openStreams.dec();
+  }
+
+  clientDisconnected(route: RouteLabel): void {
+    if (this.enabled) this.clientDisconnects.inc({ route });
+  }
+
+  refreshRan(trigger: string, outcome: 'renewed' | 'unchanged' | 'failed'): void {
+    if (this.enabled) this.refreshRuns.inc({ trigger, outcome });
+  }
+
+  /** Where the login's expiry is read from at scrape time (login mode only). */
+  watchLoginExpiry(expiresAtMs: () => number | null): void {
+    this.loginExpiresAtMs = expiresAtMs;
+  }
+
+  /** The exposition in Prometheus text format. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

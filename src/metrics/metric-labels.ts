@@ -1,0 +1,81 @@
+import { MODELS } from '../models/models.catalog.js';
+
+/**
+ * Label values must come from small, fixed sets: every distinct value is a
+ * new time series, and a model name or a path is whatever a client sends.
+ * These functions turn request data into those fixed sets.
+ */
+
+const KNOWN_MODELS = new Set(MODELS.map((model) => model.id));
+
+/** Families that get a label of their own when the exact model is not in the catalog (dated or newer ids). */
+const FAMILIES = ['opus', 'sonnet', 'haiku', 'fable'] as const;
+
+/**
+ * `claude-sonnet-5-5` (catalog) → itself; `claude-sonnet-5-5-20260928` →
+ * `claude-sonnet-5-5` (a dated id of a catalog model); `claude-sonnet-9` →
+ * `claude-sonnet` (a family); anything else → `other`.
+ */
+export function modelLabel(model: unknown): string {
+  if (typeof model !== 'string' || model.length > 100) return 'other';
+  if (KNOWN_MODELS.has(model)) return model;
+  const undated = model.replace(/-\d{8}$/, '');
+  if (KNOWN_MODELS.has(undated)) return undated;
+  const family = FAMILIES.find((name) => model.startsWith(`claude-${name}-`) || model === `claude-${name}`);
+  return family ? `claude-${family}` : 'other';
+}
+
+/** Express route patterns the gateway serves; anything else (404s, probes of random paths) is `other`. */
+export const ROUTES = [
+  '/v1/chat/completions',
+  '/v1/models',
+  '/v1/models/:id',
+  '/health',
+  '/health/live',
+  '/health/ready',
+  '/metrics',
+] as const;
+export type RouteLabel = (typeof ROUTES)[number] | 'other';
+const KNOWN_ROUTES = new Set<string>(ROUTES);
+
+/** The matched route's pattern (never the raw path, which carries ids and whatever a client invents). */
+export function routeLabel(pattern: unknown): RouteLabel {
+  return typeof pattern === 'string' && KNOWN_ROUTES.has(pattern) ? (pattern as RouteLabel) : 'other';
+}
+
+/** Upstream failures an operator tells apart: who to blame and whether to wait. */
+export type UpstreamErrorType =
+  | 'rate_limited'
+  | 'overloaded'
+  | 'server_error'
+  | 'timeout'
+  | 'broken_stream'
+  | 'connection'
+  | 'rejected';
+
+/** Gateway error codes that name an upstream failure whatever their status. */
+const BY_CODE: Record<string, UpstreamErrorType> = {
+  upstream_timeout: 'timeout',
+  upstream_connection_broken: 'broken_stream',
+  upstream_stream_incomplete: 'broken_stream',
+  upstream_unreachable: 'connection',
+  overloaded: 'overloaded',
+  rate_limit_exceeded: 'rate_limited',
+};
+
+/**
+ * An error as the client sees it (status and OpenAI `code`) → its upstream
+ * error type, or null when upstream did not fail. 529 leaves as a 503 with
+ * code `overloaded`, so the code decides before the status does. Upstream
+ * 4xx other than 429 are `rejected` (a bad request, an expired login).
+ */
+export function upstreamErrorType(status: number, code: string | null | undefined, fromUpstream: boolean): UpstreamErrorType | null {
+  const named = code ? BY_CODE[code] : undefined;
+  if (named) return named;
+  if (!fromUpstream) return null;
+  if (status === 429) return 'rate_limited';
+  if (status === 529) return 'overloaded';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'rejected';
+  return null;
+}
