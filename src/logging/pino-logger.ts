@@ -1,0 +1,111 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { redactSecrets } from '../common/redact.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { LogFormat, LogLevelName } from '../config/environment.js';
+
+/** LOG_LEVEL keeps Nest's names; pino calls two of them differently. */
+const PINO_LEVELS: Record<LogLevelName, Level> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/**
+ * Defence in depth: the gateway never logs request headers, but if anything
+ * ever does, these are censored by the logger itself. Values are also passed
+ * through `redactSecrets`, which catches a key wherever it appears in text.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'authorization',
+  '["x-api-key"]',
+];
+
+export function logFormatFor(config: AppConfig): LogFormat {
+  return config.get('LOG_FORMAT') ?? (config.get('NODE_ENV') === 'production' ? 'json' : 'pretty');
+}
+
+/** The pino logger for LOG_LEVEL and LOG_FORMAT; pino-pretty is loaded only for `pretty`. */
+export async function createPino(config: AppConfig, destination?: DestinationStream): Promise<Logger> {
+  const options = {
+    level: PINO_LEVELS[config.get('LOG_LEVEL')],
+    base: { pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    hooks: {
+      // Text arguments, the message above all, go through the value-based redaction.
+      logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg)),
+        );
+      },
+    },
+  };
+  if (destination) return pino(options, destination);
+  if (logFormatFor(config) === 'json') return pino(options);
+  const { default: pretty } = await import('pino-pretty');
+  return pino(
+    options,
+    pretty({ sync: true, colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+  );
+}
+
+/**
+ * Nest's logger interface on top of pino. Nest calls `log(message, context)`
+ * (and `error(message, stack, context)`); an object message becomes the
+ * line's fields, which is how the one-line-per-request record is written.
+ */
+export class PinoLogger implements LoggerService {
+  constructor(readonly pino: Logger) {}
+
+  static async create(config: AppConfig): Promise<PinoLogger> {
+    return new PinoLogger(await createPino(config));
+  }
+
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    // Nest appends the context (the logger's name) as the last argument.
+    const context = params.length > 0 && typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    // error(message, stack): a stack trace may quote a message holding a secret.
+    if (level === 'error' || level === 'fatal') {
+      const stack = params.find((param) => typeof param === 'string');
+      if (stack) fields.stack = redactSecrets(stack as string);
+    }
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: { type: message.name, message: redactSecrets(message.message) } }, redactSecrets(message.message));
+    } else if (message !== null && typeof message === 'object') {
+      const { msg, ...rest } = message as Record<string, unknown>;
+      this.pino[level]({ ...fields, ...rest }, typeof msg === 'string' ? msg : '');
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+}
