@@ -1,14 +1,10 @@
-import { type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
-import { LOG_LEVELS, type LogLevelName } from './config/environment.js';
-
-/** Every level at or above the configured one. */
-export function logLevels(level: LogLevelName): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
-}
+import { PinoLogger } from './logging/pino-logger.js';
+import { RequestObserver } from './observability/request-observer.js';
 
 /**
  * Builds the application exactly as production runs it; tests call this too,
@@ -25,7 +21,10 @@ export async function createApp(
     // included) finish; idle keep-alive sockets are closed by Node itself.
   });
   const config = app.get(AppConfig);
-  app.useLogger(options.logger ?? logLevels(config.get('LOG_LEVEL')));
+  // Tests pass a logger that captures lines; production logs through pino (JSON, or pretty in development).
+  app.useLogger(options.logger ?? (await PinoLogger.create(config)));
+  // Before every route and every other middleware: the request id, the span and the request's record.
+  app.use(app.get(RequestObserver).middleware);
   app.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.disable('x-powered-by');
   app.enableShutdownHooks();

@@ -11,6 +11,9 @@ import { CompletionsModule } from './completions/completions.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { TracingModule } from './tracing/tracing.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -18,7 +21,16 @@ export class AppModule implements NestModule {
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), AuthModule, CompletionsModule, ModelsModule, HealthModule],
+      imports: [
+        AppConfigModule.forRoot(env),
+        MetricsModule,
+        TracingModule,
+        ObservabilityModule,
+        AuthModule,
+        CompletionsModule,
+        ModelsModule,
+        HealthModule,
+      ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },

@@ -9,6 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const LAYERS: readonly (readonly string[])[] = [
   ['config'],
   ['common'],
+  // Plumbing every layer below may record into: metrics, spans, the logger.
+  ['metrics', 'tracing', 'logging'],
   ['system'],
   ['login'],
   ['refresh'],
@@ -16,6 +18,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['upstream'],
   // What the OpenAI-shaped features share (thinking replay, caching, schemas).
   ['translation'],
+  // The request observer and /metrics: in front of every feature.
+  ['observability'],
   // Features: they may use every layer above, never each other.
   ['completions', 'models', 'health'],
 ];

@@ -3,9 +3,11 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
+import { routeConsoleWarnings } from './logging/console-warnings.js';
 
 try {
   const app = await createApp(process.env);
+  routeConsoleWarnings();
   const port = app.get(AppConfig).get('PORT');
   // No host: every interface, IPv6 and IPv4 where the host has both.
   await app.listen(port);

@@ -38,7 +38,8 @@ describe('chat completions (non-streaming) through the openai client', () => {
     });
     expect(data.id).toMatch(/^chatcmpl-msg_/);
     expect(Math.abs(data.created - Date.now() / 1000)).toBeLessThan(5);
-    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(response.headers.get('x-upstream-request-id')).toMatch(/^req_/);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
 
     const sent = ctx.standIn.last;
@@ -298,7 +299,8 @@ describe('errors leave in OpenAI shape', () => {
     expect(error.status).toBe(status);
     expect(error.error).toMatchObject({ message: `upstream says ${status}`, type });
     expect(error.headers.get('retry-after')).toBe('7');
-    expect(error.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(error.headers.get('x-upstream-request-id')).toMatch(/^req_/);
+    expect(error.headers.get('x-request-id')).not.toMatch(/^req_/);
   });
 
   it('turns 529 overloaded into 503 so every client and proxy retries it', async () => {

@@ -50,7 +50,7 @@ describe('streaming wire format', () => {
     expect(headers.get('cache-control')).toBe('no-cache');
     expect(headers.get('x-accel-buffering')).toBe('no');
     expect(headers.get('content-encoding')).toBeNull();
-    expect(headers.get('x-request-id')).toMatch(/^req_/);
+    expect(headers.get('x-upstream-request-id')).toMatch(/^req_/);
 
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');

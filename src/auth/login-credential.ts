@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 import { ClaudeLogin } from '../login/claude-login.js';
 import { type LoginRead, loginHelp } from '../login/login-token.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { RefreshService } from '../refresh/refresh.service.js';
 import type { BearerToken, CredentialState } from './upstream-auth.js';
 
@@ -21,10 +22,13 @@ export class LoginCredential {
   private readonly logger = new Logger('Credentials');
   /** The token a 401 from Anthropic was answered to; unusable until the login holds another. */
   private rejectedToken: string | null = null;
+  /** The login's expiry as last read, for the metrics' countdown. */
+  private expiresAtMs: number | null = null;
 
   constructor(
     private readonly login: ClaudeLogin,
     private readonly refresh: RefreshService,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   get path(): string {
@@ -33,6 +37,7 @@ export class LoginCredential {
 
   /** At start-up: a broken login shows in the first log lines rather than at the first request. */
   async inspect(): Promise<void> {
+    this.metrics.watchLoginExpiry(() => this.expiresAtMs);
     const warning = await this.login.permissionWarning();
     if (warning) this.logger.warn(warning);
     await this.login.read();

@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import { redactSecrets } from '../common/redact.js';
 import { toGatewayError } from '../common/to-gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { Exchange } from '../observability/exchange.js';
+import { exchangeOf } from '../observability/request-observer.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
@@ -14,6 +17,7 @@ export class CompletionsController {
 
   constructor(
     private readonly completions: CompletionsService,
+    private readonly metrics: GatewayMetrics,
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
@@ -23,21 +27,36 @@ export class CompletionsController {
   @HttpCode(200)
   async create(@Body() body: ChatCompletionRequestDto, @Res() res: Response): Promise<void> {
     const signal = abortOnClose(res);
-    if (body.stream) return this.stream(body, res, signal);
-    const { completion, requestId } = await this.completions.complete(body, signal);
-    if (requestId) res.setHeader('x-request-id', requestId);
-    res.json(completion);
+    const exchange = exchangeOf(res);
+    if (exchange) {
+      exchange.model = body.model;
+      exchange.stream = body.stream === true;
+    }
+    try {
+      if (body.stream) return await this.stream(body, res, signal, exchange);
+      const { completion, requestId } = await this.completions.complete(body, signal, exchange);
+      if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
+      res.json(completion);
+    } catch (error) {
+      exchange?.fail(error, false);
+      throw error;
+    }
   }
 
-  private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal): Promise<void> {
+  private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
-    const { chunks, requestId } = await this.completions.stream(body, signal);
+    const { chunks, requestId } = await this.completions.stream(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs);
-    sse.open(requestId ? { 'x-request-id': requestId } : {});
+    sse.open(requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {});
+    if (exchange) {
+      exchange.streamOpened = true;
+      this.metrics.streamOpened();
+    }
     try {
       for await (const chunk of chunks) await sse.data(chunk);
       sse.end(true);
     } catch (error) {
+      exchange?.fail(error, false);
       if (signal.aborted) return sse.end(false);
       // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
       this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
@@ -46,6 +65,12 @@ export class CompletionsController {
     }
   }
 }
+
+/**
+ * Anthropic's `request-id` for the call, for support requests to Anthropic.
+ * `x-request-id` is the gateway's own id (the client's, when it sent a valid one).
+ */
+export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
 
 /** Aborts the upstream call when the client goes away before its answer, so no tokens are spent for nobody. */
 export function abortOnClose(res: Response): AbortSignal {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { withClientPath } from '../translation/error-paths.js';
-import { UpstreamPort } from '../upstream/upstream.port.js';
+import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { TranslationService } from './translation.service.js';
 
@@ -30,8 +30,8 @@ export class CompletionsService {
     private readonly translation: TranslationService,
   ) {}
 
-  async complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<CompletionResult> {
-    const { events, requestId } = await this.open(request, signal);
+  async complete(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<CompletionResult> {
+    const { events, requestId } = await this.open(request, signal, observer);
     return { completion: await this.translation.toCompletion(events, request), requestId };
   }
 
@@ -40,16 +40,16 @@ export class CompletionsService {
    * (429, 400, ...) still reaches the client as a normal JSON error with its
    * status; after that, chunks follow upstream events one for one.
    */
-  async stream(request: ChatCompletionRequest, signal: AbortSignal): Promise<StreamResult> {
-    const { events, requestId } = await this.open(request, signal);
+  async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<StreamResult> {
+    const { events, requestId } = await this.open(request, signal, observer);
     return { chunks: this.translation.toChunks(events, request), requestId };
   }
 
   /** Upstream's refusal of a block names the client's field, not the translated request's. */
-  private async open(request: ChatCompletionRequest, signal: AbortSignal) {
+  private async open(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver) {
     const { request: upstreamRequest, paths } = this.translation.toMessageRequest(request);
     try {
-      return await this.upstream.stream(upstreamRequest, signal);
+      return await this.upstream.stream(upstreamRequest, signal, observer);
     } catch (error) {
       throw withClientPath(error, paths);
     }

@@ -1,27 +1,27 @@
-import { MODELS } from '../models/models.catalog.js';
-
 /**
  * Label values must come from small, fixed sets: every distinct value is a
  * new time series, and a model name or a path is whatever a client sends.
  * These functions turn request data into those fixed sets.
  */
 
-const KNOWN_MODELS = new Set(MODELS.map((model) => model.id));
-
-/** Families that get a label of their own when the exact model is not in the catalog (dated or newer ids). */
+/** Claude model families; anything outside them is `other`. */
 const FAMILIES = ['opus', 'sonnet', 'haiku', 'fable'] as const;
 
 /**
- * `claude-sonnet-5-5` (catalog) → itself; `claude-sonnet-5-5-20260928` →
- * `claude-sonnet-5-5` (a dated id of a catalog model); `claude-sonnet-9` →
- * `claude-sonnet` (a family); anything else → `other`.
+ * A Claude model id with its date suffix dropped (`claude-sonnet-5-5-20260928`
+ * → `claude-sonnet-5-5`), when it is a family with a one-digit version and an
+ * optional one-digit minor (`claude-opus-5`, `claude-haiku-4-5`); the family
+ * alone for any other id of that family (`claude-sonnet-latest` →
+ * `claude-sonnet`); `other` for the rest. At most 4 × 10 × 11 + 5 values, and
+ * in practice the handful of models in use, whatever clients send.
  */
+const VERSIONED = new RegExp(`^claude-(${FAMILIES.join('|')})-(\\d)(?:-(\\d))?(?:-\\d{8})?$`);
+
 export function modelLabel(model: unknown): string {
-  if (typeof model !== 'string' || model.length > 100) return 'other';
-  if (KNOWN_MODELS.has(model)) return model;
-  const undated = model.replace(/-\d{8}$/, '');
-  if (KNOWN_MODELS.has(undated)) return undated;
-  const family = FAMILIES.find((name) => model.startsWith(`claude-${name}-`) || model === `claude-${name}`);
+  if (typeof model !== 'string') return 'other';
+  const versioned = VERSIONED.exec(model);
+  if (versioned) return `claude-${versioned[1]}-${versioned[2]}${versioned[3] ? `-${versioned[3]}` : ''}`;
+  const family = FAMILIES.find((name) => model === `claude-${name}` || model.startsWith(`claude-${name}-`));
   return family ? `claude-${family}` : 'other';
 }
 

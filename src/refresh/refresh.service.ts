@@ -1,10 +1,11 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Cron, SchedulerRegistry } from '@nestjs/schedule';
 import { CronTime } from 'cron';
 import { GatewayError } from '../common/gateway-error.js';
 import { redactSecrets, redactValues } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ClaudeLogin } from '../login/claude-login.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { LoginRead } from '../login/login-token.js';
 import { CommandRunner } from '../system/command-runner.js';
 
@@ -63,6 +64,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
     private readonly runner: CommandRunner,
     private readonly login: ClaudeLogin,
     private readonly scheduler: SchedulerRegistry,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     this.enabled = config.credentialSource === 'claude-login';
     this.argv = config.refreshArgv;
@@ -214,6 +216,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
       }
     }
     this.logger.log(`Refresh (${trigger}): ${record.outcome}, token ${tokenChanged ? 'changed' : 'not changed'}`);
+    this.metrics?.refreshRan(trigger, record.outcome);
     this.lastRecord = record;
     return record;
   }

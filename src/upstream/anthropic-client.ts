@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type OpenTelemetryOptions } from '@anthropic-ai/sdk';
 import { Logger } from '@nestjs/common';
 import type { UpstreamAuth } from '../auth/upstream-auth.js';
 import { redactSecrets } from '../common/redact.js';
@@ -11,7 +11,11 @@ import type { AppConfig } from '../config/app-config.js';
  * through the SDK's `credentials` (an AccessTokenProvider), which adds the
  * OAuth beta header and asks again after a 401.
  */
-export function createAnthropicClient(config: AppConfig, auth: UpstreamAuth): Anthropic {
+export function createAnthropicClient(
+  config: AppConfig,
+  auth: UpstreamAuth,
+  openTelemetry: OpenTelemetryOptions | false = false,
+): Anthropic {
   const logger = new Logger('AnthropicSDK');
   const log = (level: 'error' | 'warn' | 'log' | 'debug') => (message: string) =>
     logger[level](redactSecrets(String(message)));
@@ -28,6 +32,8 @@ export function createAnthropicClient(config: AppConfig, auth: UpstreamAuth): An
     // sharing one call) and a renewed login file is used at once.
     credentials: auth.kind === 'bearer' ? auth.token : null,
     fetch: auth.kind === 'bearer' && auth.onRejected ? watchRejected(auth.onRejected) : undefined,
+    // The gateway's tracer provider when tracing is on (its spans join the request's), else explicitly off.
+    openTelemetry,
     logLevel: 'warn',
     logger: { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') },
   });

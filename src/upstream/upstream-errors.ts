@@ -82,7 +82,8 @@ function fromApiError(error: InstanceType<typeof Anthropic.APIError>): GatewayEr
     const value = error.headers?.get(name);
     if (value) headers[name] = value;
   }
-  if (error.requestID) headers['x-request-id'] = error.requestID;
+  // Beside the gateway's own `x-request-id`, which the request observer sets.
+  if (error.requestID) headers['x-upstream-request-id'] = error.requestID;
   return new GatewayError(STATUS_OUT[status] ?? status, body?.error?.message ?? error.apiMessage ?? `Upstream error ${status}`, {
     // Upstream's own type is more precise than any status can say.
     type: body?.error?.type ?? TYPE_BY_STATUS[status],

@@ -1,20 +1,23 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Credential } from '../auth/credential.js';
 import { AppConfig } from '../config/app-config.js';
+import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
 import type { MessageRequest } from './message-request.js';
 import { fromUpstream } from './upstream-errors.js';
+import { isUpstreamFailure, observedEvents, type UpstreamObserver } from './upstream-observer.js';
 import { watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
+export type { UpstreamObserver } from './upstream-observer.js';
 
 const MODEL_LIST_TIMEOUT_MS = 10_000;
 
 export interface UpstreamStream {
   /** Complete (ends with `message_stop`) or throws a GatewayError. */
   events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
-  /** Upstream's `request-id`, passed to the client as `x-request-id`. */
+  /** Upstream's `request-id`, passed to the client as `x-upstream-request-id`. */
   requestId: string | null;
 }
 
@@ -30,8 +33,8 @@ export class UpstreamPort {
   private readonly retryRejected: boolean;
   private readonly silenceMs: number;
 
-  constructor(config: AppConfig, credential: Credential) {
-    this.client = createAnthropicClient(config, credential.auth);
+  constructor(config: AppConfig, credential: Credential, @Inject(Tracing) tracing: Tracing) {
+    this.client = createAnthropicClient(config, credential.auth, tracing.sdkOption());
     this.retryRejected = credential.auth.kind === 'bearer' && credential.auth.retryRejected;
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
@@ -41,18 +44,24 @@ export class UpstreamPort {
    * an upstream refusal (429, 400, ...) is still a GatewayError with its
    * status before any byte reaches the client.
    */
-  async stream(request: MessageRequest, client: AbortSignal): Promise<UpstreamStream> {
+  async stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
     // Aborted when the client leaves, or when upstream goes silent for too long.
     const upstream = new AbortController();
     client.addEventListener('abort', () => upstream.abort(), { once: true });
     const open = () =>
       this.client.messages.create({ ...request, stream: true }, { signal: upstream.signal }).withResponse();
+    observer?.upstreamStarted();
     try {
       const { data, request_id } = await this.withRejectedRetry(open);
       const watch = { client, abortUpstream: () => upstream.abort(), silenceMs: this.silenceMs };
-      return { events: watchedEvents(data, watch), requestId: request_id ?? null };
+      const events = watchedEvents(data, watch);
+      observer?.upstreamAccepted(request_id ?? null);
+      return { events: observer ? observedEvents(events, observer, fromUpstream) : events, requestId: request_id ?? null };
     } catch (error) {
-      throw fromUpstream(error);
+      const failure = fromUpstream(error);
+      observer?.fail(failure, isUpstreamFailure(failure));
+      observer?.upstreamEnded(failure.status === 499 ? 'aborted' : 'error', undefined);
+      throw failure;
     }
   }
 

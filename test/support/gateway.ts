@@ -7,7 +7,8 @@ import { AnthropicStandIn } from './anthropic-stand-in.js';
 export class CapturedLogs implements LoggerService {
   readonly lines: string[] = [];
   log(message: unknown, ...rest: unknown[]) {
-    this.lines.push([message, ...rest].map(String).join(' '));
+    // Objects are the structured lines (the per-request record): keep every field.
+    this.lines.push([message, ...rest].map((part) => (part !== null && typeof part === 'object' ? JSON.stringify(part) : String(part))).join(' '));
   }
   error = this.log;
   warn = this.log;

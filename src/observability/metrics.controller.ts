@@ -1,14 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { OpenAIHttpException } from '../common/openai-error.js';
+import { GatewayError } from '../common/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { GatewayMetrics } from './gateway-metrics.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 /**
  * `GET /metrics` on the main port, unless metrics are off or METRICS_PORT
  * moves them to a listener of their own (then this is a 404, so the public
  * Service does not expose them). Client keys, when METRICS_AUTH asks for
- * them, are checked by the ClientKeyMiddleware that MetricsModule applies.
+ * them, are checked by the ClientKeyMiddleware that ObservabilityModule applies.
  */
 @Controller()
 export class MetricsController {
@@ -24,9 +24,7 @@ export class MetricsController {
   @Get('metrics')
   async scrape(@Res() res: Response): Promise<void> {
     if (!this.served) {
-      throw new OpenAIHttpException(404, 'Not found: metrics are off or served on METRICS_PORT.', 'not_found_error', {
-        code: 'not_found',
-      });
+      throw new GatewayError(404, 'Not found: metrics are off or served on METRICS_PORT.', { code: 'not_found' });
     }
     const { contentType, body } = await this.metrics.exposition();
     res.status(200).type(contentType).send(body);

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { ClientKeyMiddleware } from '../auth/client-key.middleware.js';
-import { clientBody, toOpenAIException } from '../common/openai-exception.filter.js';
+import { toGatewayError } from '../common/to-gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { GatewayMetrics } from './gateway-metrics.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 /**
  * The metrics-only listener on METRICS_PORT: a bare `node:http` server that
@@ -21,8 +21,9 @@ export class MetricsListener implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly metrics: GatewayMetrics,
     private readonly config: AppConfig,
+    clientKeys: ClientKeyMiddleware,
   ) {
-    this.keys = config.get('METRICS_AUTH') === 'client-keys' ? new ClientKeyMiddleware(config) : null;
+    this.keys = config.get('METRICS_AUTH') === 'client-keys' ? clientKeys : null;
   }
 
   /** The port actually bound (METRICS_PORT=0 picks a free one), or null when there is no listener. */
@@ -60,8 +61,8 @@ export class MetricsListener implements OnApplicationBootstrap, BeforeApplicatio
       const { contentType, body } = await this.metrics.exposition();
       reply(res, 200, contentType, body);
     } catch (error) {
-      const exception = toOpenAIException(error);
-      reply(res, exception.getStatus(), 'application/json', JSON.stringify(clientBody(exception)));
+      const failure = toGatewayError(error);
+      reply(res, failure.status, 'application/json', JSON.stringify(failure.toBody()));
     }
   }
 }

@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
+import type { NextFunction, Request, Response } from 'express';
+import { toGatewayError } from '../common/to-gateway-error.js';
+import { redactSecrets } from '../common/redact.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { modelLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
+import { Tracing } from '../tracing/tracing.js';
+import { Exchange } from './exchange.js';
+import { requestIdFrom } from './request-id.js';
+
+/** Routes probed every few seconds: their request lines are debug-level, so they do not drown the rest. */
+const QUIET_ROUTES = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
+/** The Exchange the observer attached to this response (absent only in code paths that bypass it, e.g. unit tests). */
+export function exchangeOf(res: Response): Exchange | undefined {
+  return res.locals.exchange as Exchange | undefined;
+}
+
+/** How long a request's record waits for an aborted upstream call to report its tokens. */
+const UPSTREAM_SETTLE_MS = 5_000;
+
+const seconds = (from: number, to: number) => (to - from) / 1000;
+
+/**
+ * The first thing every request meets: it takes or makes the request id (and
+ * returns it as `x-request-id`), opens the request's span when tracing is on,
+ * and when the response is over, whether it finished or the client left,
+ * records the request once: its metrics, its one log line, its span.
+ */
+@Injectable()
+export class RequestObserver {
+  private readonly logger = new Logger('Http');
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    @Inject(Tracing) private readonly tracing: Tracing,
+  ) {}
+
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const exchange = new Exchange(requestIdFrom(req.headers['x-request-id']));
+    res.locals.exchange = exchange;
+    res.setHeader('x-request-id', exchange.id);
+    const span = this.tracing.startRequestSpan(req.method);
+    res.once('close', () => {
+      const endedAt = performance.now();
+      const disconnected = !res.writableFinished;
+      // A client that left closes the response before the aborted upstream call has
+      // wound down; its tokens and outcome are known a moment later.
+      if (exchange.upstreamInFlight) {
+        void exchange.upstreamEnd(UPSTREAM_SETTLE_MS).then(() => this.finish(req, res, exchange, span, endedAt, disconnected));
+      } else {
+        this.finish(req, res, exchange, span, endedAt, disconnected);
+      }
+    });
+    if (span) this.tracing.runInSpan(span, next);
+    else next();
+  };
+
+  private finish(req: Request, res: Response, exchange: Exchange, span: Span | null, now: number, disconnected: boolean): void {
+    const route = routeLabel((req.route as { path?: unknown } | undefined)?.path);
+    const model = modelLabel(exchange.model);
+    // Ended before the response did: the client left (nginx's 499 for the metrics and the log).
+    const status = disconnected ? 499 : res.statusCode;
+    const durationSeconds = seconds(exchange.startedAt, now);
+    const failure = exchange.error === undefined ? undefined : describeFailure(exchange);
+
+    this.metrics.requestEnded({ route, model, status, stream: exchange.stream, durationSeconds });
+    if (disconnected) this.metrics.clientDisconnected(route);
+    if (exchange.streamOpened) this.metrics.streamClosed();
+    if (exchange.firstContentAt !== undefined) {
+      this.metrics.firstToken(model, exchange.stream, seconds(exchange.startedAt, exchange.firstContentAt));
+    }
+    if (exchange.upstreamStartedAt !== undefined) {
+      const ended = exchange.upstreamEndedAt ?? now;
+      const outcome = exchange.upstreamOutcome ?? (disconnected ? 'aborted' : failure ? 'error' : 'ok');
+      this.metrics.upstreamEnded(model, outcome, seconds(exchange.upstreamStartedAt, ended));
+    }
+    if (exchange.tokens) this.metrics.tokensUsed(model, exchange.tokens);
+    if (failure?.upstreamType) this.metrics.upstreamError(failure.upstreamType);
+
+    const line = {
+      msg: 'request completed',
+      request_id: exchange.id,
+      method: req.method,
+      route,
+      status,
+      duration_ms: Math.round(durationSeconds * 10_000) / 10,
+      ...(exchange.model !== undefined && {
+        model: redactSecrets(String(exchange.model).slice(0, 100)),
+        stream: exchange.stream,
+      }),
+      ...(exchange.upstreamRequestId && { upstream_request_id: exchange.upstreamRequestId }),
+      ...(exchange.firstContentAt !== undefined && {
+        ttft_ms: Math.round(seconds(exchange.startedAt, exchange.firstContentAt) * 10_000) / 10,
+      }),
+      ...(exchange.tokens && {
+        input_tokens: exchange.tokens.input,
+        output_tokens: exchange.tokens.output,
+        cache_read_tokens: exchange.tokens.cacheRead,
+        cache_write_tokens: exchange.tokens.cacheWrite,
+      }),
+      ...(exchange.stopReason && { stop_reason: exchange.stopReason }),
+      ...(failure && { error_type: failure.type, ...(failure.upstreamType && { upstream_error: failure.upstreamType }) }),
+      ...(disconnected && { client_disconnected: true }),
+    };
+    if (QUIET_ROUTES.has(route)) this.logger.debug(line);
+    else if (status >= 500) this.logger.warn(line);
+    else this.logger.log(line);
+
+    if (span) {
+      this.tracing.endRequestSpan(
+        span,
+        exchange.model !== undefined ? `chat ${exchange.model}` : `${req.method} ${route}`,
+        {
+          'http.route': route,
+          'http.response.status_code': status,
+          'gateway.request_id': exchange.id,
+          ...(exchange.model !== undefined && {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': 'anthropic',
+            'gen_ai.request.model': String(exchange.model).slice(0, 100),
+          }),
+          ...(exchange.upstreamRequestId && { 'anthropic.request_id': exchange.upstreamRequestId }),
+          ...(exchange.tokens && {
+            // GenAI conventions: input tokens include cached ones, which are also given apart.
+            'gen_ai.usage.input_tokens': exchange.tokens.input + exchange.tokens.cacheRead + exchange.tokens.cacheWrite,
+            'gen_ai.usage.output_tokens': exchange.tokens.output,
+            'gen_ai.usage.cache_read.input_tokens': exchange.tokens.cacheRead,
+            'gen_ai.usage.cache_creation.input_tokens': exchange.tokens.cacheWrite,
+          }),
+          ...(exchange.stopReason && { 'gen_ai.response.finish_reasons': [exchange.stopReason] }),
+        },
+        failure ? { type: failure.type, message: failure.message } : status >= 500 ? { type: String(status), message: '' } : undefined,
+      );
+    }
+  }
+}
+
+function describeFailure(exchange: Exchange) {
+  const error = toGatewayError(exchange.error);
+  const upstreamType = upstreamErrorType(error.status, error.code, exchange.upstreamFailed);
+  return { type: upstreamType ?? error.type, upstreamType, message: error.message };
+}

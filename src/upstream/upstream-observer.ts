@@ -1,0 +1,87 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { GatewayError } from '../common/gateway-error.js';
+import type { TokenCounts } from '../metrics/gateway-metrics.js';
+
+/**
+ * What the upstream port tells about one call, for the request's metrics,
+ * log line and span. The request's Exchange implements it; the port knows
+ * nothing of where the facts go.
+ */
+export interface UpstreamObserver {
+  upstreamStarted(): void;
+  upstreamAccepted(requestId: string | null): void;
+  /** The first event that carries generated content (text, thinking, tool input). */
+  contentArrived(): void;
+  stopped(reason: string): void;
+  /** Once, however the call ended; `tokens` as far as upstream reported them. */
+  upstreamEnded(outcome: 'ok' | 'error' | 'aborted', tokens: TokenCounts | undefined): void;
+  /** `fromUpstream`: Anthropic, its connection or its stream failed (not the client, not our credential). */
+  fail(error: unknown, fromUpstream: boolean): void;
+}
+
+/** Whether a GatewayError from the port stands for upstream failing. */
+export function isUpstreamFailure(error: GatewayError): boolean {
+  if (error.status === 499) return false;
+  return error.cause instanceof Anthropic.APIError || (error.code?.startsWith('upstream_') ?? false);
+}
+
+interface Usage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+}
+
+/** `message_delta` usage is cumulative and may leave fields out: a field it sends replaces the one before. */
+function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
+  return {
+    input: usage.input_tokens ?? counts.input,
+    output: usage.output_tokens ?? counts.output,
+    cacheRead: usage.cache_read_input_tokens ?? counts.cacheRead,
+    cacheWrite: usage.cache_creation_input_tokens ?? counts.cacheWrite,
+  };
+}
+
+/**
+ * The watched events passed through unchanged, with what they tell noted on
+ * the observer: first content, stop reason, token usage, and how the call
+ * ended. The tokens are reported however it ends: what upstream counted was
+ * spent even when the answer never reached the client.
+ */
+export async function* observedEvents(
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  observer: UpstreamObserver,
+  toError: (error: unknown) => GatewayError,
+): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
+  let tokens: TokenCounts | undefined;
+  let outcome: 'ok' | 'error' | 'aborted' = 'aborted';
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case 'message_start':
+          tokens = mergeUsage({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, event.message.usage);
+          break;
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') observer.contentArrived();
+          break;
+        case 'content_block_delta':
+          observer.contentArrived();
+          break;
+        case 'message_delta':
+          if (tokens) tokens = mergeUsage(tokens, event.usage);
+          if (event.delta.stop_reason) observer.stopped(event.delta.stop_reason);
+          break;
+      }
+      yield event;
+    }
+    outcome = 'ok';
+  } catch (error) {
+    const failure = toError(error);
+    outcome = failure.status === 499 ? 'aborted' : 'error';
+    observer.fail(failure, isUpstreamFailure(failure));
+    throw failure;
+  } finally {
+    // A consumer that stops reading early (the client left) ends here too, as `aborted`.
+    observer.upstreamEnded(outcome, tokens);
+  }
+}
