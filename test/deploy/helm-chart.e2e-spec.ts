@@ -390,3 +390,96 @@ describe('values.yaml documentation', () => {
     expect(topLevel.filter((k) => !(k in schema.properties))).toEqual([]);
   });
 });
+
+describe('metrics, ServiceMonitor and dashboard', () => {
+  const annotations = (objects: K8sObject[]) => one(objects, 'Deployment').spec.template.metadata.annotations ?? {};
+
+  it('serves /metrics on the main port by default, with scrape annotations and nothing else created', async () => {
+    const objects = await render(['-f', ciValues('api-key')]);
+    await expectCommonShape(objects);
+    expect(annotations(objects)).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(envByName(container(objects))).toMatchObject({
+      METRICS_ENABLED: { value: 'true' },
+      METRICS_AUTH: { value: 'open' },
+    });
+    expect(envByName(container(objects)).METRICS_PORT).toBeUndefined();
+    expect(envByName(container(objects)).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(byKind(objects, 'ServiceMonitor')).toEqual([]);
+    expect(byKind(objects, 'ConfigMap')).toEqual([]);
+    expect(byKind(objects, 'Service')).toHaveLength(1);
+  });
+
+  it('moves /metrics to its own port and Service, scraped by a ServiceMonitor, with the dashboard for Grafana', async () => {
+    const objects = await render([
+      '-f', ciValues('api-key'),
+      '--set', 'metrics.port=9464',
+      '--set', 'metrics.serviceMonitor.enabled=true',
+      '--set', 'metrics.serviceMonitor.labels.release=kube-prometheus-stack',
+      '--set', 'metrics.dashboard.enabled=true',
+      '--set', 'tracing.otlpEndpoint=http://otel-collector.observability:4318',
+    ]);
+    // The public Service keeps the common shape; the metrics Service and the ServiceMonitor are checked below.
+    const metricsName = 'claude-code-proxy-metrics';
+    await expectCommonShape(objects.filter((o) => o.kind !== 'ServiceMonitor' && o.metadata.name !== metricsName));
+    const c = container(objects);
+    expect(resolvePort(c, 'metrics')).toBe(9464);
+    expect(envByName(c).METRICS_PORT.value).toBe('9464');
+    expect(envByName(c).OTEL_EXPORTER_OTLP_ENDPOINT.value).toBe('http://otel-collector.observability:4318');
+    expect(annotations(objects)['prometheus.io/port']).toBe('9464');
+
+    const services = byKind(objects, 'Service');
+    const publicService = services.find((s) => !s.metadata.name.endsWith('-metrics'))!;
+    const metricsService = services.find((s) => s.metadata.name === metricsName)!;
+    await validateK8s(metricsService);
+    expect(publicService.spec.ports.map((p: K8sObject) => p.targetPort)).toEqual(['http']);
+    expect(metricsService.spec.ports).toEqual([expect.objectContaining({ name: 'metrics', targetPort: 'metrics' })]);
+
+    // The ServiceMonitor (a Prometheus Operator CRD, not in kubernetes-models) selects the metrics Service only.
+    const monitor = one(objects, 'ServiceMonitor');
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics', interval: '30s' })]);
+    const selected = services.filter((s) =>
+      Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v),
+    );
+    expect(selected.map((s) => s.metadata.name)).toEqual([metricsService.metadata.name]);
+
+    const dashboard = one(objects, 'ConfigMap');
+    expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+    const shipped = readFileSync(join(projectRoot, 'dashboards', 'grafana', 'claude-code-proxy.json'), 'utf8');
+    expect(JSON.parse(dashboard.data['claude-code-proxy.json'])).toEqual(JSON.parse(shipped));
+  });
+
+  it('scrapes the main port through the public Service when there is no metrics port', async () => {
+    const objects = await render(['-f', ciValues('api-key'), '--set', 'metrics.serviceMonitor.enabled=true']);
+    expect(one(objects, 'ServiceMonitor').spec.endpoints[0].port).toBe('http');
+  });
+
+  it('turns metrics off entirely', async () => {
+    const objects = await render(['-f', ciValues('api-key'), '--set', 'metrics.enabled=false', '--set', 'metrics.serviceMonitor.enabled=true']);
+    expect(annotations(objects)['prometheus.io/scrape']).toBeUndefined();
+    expect(envByName(container(objects)).METRICS_ENABLED.value).toBe('false');
+    expect(byKind(objects, 'ServiceMonitor')).toEqual([]);
+  });
+
+  it('keeps the chart\'s copy of the dashboard identical to dashboards/grafana', () => {
+    const read = (path: string) => readFileSync(join(projectRoot, path), 'utf8');
+    expect(read('helm/claude-code-proxy/dashboards/claude-code-proxy.json')).toBe(read('dashboards/grafana/claude-code-proxy.json'));
+  });
+
+  it.each([
+    [['--set', 'metrics.auth=token'], '/metrics/auth'],
+    [['--set', 'metrics.port=0'], '/metrics/port'],
+    [['--set', 'metrics.serviceMonitor.interval=often'], '/metrics/serviceMonitor/interval'],
+    [['--set', 'config.logFormat=text'], '/config/logFormat'],
+    [['--set', 'tracing.otlpEndpoint=collector:4318'], '/tracing/otlpEndpoint'],
+  ])('rejects %j', async (args, where) => {
+    const stderr = await renderFails(['-f', ciValues('api-key'), ...args]);
+    expect(stderr).toContain("values don't meet the specifications of the schema");
+    expect(stderr).toContain(where);
+  });
+});

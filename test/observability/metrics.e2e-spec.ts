@@ -169,7 +169,7 @@ describe('request ids and the request log line', () => {
       output_tokens: 5,
       cache_read_tokens: 100,
       cache_write_tokens: 20,
-      finish_reason: 'stop',
+      stop_reason: 'end_turn',
     });
     expect(typeof line?.duration_ms).toBe('number');
     expect(ctx.gw.logs.text).not.toContain(TEST_API_KEY);

@@ -113,3 +113,14 @@ the Deployment so every install, upgrade and template run checks them.
 {{- fail (printf "auth.mode must be apiKey, accessToken or credentialsFile, got %q" (toString $mode)) }}
 {{- end }}
 {{- end }}
+
+{{/*
+The container port /metrics is served on: the metrics-only port when set, else the main one.
+*/}}
+{{- define "claude-code-proxy.metricsPort" -}}
+{{- if kindIs "invalid" .Values.metrics.port -}}
+{{- .Values.containerPort -}}
+{{- else -}}
+{{- .Values.metrics.port -}}
+{{- end -}}
+{{- end }}
