@@ -22,8 +22,6 @@ export class LoginCredential {
   private readonly logger = new Logger('Credentials');
   /** The token a 401 from Anthropic was answered to; unusable until the login holds another. */
   private rejectedToken: string | null = null;
-  /** The login's expiry as last read, for the metrics' countdown. */
-  private expiresAtMs: number | null = null;
 
   constructor(
     private readonly login: ClaudeLogin,
@@ -37,7 +35,10 @@ export class LoginCredential {
 
   /** At start-up: a broken login shows in the first log lines rather than at the first request. */
   async inspect(): Promise<void> {
-    this.metrics.watchLoginExpiry(() => this.expiresAtMs);
+    this.metrics.watchLoginExpiry(async () => {
+      const read = await this.login.read();
+      return read.ok ? read.token.expiresAtMs : null;
+    });
     const warning = await this.login.permissionWarning();
     if (warning) this.logger.warn(warning);
     await this.login.read();

@@ -59,8 +59,8 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly clientDisconnects: Counter<'route'>;
   private readonly refreshRuns: Counter<'trigger' | 'outcome'>;
-  /** Read at scrape time, so the gauge counts down between two reads of the login. */
-  private loginExpiresAtMs: () => number | null = () => null;
+  /** Read at scrape time (one `stat` of the login file), so the value is always current. */
+  private loginExpiresAtMs: () => Promise<number | null> = async () => null;
 
   constructor(config: AppConfig) {
     this.enabled = config.get('METRICS_ENABLED') === 'true';
@@ -124,12 +124,14 @@ export class GatewayMetrics {
     const loginExpiry = () => this.loginExpiresAtMs();
     new Gauge({
       name: METRIC.loginExpiry,
-      help: 'Seconds until the Claude Code login token expires (negative once expired); absent for other credentials.',
+      help: 'Seconds until the Claude Code login token expires (negative once expired); no sample for other credentials or an unreadable login.',
+      // A label so that "unknown" can be no sample at all: a gauge without labels always shows a value.
+      labelNames: ['credential'],
       registers,
-      collect() {
-        const at = loginExpiry();
-        if (at === null) this.reset();
-        else this.set((at - Date.now()) / 1000);
+      async collect() {
+        const at = await loginExpiry();
+        this.reset();
+        if (at !== null) this.set({ credential: 'claude-login' }, (at - Date.now()) / 1000);
       },
     });
     const info = new Gauge({
@@ -191,7 +193,7 @@ export class GatewayMetrics {
   }
 
   /** Where the login's expiry is read from at scrape time (login mode only). */
-  watchLoginExpiry(expiresAtMs: () => number | null): void {
+  watchLoginExpiry(expiresAtMs: () => Promise<number | null>): void {
     this.loginExpiresAtMs = expiresAtMs;
   }
 

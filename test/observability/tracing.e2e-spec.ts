@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AnthropicStandIn, sseReply } from '../support/anthropic-stand-in.js';
+import { startGateway, TEST_API_KEY } from '../support/gateway.js';
+
+jest.setTimeout(60_000);
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  arrayValue?: { values: OtlpValue[] };
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: OtlpValue }[];
+}
+
+/** A loopback OpenTelemetry collector: OTLP/HTTP with JSON bodies, as the gateway's exporter sends them. */
+class LoopbackCollector {
+  readonly spans: OtlpSpan[] = [];
+  readonly resources: Record<string, unknown>[] = [];
+  readonly paths: string[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<LoopbackCollector> {
+    const server = createServer();
+    const collector = new LoopbackCollector(server);
+    server.on('request', async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      collector.paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      for (const resourceSpans of body.resourceSpans ?? []) {
+        collector.resources.push(attributes(resourceSpans.resource?.attributes ?? []));
+        for (const scope of resourceSpans.scopeSpans ?? []) collector.spans.push(...scope.spans);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return collector;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function plain(value: OtlpValue): unknown {
+  if (value.arrayValue) return value.arrayValue.values.map(plain);
+  if (value.intValue !== undefined) return Number(value.intValue);
+  return value.stringValue ?? value.boolValue;
+}
+
+function attributes(list: { key: string; value: OtlpValue }[]): Record<string, unknown> {
+  return Object.fromEntries(list.map(({ key, value }) => [key, plain(value)]));
+}
+
+let standIn: AnthropicStandIn;
+let collector: LoopbackCollector;
+
+beforeAll(async () => {
+  standIn = await AnthropicStandIn.start();
+  collector = await LoopbackCollector.start();
+});
+
+afterAll(async () => {
+  await standIn.close();
+  await collector.close();
+});
+
+it('exports a request span with the GenAI attributes, and the SDK span for the upstream call as its child', async () => {
+  const gw = await startGateway(standIn, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'ccp-under-test' });
+  try {
+    standIn.reply(sseReply({ text: 'Traced hello', usage: { input_tokens: 11, output_tokens: 5, cache_read_input_tokens: 100 } }));
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-me-1' },
+      body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.json();
+    // Give the response's close a moment to end the span before shutdown flushes the exporter.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await gw.close();
+  }
+
+  expect(collector.paths[0]).toMatch(/^POST \/v1\/traces application\/json/);
+  expect(collector.resources[0]).toMatchObject({ 'service.name': 'ccp-under-test' });
+  const server = collector.spans.find((span) => attributes(span.attributes)['gateway.request_id'] === 'trace-me-1');
+  expect(server).toBeDefined();
+  expect(server!.name).toBe('chat claude-sonnet-5-5');
+  expect(server!.kind).toBe(2); // SERVER
+  expect(attributes(server!.attributes)).toMatchObject({
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.request.model': 'claude-sonnet-5-5',
+    'gen_ai.usage.input_tokens': 111,
+    'gen_ai.usage.output_tokens': 5,
+    'gen_ai.usage.cache_read.input_tokens': 100,
+    'gen_ai.response.finish_reasons': ['end_turn'],
+    'http.route': '/v1/chat/completions',
+    'http.response.status_code': 200,
+  });
+  expect(attributes(server!.attributes)['anthropic.request_id']).toMatch(/^req_/);
+
+  const sdkSpans = collector.spans.filter((span) => span.parentSpanId === server!.spanId);
+  expect(sdkSpans).toHaveLength(1);
+  expect(sdkSpans[0].traceId).toBe(server!.traceId);
+  expect(sdkSpans[0].kind).toBe(3); // CLIENT
+  expect(attributes(sdkSpans[0].attributes)).toMatchObject({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-5-5' });
+
+  // Metadata only: neither the prompt, nor the answer, nor the key is in any span.
+  const exported = JSON.stringify(collector.spans);
+  expect(exported).not.toContain('Traced hello');
+  expect(exported).not.toContain(TEST_API_KEY);
+});
