@@ -46,7 +46,7 @@ describe('METRICS_AUTH=client-keys', () => {
     gw = await startGateway(standIn, { PROXY_API_KEYS: CLIENT_KEY, METRICS_AUTH: 'client-keys' });
     const denied = await get(`${gw.url}/metrics`);
     expect(denied.status).toBe(401);
-    expect((await denied.json()).error.code).toBe('invalid_api_key');
+    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
     expect((await get(`${gw.url}/metrics`, { authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
     expect((await get(`${gw.url}/metrics`, { authorization: `Bearer ${CLIENT_KEY}` })).status).toBe(200);
   });
