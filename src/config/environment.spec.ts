@@ -46,3 +46,27 @@ describe('PROXY_API_KEYS', () => {
     expect(() => validateEnvironment({ PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa,short' })).not.toThrow('short');
   });
 });
+
+describe('metrics, logs and tracing settings', () => {
+  it('has metrics on, on the main port, open, and tracing off by default', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ METRICS_ENABLED: 'true', METRICS_AUTH: 'open', OTEL_SERVICE_NAME: 'claude-code-proxy' });
+    expect(env.METRICS_PORT).toBeUndefined();
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+  });
+
+  it('refuses METRICS_AUTH=client-keys without PROXY_API_KEYS, which would lock /metrics for everyone', () => {
+    expect(() => validateEnvironment({ METRICS_AUTH: 'client-keys' })).toThrow('METRICS_AUTH');
+    expect(validateEnvironment({ METRICS_AUTH: 'client-keys', PROXY_API_KEYS: 'aaaaaaaaaaaaaaaa' }).METRICS_AUTH).toBe('client-keys');
+  });
+
+  it.each([
+    ['METRICS_ENABLED', 'yes'],
+    ['METRICS_PORT', '70000'],
+    ['METRICS_AUTH', 'token'],
+    ['LOG_FORMAT', 'text'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
+  ])('rejects %s=%s at start-up', (name, value) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(name);
+  });
+});
