@@ -93,17 +93,21 @@ export class PinoLogger implements LoggerService {
     if (!this.pino.isLevelEnabled(level)) return;
     // Nest appends the context (the logger's name) as the last argument.
     const context = params.length > 0 && typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
-    const fields: Record<string, unknown> = context ? { context } : {};
-    // error(message, stack): a stack trace may quote a message holding a secret.
-    if (level === 'error' || level === 'fatal') {
-      const stack = params.find((param) => typeof param === 'string');
-      if (stack) fields.stack = redactSecrets(stack as string);
-    }
-    if (message instanceof Error) {
-      this.pino[level]({ ...fields, err: { type: message.name, message: redactSecrets(message.message) } }, redactSecrets(message.message));
-    } else if (message !== null && typeof message === 'object') {
+    if (message !== null && typeof message === 'object' && !(message instanceof Error)) {
+      // The hot path (the per-request line). One object literal, not two objects spread into one:
+      // that builds a slow dictionary-mode object, which made every line cost four times as much.
       const { msg, ...rest } = message as Record<string, unknown>;
-      this.pino[level]({ ...fields, ...rest }, typeof msg === 'string' ? msg : '');
+      this.pino[level](context ? { context, ...rest } : rest, typeof msg === 'string' ? msg : '');
+      return;
+    }
+    const fields: Record<string, unknown> = {};
+    if (context) fields.context = context;
+    // error(message, stack): a stack trace may quote a message holding a secret.
+    const stack = level === 'error' || level === 'fatal' ? params.find((param) => typeof param === 'string') : undefined;
+    if (typeof stack === 'string') fields.stack = redactSecrets(stack);
+    if (message instanceof Error) {
+      fields.err = { type: message.name, message: redactSecrets(message.message) };
+      this.pino[level](fields, redactSecrets(message.message));
     } else {
       this.pino[level](fields, String(message));
     }
