@@ -32,7 +32,7 @@ describe('an Anthropic error → the GatewayError the client sees', () => {
         'request-id': 'req_1',
       }),
     );
-    expect(error.headers).toEqual({ 'retry-after': '7', 'x-request-id': 'req_1' });
+    expect(error.headers).toEqual({ 'retry-after': '7', 'x-upstream-request-id': 'req_1' });
   });
 
   it.each([
