@@ -54,7 +54,14 @@ export async function createPino(config: AppConfig, destination?: DestinationStr
   const { default: pretty } = await import('pino-pretty');
   return pino(
     options,
-    pretty({ sync: true, colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    pretty({
+      sync: true,
+      colorize: process.stdout.isTTY,
+      translateTime: 'SYS:HH:MM:ss.l',
+      // Nest's style: the component in brackets before the message, not on a line of its own.
+      messageFormat: '{if context}[{context}] {end}{msg}',
+      ignore: 'pid,hostname,context',
+    }),
   );
 }
 
