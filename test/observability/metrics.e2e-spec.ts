@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import OpenAI from 'openai';
 import { METRIC } from '../../src/metrics/gateway-metrics.js';
-import { errorReply, sseReply } from '../support/anthropic-stand-in.js';
+import { errorReply, sseReply, streamSteps } from '../support/anthropic-stand-in.js';
 import { TEST_API_KEY } from '../support/gateway.js';
 import { useGateway } from '../support/lifecycle.js';
 import { Scrape } from '../support/metrics.js';
@@ -95,6 +95,23 @@ describe('GET /metrics after real traffic', () => {
     // message_start said how many input tokens the prompt cost; those are spent even though the answer was not.
     expect(Scrape.delta(before, after, METRIC.tokens, { model: MODEL, type: 'input' })).toBe(11);
     expect(Scrape.delta(before, after, METRIC.upstreamErrors, {})).toBe(0);
+    expect(after.value(METRIC.openStreams)).toBe(0);
+  });
+
+  it('counts a stream that upstream breaks off as a broken stream', async () => {
+    const before = await Scrape.from(ctx.gw.url);
+    const steps = streamSteps({ text: 'x'.repeat(40), usage: USAGE });
+    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 6), { destroy: true }] });
+    const stream = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true });
+    await expect((async () => {
+      for await (const _ of stream);
+    })()).rejects.toThrow();
+
+    const after = await scrapeUntil((s) => s.value(METRIC.upstreamErrors, { type: 'broken_stream' }) > before.value(METRIC.upstreamErrors, { type: 'broken_stream' }));
+    expect(Scrape.delta(before, after, METRIC.upstreamErrors, { type: 'broken_stream' })).toBe(1);
+    // The status line had gone out as 200; the failure travelled in-band.
+    expect(Scrape.delta(before, after, METRIC.requests, { route: ROUTE, model: MODEL, status: '200', stream: 'true' })).toBe(1);
+    expect(Scrape.delta(before, after, METRIC.upstreamDuration, { model: MODEL, outcome: 'error' }, 'count')).toBe(1);
     expect(after.value(METRIC.openStreams)).toBe(0);
   });
 
