@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { toGatewayError } from '../common/to-gateway-error.js';
 import { redactSecrets } from '../common/redact.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { modelLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
+import { modelLabel, type RouteLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
 import { Tracing } from '../tracing/tracing.js';
 import { Exchange } from './exchange.js';
 import { requestIdFrom } from './request-id.js';
@@ -61,12 +61,20 @@ export class RequestObserver {
 
   private finish(req: Request, res: Response, exchange: Exchange, span: Span | null, now: number, disconnected: boolean): void {
     const route = routeLabel((req.route as { path?: unknown } | undefined)?.path);
-    const model = modelLabel(exchange.model);
     // Ended before the response did: the client left (nginx's 499 for the metrics and the log).
     const status = disconnected ? 499 : res.statusCode;
-    const durationSeconds = seconds(exchange.startedAt, now);
     const failure = exchange.error === undefined ? undefined : describeFailure(exchange);
+    // The model as sent, for the log and the span: bounded in length, and redacted, since it is whatever a client typed.
+    const sentModel = exchange.model === undefined ? undefined : redactSecrets(String(exchange.model).slice(0, 100));
+    const ended: Ended = { route, status, now, disconnected, failure, sentModel };
+    this.record(exchange, ended);
+    this.log(req, exchange, ended);
+    if (span) this.endSpan(span, req, exchange, ended);
+  }
 
+  private record(exchange: Exchange, { route, status, now, disconnected, failure }: Ended): void {
+    const model = modelLabel(exchange.model);
+    const durationSeconds = seconds(exchange.startedAt, now);
     this.metrics.requestEnded({ route, model, status, stream: exchange.stream, durationSeconds });
     if (disconnected) this.metrics.clientDisconnected(route);
     if (exchange.streamOpened) this.metrics.streamClosed();
@@ -74,17 +82,18 @@ export class RequestObserver {
       this.metrics.firstToken(model, exchange.stream, seconds(exchange.startedAt, exchange.firstContentAt));
     }
     if (exchange.upstreamStartedAt !== undefined) {
-      const ended = exchange.upstreamEndedAt ?? now;
+      const upstreamEnded = exchange.upstreamEndedAt ?? now;
       const outcome = exchange.upstreamOutcome ?? (disconnected ? 'aborted' : failure ? 'error' : 'ok');
-      this.metrics.upstreamEnded(model, outcome, seconds(exchange.upstreamStartedAt, ended));
+      this.metrics.upstreamEnded(model, outcome, seconds(exchange.upstreamStartedAt, upstreamEnded));
     }
     if (exchange.tokens) this.metrics.tokensUsed(model, exchange.tokens);
     if (failure?.upstreamType) this.metrics.upstreamError(failure.upstreamType);
+  }
 
-    const sentModel = exchange.model === undefined ? undefined : redactSecrets(String(exchange.model).slice(0, 100));
+  private log(req: Request, exchange: Exchange, { route, status, now, disconnected, failure, sentModel }: Ended): void {
     const tokens = exchange.tokens;
-    // One literal of a fixed shape, absent fields undefined (pino leaves them out): objects built from
-    // conditional spreads end up in V8's slow dictionary mode and cost several times as much to write.
+    // One object literal of a fixed shape, absent fields undefined (pino leaves them out): the
+    // line is written for every request, and pino serialises such an object fastest.
     const line = {
       msg: 'request completed',
       request_id: exchange.id,
@@ -108,34 +117,46 @@ export class RequestObserver {
     if (QUIET_ROUTES.has(route)) this.logger.debug(line);
     else if (status >= 500) this.logger.warn(line);
     else this.logger.log(line);
-
-    if (span) {
-      this.tracing.endRequestSpan(
-        span,
-        exchange.model !== undefined ? `chat ${exchange.model}` : `${req.method} ${route}`,
-        {
-          'http.route': route,
-          'http.response.status_code': status,
-          'gateway.request_id': exchange.id,
-          ...(exchange.model !== undefined && {
-            'gen_ai.operation.name': 'chat',
-            'gen_ai.provider.name': 'anthropic',
-            'gen_ai.request.model': String(exchange.model).slice(0, 100),
-          }),
-          ...(exchange.upstreamRequestId && { 'anthropic.request_id': exchange.upstreamRequestId }),
-          ...(exchange.tokens && {
-            // GenAI conventions: input tokens include cached ones, which are also given apart.
-            'gen_ai.usage.input_tokens': exchange.tokens.input + exchange.tokens.cacheRead + exchange.tokens.cacheWrite,
-            'gen_ai.usage.output_tokens': exchange.tokens.output,
-            'gen_ai.usage.cache_read.input_tokens': exchange.tokens.cacheRead,
-            'gen_ai.usage.cache_creation.input_tokens': exchange.tokens.cacheWrite,
-          }),
-          ...(exchange.stopReason && { 'gen_ai.response.finish_reasons': [exchange.stopReason] }),
-        },
-        failure ? { type: failure.type, message: failure.message } : status >= 500 ? { type: String(status), message: '' } : undefined,
-      );
-    }
   }
+
+  /** The request's span, with the GenAI semantic conventions' attributes. */
+  private endSpan(span: Span, req: Request, exchange: Exchange, { route, status, failure, sentModel }: Ended): void {
+    const tokens = exchange.tokens;
+    this.tracing.endRequestSpan(
+      span,
+      sentModel !== undefined ? `chat ${sentModel}` : `${req.method} ${route}`,
+      {
+        'http.route': route,
+        'http.response.status_code': status,
+        'gateway.request_id': exchange.id,
+        ...(sentModel !== undefined && {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': sentModel,
+        }),
+        ...(exchange.upstreamRequestId && { 'anthropic.request_id': exchange.upstreamRequestId }),
+        ...(tokens && {
+          // GenAI conventions: input tokens include cached ones, which are also given apart.
+          'gen_ai.usage.input_tokens': tokens.input + tokens.cacheRead + tokens.cacheWrite,
+          'gen_ai.usage.output_tokens': tokens.output,
+          'gen_ai.usage.cache_read.input_tokens': tokens.cacheRead,
+          'gen_ai.usage.cache_creation.input_tokens': tokens.cacheWrite,
+        }),
+        ...(exchange.stopReason && { 'gen_ai.response.finish_reasons': [exchange.stopReason] }),
+      },
+      failure ? { type: failure.type, message: failure.message } : status >= 500 ? { type: String(status), message: '' } : undefined,
+    );
+  }
+}
+
+/** How a request ended, as its record, its log line and its span all need it. */
+interface Ended {
+  route: RouteLabel;
+  status: number;
+  now: number;
+  disconnected: boolean;
+  failure: ReturnType<typeof describeFailure> | undefined;
+  sentModel: string | undefined;
 }
 
 function describeFailure(exchange: Exchange) {
