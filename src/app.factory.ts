@@ -28,6 +28,8 @@ export async function createApp(
   app.useLogger(options.logger ?? logLevels(config.get('LOG_LEVEL')));
   app.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.disable('x-powered-by');
+  // Answers are never the same twice: hashing each one for an ETag is work for nothing.
+  app.set('etag', false);
   app.enableShutdownHooks();
   return app;
 }
