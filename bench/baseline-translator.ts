@@ -12,7 +12,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { createServer, type ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
 import { addChunk, assembledCompletion, createAssembly } from '../src/completions/translation/completion.assembler.js';
-import { messageToEvents } from '../src/completions/translation/message-events.js';
+import { messageToEvents } from '../src/upstream/message-events.js';
 import { toAnthropicRequest } from '../src/completions/translation/request.mapper.js';
 import { createStreamState, eventToChunks, finalChunks } from '../src/completions/translation/stream.mapper.js';
 import { defaultMaxTokens } from '../src/completions/translation/tables.js';

@@ -16,11 +16,9 @@ export interface StreamResult {
 /**
  * One chat completion: translate, call upstream, translate back.
  *
- * Upstream is always called streaming, also for clients that did not ask to
- * stream. A non-streaming upstream call stays silent until the whole answer
- * exists, so any request timeout caps how long an answer may be, and silent
- * connections get dropped by the network; a stream keeps bytes (and `ping`s)
- * flowing, and its silence can be timed instead.
+ * A client that does not stream gets its answer from `upstream.message`,
+ * which streams upstream only when the answer may be long (see the port);
+ * either way the same events are folded into one completion.
  */
 @Injectable()
 export class CompletionsService {
@@ -30,7 +28,7 @@ export class CompletionsService {
   ) {}
 
   async complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<CompletionResult> {
-    const { events, requestId } = await this.upstream.stream(this.translation.toMessageRequest(request), signal);
+    const { events, requestId } = await this.upstream.message(this.translation.toMessageRequest(request), signal);
     return { completion: await this.translation.toCompletion(events, request), requestId };
   }
 

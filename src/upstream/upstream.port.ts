@@ -1,9 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Credential } from '../auth/credential.js';
 import { AppConfig } from '../config/app-config.js';
 import { createAnthropicClient } from './anthropic-client.js';
 import type { MessageRequest } from './message-request.js';
+import { messageToEvents } from './message-events.js';
+import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream } from './upstream-errors.js';
 import { watchedEvents } from './watched-events.js';
 
@@ -23,13 +25,14 @@ export interface UpstreamStream {
  * this folder imports the SDK at runtime.
  */
 @Injectable()
-export class UpstreamPort {
+export class UpstreamPort implements OnApplicationShutdown {
+  private readonly transport = createUndiciFetch();
   private readonly client: Anthropic;
   private readonly retryRejected: boolean;
   private readonly silenceMs: number;
 
   constructor(config: AppConfig, credential: Credential) {
-    this.client = createAnthropicClient(config, credential.auth);
+    this.client = createAnthropicClient(config, credential.auth, this.transport.fetch);
     this.retryRejected = credential.auth.kind === 'bearer' && credential.auth.retryRejected;
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
@@ -40,18 +43,54 @@ export class UpstreamPort {
    * status before any byte reaches the client.
    */
   async stream(request: MessageRequest, client: AbortSignal): Promise<UpstreamStream> {
-    // Aborted when the client leaves, or when upstream goes silent for too long.
-    const upstream = new AbortController();
-    client.addEventListener('abort', () => upstream.abort(), { once: true });
-    const open = () =>
-      this.client.messages.create({ ...request, stream: true }, { signal: upstream.signal }).withResponse();
+    const open = () => this.client.messages.create({ ...request, stream: true }, { signal: client }).withResponse();
     try {
       const { data, request_id } = await this.withRejectedRetry(open);
-      const watch = { client, abortUpstream: () => upstream.abort(), silenceMs: this.silenceMs };
+      // The stream's own controller is the one its fetch listens to: aborting
+      // it on silence needs no controller of ours besides the client's signal.
+      const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
       return { events: watchedEvents(data, watch), requestId: request_id ?? null };
     } catch (error) {
       throw fromUpstream(error);
     }
+  }
+
+  /**
+   * One whole message, for a client that does not stream, as the same
+   * events a stream would carry. Asked for without streaming when that is
+   * safe, since one JSON answer costs far less than a stream of events;
+   * otherwise streamed (see `mustStream`).
+   */
+  async message(request: MessageRequest, client: AbortSignal): Promise<UpstreamStream> {
+    if (this.mustStream(request.max_tokens)) return this.stream(request, client);
+    const call = () => this.client.messages.create({ ...request, stream: false }, { signal: client }).withResponse();
+    try {
+      const { data, request_id } = await this.withRejectedRetry(call);
+      return { events: replay(messageToEvents(data)), requestId: request_id ?? null };
+    } catch (error) {
+      throw fromUpstream(error);
+    }
+  }
+
+  /**
+   * A non-streaming call stays silent until the whole answer exists. The
+   * SDK refuses one it expects to run past its own budget
+   * (`calculateNonstreamingTimeout` throws: about 21k output tokens), and
+   * that budget must also fit in UPSTREAM_TIMEOUT_MS, the longest this
+   * gateway waits without a byte; anything larger is streamed and assembled,
+   * where silence is timed between events instead.
+   */
+  private mustStream(maxTokens: number): boolean {
+    try {
+      return this.client.calculateNonstreamingTimeout(maxTokens) > this.silenceMs;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Closes the keep-alive connections once the HTTP server has stopped. */
+  onApplicationShutdown(): Promise<void> {
+    return this.transport.close();
   }
 
   /**
@@ -67,4 +106,8 @@ export class UpstreamPort {
       return call();
     }
   }
+}
+
+async function* replay<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
