@@ -53,10 +53,16 @@ async function main() {
   try {
     const standIn = await startStandIn();
     servers.push(standIn);
-    const targets = await startTargets(standIn);
-    servers.push(...targets);
-    const t = SECTIONS.includes('throughput') ? await throughput(targets) : undefined;
-    const s = SECTIONS.includes('streams') ? await streams(standIn, targets) : undefined;
+    // Each section gets fresh servers: memory held on to after one section's
+    // load would otherwise be counted against the next one's streams.
+    const fresh = async () => {
+      for (const server of servers.splice(1).reverse()) await stopServer(server);
+      const targets = await startTargets(standIn);
+      servers.push(...targets);
+      return targets;
+    };
+    const t = SECTIONS.includes('throughput') ? await throughput(await fresh()) : undefined;
+    const s = SECTIONS.includes('streams') ? await streams(standIn, await fresh()) : undefined;
     verdicts(t, s);
     console.log(`\nload average at the end ${load()}`);
   } finally {
