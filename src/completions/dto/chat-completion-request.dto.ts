@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -18,12 +17,12 @@ import {
 } from 'class-validator';
 import type {
   ChatCompletionRequest,
-  ChatRole,
-  ContentPart,
+  ChatMessage,
   ReasoningEffort,
   ToolChoice,
 } from '../translation/openai.types.js';
-import { IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
+import { IsStringOrStringArray, IsToolChoice } from './content.validators.js';
+import { IsConversation } from './conversation.validator.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -31,51 +30,7 @@ import { IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content
  * stripped by the whitelisting pipe, never rejected.
  */
 
-const ROLES: ChatRole[] = ['system', 'developer', 'user', 'assistant', 'tool'];
 const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-
-export class FunctionCallDto {
-  @IsString()
-  name!: string;
-
-  @IsString()
-  arguments!: string;
-}
-
-export class ToolCallDto {
-  @IsString()
-  @IsNotEmpty()
-  id!: string;
-
-  @IsIn(['function'])
-  type!: 'function';
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FunctionCallDto)
-  function!: FunctionCallDto;
-}
-
-export class MessageDto {
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
-  role!: ChatRole;
-
-  // A user turn needs content; an assistant turn may carry only tool calls.
-  @ValidateIf((m: MessageDto) => m.role !== 'assistant' || m.content !== undefined)
-  @IsMessageContent()
-  content?: string | ContentPart[] | null;
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallDto)
-  tool_calls?: ToolCallDto[];
-
-  @ValidateIf((m: MessageDto) => m.role === 'tool')
-  @IsString({ message: 'tool_call_id is required on tool messages' })
-  @IsNotEmpty()
-  tool_call_id?: string;
-}
 
 export class FunctionDefinitionDto {
   @IsString()
@@ -140,11 +95,9 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsNotEmpty()
   model!: string;
 
-  @IsArray()
-  @ArrayNotEmpty({ message: 'messages must contain at least one message' })
-  @ValidateNested({ each: true })
-  @Type(() => MessageDto)
-  messages!: MessageDto[];
+  // One pass over the whole conversation, not a nested class per message.
+  @IsConversation()
+  messages!: ChatMessage[];
 
   @IsOptional()
   @IsInt()
