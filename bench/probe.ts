@@ -11,16 +11,24 @@ export interface Usage {
   rss: number;
   /** The highest RSS this process has had, in bytes. */
   peakRss: number;
+  /** V8's heap and what lives outside it (buffers), for telling where RSS goes. */
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
 }
 
 if (process.send) {
   process.on('message', (message) => {
     if (message !== 'usage') return;
     const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
     const usage: Usage = {
       cpuMs: (cpu.user + cpu.system) / 1000,
-      rss: process.memoryUsage.rss(),
+      rss: memory.rss,
       peakRss: process.resourceUsage().maxRSS * 1024,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
     };
     process.send?.(usage);
   });

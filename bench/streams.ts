@@ -86,7 +86,12 @@ async function openStreamsRss(target: Target): Promise<{ idle: number; open: num
   }
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${target.name}: streams did not open within 60 s`)), 60_000).unref());
   await Promise.race([Promise.all(started), timeout]);
-  const rss = (await usage(target)).rss;
+  const open = await usage(target);
+  const rss = open.rss;
+  if (process.env.BENCH_VERBOSE) {
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+    console.log(`  ${target.name}: rss ${mb(rss)} heapUsed ${mb(open.heapUsed)} heapTotal ${mb(open.heapTotal)} external ${mb(open.external)} MB`);
+  }
   for (const req of requests) req.destroy();
   agent.destroy();
   // Let the server notice the hang-ups and release the upstream calls before the next one is measured.
