@@ -12,8 +12,11 @@ import { watchedEvents } from './watched-events.js';
 export type { MessageRequest } from './message-request.js';
 
 export interface UpstreamStream {
-  /** Complete (ends with `message_stop`) or throws a GatewayError. */
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
+  /**
+   * Complete (ends with `message_stop`) or throws a GatewayError. A plain
+   * list when upstream answered in one piece: nothing to wait for between events.
+   */
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
   /** Upstream's `request-id`, passed to the client as `x-request-id`. */
   requestId: string | null;
 }
@@ -66,7 +69,7 @@ export class UpstreamPort implements OnApplicationShutdown {
     const call = () => this.client.messages.create({ ...request, stream: false }, { signal: client }).withResponse();
     try {
       const { data, request_id } = await this.withRejectedRetry(call);
-      return { events: replay(messageToEvents(data)), requestId: request_id ?? null };
+      return { events: messageToEvents(data), requestId: request_id ?? null };
     } catch (error) {
       throw fromUpstream(error);
     }
@@ -106,8 +109,4 @@ export class UpstreamPort implements OnApplicationShutdown {
       return call();
     }
   }
-}
-
-async function* replay<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }
