@@ -81,6 +81,8 @@ async function main() {
   });
   let requests = 0;
   try {
+    // DURATION=0: start-up alone, to subtract from a loaded profile.
+    if (DURATION === 0) return;
     const result = await autocannon({
       url: `http://127.0.0.1:${gateway.port}/v1/chat/completions`,
       method: 'POST',
@@ -93,12 +95,16 @@ async function main() {
   } finally {
     await stopServer(gateway);
     await stopServer(standIn);
+    report(dir, requests);
   }
+}
+
+function report(dir: string, requests: number) {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
   console.log(`# profile of the gateway, ${STREAM ? 'streaming' : 'non-streaming'}, ${DURATION} s x ${CONNECTIONS} connections, ${requests} requests (${join(dir, file)})`);
   const busyMs = summarise(join(dir, file));
-  console.log(`busy ${busyMs.toFixed(0)} ms of main thread, ${(busyMs / requests).toFixed(3)} ms per request (start-up included)`);
+  console.log(`busy ${busyMs.toFixed(0)} ms of main thread, ${(busyMs / Math.max(requests, 1)).toFixed(3)} ms per request (start-up included)`);
 }
 
 await main();
