@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -18,11 +17,13 @@ import {
 import type {
   ChatCompletionRequest,
   ChatMessage,
+  FunctionTool,
   ReasoningEffort,
   ToolChoice,
 } from '../translation/openai.types.js';
 import { IsStringOrStringArray, IsToolChoice } from './content.validators.js';
 import { IsConversation } from './conversation.validator.js';
+import { IsToolList } from './tool-list.validator.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -31,34 +32,6 @@ import { IsConversation } from './conversation.validator.js';
  */
 
 const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-
-export class FunctionDefinitionDto {
-  @IsString()
-  @IsNotEmpty()
-  name!: string;
-
-  @IsOptional()
-  @IsString()
-  description?: string;
-
-  @IsOptional()
-  @IsObject()
-  parameters?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsBoolean()
-  strict?: boolean | null;
-}
-
-export class ToolDto {
-  @IsIn(['function'], { message: "type must be 'function'" })
-  type!: 'function';
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FunctionDefinitionDto)
-  function!: FunctionDefinitionDto;
-}
 
 export class StreamOptionsDto {
   @IsOptional()
@@ -134,11 +107,9 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ToolDto)
-  tools?: ToolDto[];
+  // One pass over every tool, not a nested class per tool.
+  @IsToolList()
+  tools?: FunctionTool[];
 
   @IsOptional()
   @IsToolChoice()

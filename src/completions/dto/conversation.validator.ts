@@ -10,10 +10,10 @@ export interface Problem {
   message: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
-const isString = (v: unknown): v is string => typeof v === 'string';
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+export const isString = (v: unknown): v is string => typeof v === 'string';
 /** class-validator's IsNotEmpty; where a field fails both, it was the one reported. */
-const isEmpty = (v: unknown) => v === '' || v === null || v === undefined;
+export const isEmpty = (v: unknown) => v === '' || v === null || v === undefined;
 
 /**
  * The whole `messages` array checked in one pass, with the rules (and the
@@ -71,23 +71,26 @@ function toolCallProblem(call: unknown, list: string, index: number): Problem | 
 }
 
 /**
- * `messages`, validated by `conversationProblem`. The message names the
- * field itself (`messages[2].role: ...`), which the validation pipe turns
- * into the error's `param`, as it does for nested classes.
+ * A list validated in one pass by `problem`. The message names the field
+ * itself (`messages[2].role: ...`), which the validation pipe turns into the
+ * error's `param`, as it does for nested classes.
  */
-export function IsConversation(options?: ValidationOptions) {
+export function IsCheckedList(name: string, problem: (value: unknown) => Problem | null, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
-      name: 'isConversation',
+      name,
       target: target.constructor,
       propertyName,
       options,
       validator: {
-        validate: (value: unknown) => conversationProblem(value) === null,
+        validate: (value: unknown) => problem(value) === null,
         defaultMessage: (args: ValidationArguments) => {
-          const problem = conversationProblem(args.value);
-          return problem ? `${problem.path}: ${problem.message}` : `${args.property} is invalid`;
+          const found = problem(args.value);
+          return found ? `${found.path}: ${found.message}` : `${args.property} is invalid`;
         },
       },
     });
 }
+
+/** `messages`, validated by `conversationProblem`. */
+export const IsConversation = (options?: ValidationOptions) => IsCheckedList('isConversation', conversationProblem, options);
