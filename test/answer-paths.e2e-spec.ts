@@ -112,6 +112,20 @@ describe('the non-streaming upstream call', () => {
       .create({ model: MODEL, max_tokens: MODEST, messages: [{ role: 'user', content: 'q' }] })
       .withResponse();
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+
+  it('sends no ETag and no x-powered-by, on answers or elsewhere', async () => {
+    standIn.reply(messageReply({ text: 'ok' }));
+    const { response } = await gw.openai.chat.completions
+      .create({ model: MODEL, max_tokens: MODEST, messages: [{ role: 'user', content: 'q' }] })
+      .withResponse();
+    const models = await fetch(`${gw.url}/v1/models`);
+    await models.arrayBuffer();
+    for (const headers of [response.headers, models.headers]) {
+      expect(headers.get('etag')).toBeNull();
+      expect(headers.get('x-powered-by')).toBeNull();
+    }
   });
 
   it('is hung up on when the client leaves before the answer', async () => {
