@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { observerMicroseconds, scrapeMicroseconds } from './observer-cost.js';
-import { freePort, median, startProcess, stopProcess } from './processes.js';
+import { freePort, median, type Server, startServer, stopServer } from './processes.js';
 
 const DURATION = Number(process.env.DURATION ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
@@ -69,10 +69,16 @@ async function load(port: number, scrape: boolean, child: ChildProcess): Promise
 }
 
 async function main() {
-  const children: ChildProcess[] = [];
+  const servers: Server[] = [];
+  // The child processes only: these two gateways are compared with each other, not probed.
+  const start = async (name: string, script: string, port: number, env: Record<string, string>, readyPath?: string) => {
+    const server = await startServer(name, script, port, env, { readyPath });
+    servers.push(server);
+    return server.child;
+  };
   try {
     const upstreamPort = await freePort();
-    children.push(await startProcess('bench/stand-in-server.js', upstreamPort, {}));
+    await start('stand-in', 'bench/stand-in-server.js', upstreamPort, {}, '/');
     const common = {
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
       ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000',
@@ -81,10 +87,8 @@ async function main() {
     };
     const onPort = await freePort();
     const offPort = await freePort();
-    const onChild = await startProcess('src/main.js', onPort, { ...common, METRICS_ENABLED: 'true', LOG_LEVEL: 'log' });
-    children.push(onChild);
-    const offChild = await startProcess('src/main.js', offPort, { ...common, METRICS_ENABLED: 'false', LOG_LEVEL: 'warn' });
-    children.push(offChild);
+    const onChild = await start('metrics on', 'src/main.js', onPort, { ...common, METRICS_ENABLED: 'true', LOG_LEVEL: 'log' });
+    const offChild = await start('metrics off', 'src/main.js', offPort, { ...common, METRICS_ENABLED: 'false', LOG_LEVEL: 'warn' });
 
     for (const port of [offPort, onPort]) {
       await autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: 1 });
@@ -127,7 +131,7 @@ async function main() {
     console.log(`observer work per request     on ${observerOn.toFixed(1)} µs, off ${observerOff.toFixed(1)} µs; a scrape ${(scrape / 1000).toFixed(2)} ms, ${(scrape / rps).toFixed(1)} µs per request at one a second`);
     console.log(`ratio on / off                ${(1 - cost).toFixed(3)} (cost ${(cost * 100).toFixed(1)} % of throughput at saturation; target under 5 %)`);
   } finally {
-    for (const child of children.reverse()) await stopProcess(child);
+    for (const server of servers.reverse()) await stopServer(server);
   }
 }
 

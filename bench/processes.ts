@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Usage } from './probe.js';
 
 /** A free loopback port, asked of the OS. */
 export async function freePort(): Promise<number> {
@@ -12,46 +13,71 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface Server {
+  name: string;
+  port: number;
+  child: ChildProcess;
+}
+
+const compiled = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const probe = compiled('bench/probe.js');
+
 /**
- * Starts a compiled script of this project in its own process (so the
- * server under test does not share an event loop with the load generator)
- * and waits until it answers on `readyPath`.
+ * Starts a server in its own process (so it does not share an event loop
+ * with the load generator), with the usage probe preloaded and an IPC
+ * channel to ask it, and waits until it answers on `readyPath`.
  */
-export async function startProcess(
+export async function startServer(
+  name: string,
   script: string,
   port: number,
   env: Record<string, string>,
-  readyPath = '/health/live',
-): Promise<ChildProcess> {
-  const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const child = spawn(process.execPath, [path], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  options: { args?: string[]; readyPath?: string; nodeArgs?: string[]; quiet?: boolean } = {},
+): Promise<Server> {
+  const path = script.startsWith('/') ? script : compiled(script);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', probe, path, ...(options.args ?? [])], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', options.quiet ? 'ignore' : 'inherit', 'ipc'],
   });
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) break;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}${readyPath}`);
+      const res = await fetch(`http://127.0.0.1:${port}${options.readyPath ?? '/health/live'}`);
       await res.arrayBuffer();
-      return child;
+      return { name, port, child };
     } catch {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
   child.kill();
-  throw new Error(`${script} did not start on port ${port}`);
+  throw new Error(`${name} did not start on port ${port}`);
 }
 
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+/** CPU and memory as the server itself sees them (see probe.ts). */
+export function usage(server: Server): Promise<Usage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${server.name} did not report its usage`)), 5000);
+    server.child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message as Usage);
+    });
+    server.child.send('usage');
+  });
 }
 
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-export const percentile = (xs: number[], p: number) => {
+export async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const exited = once(server.child, 'exit');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const median = (xs: number[]) => percentile(xs, 50);
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
+}
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,22 +1,19 @@
 /**
- * Non-streaming throughput of the gateway against the bare node:http
- * translator, both in their own processes in front of the same loopback
- * stand-in, loaded by autocannon in alternating rounds within one run. The
- * result that matters is the ratio, measured here, not an absolute number.
- *
- *   npm run bench            (DURATION=5 ROUNDS=2 CONNECTIONS=20 by default)
+ * Non-streaming load: autocannon against each server in alternating rounds
+ * within one run, so all of them see the same machine. CPU per request is
+ * read inside each server (probe.ts) and divided by the requests it served.
  */
 import autocannon from 'autocannon';
-import type { ChildProcess } from 'node:child_process';
-import { freePort, startProcess, stopProcess } from './processes.js';
+import { mean, usage } from './processes.js';
+import type { Target } from './servers.js';
 
 const DURATION = Number(process.env.DURATION ?? 5);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
 const body = JSON.stringify({
   model: 'claude-sonnet-5-5',
-  max_tokens: 512,
+  max_tokens: 256,
   messages: [
     { role: 'system', content: 'You are a concise assistant.' },
     { role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' },
@@ -26,52 +23,54 @@ const body = JSON.stringify({
   tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
 });
 
-async function load(port: number) {
+export interface ThroughputResult {
+  target: Target;
+  rps: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  peakRss: number;
+}
+
+async function load(target: Target, duration: number) {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    url: `http://127.0.0.1:${target.port}/v1/chat/completions`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...target.headers },
     body,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
   });
-  if (result.non2xx || result.errors) throw new Error(`port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx || result.errors) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
 }
 
-async function main() {
-  const children: ChildProcess[] = [];
-  try {
-    const upstreamPort = await freePort();
-    children.push(await startProcess('bench/stand-in-server.js', upstreamPort, {}));
-    const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstreamPort}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
-    const gatewayPort = await freePort();
-    const baselinePort = await freePort();
-    children.push(await startProcess('src/main.js', gatewayPort, env));
-    children.push(await startProcess('bench/baseline-translator.js', baselinePort, env));
-
-    // Warm both up (JIT, connection pools) before measuring.
-    for (const port of [baselinePort, gatewayPort]) await autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: 1 });
-
-    const gateway: number[] = [];
-    const baseline: number[] = [];
-    const p99 = { gateway: [] as number[], baseline: [] as number[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const b = await load(baselinePort);
-      const g = await load(gatewayPort);
-      baseline.push(b.requests.average);
-      gateway.push(g.requests.average);
-      p99.baseline.push(b.latency.p99);
-      p99.gateway.push(g.latency.p99);
+export async function throughput(targets: Target[]): Promise<ThroughputResult[]> {
+  console.log(`\n## Non-streaming: ${ROUNDS} rounds x ${DURATION} s per server, ${CONNECTIONS} connections, max_tokens 256`);
+  // Warm-up (JIT, connection pools) before anything counts.
+  for (const target of targets) await load(target, 2);
+  const samples = new Map(targets.map((t) => [t, { rps: [] as number[], p99: [] as number[], cpu: [] as number[] }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets) {
+      const before = await usage(target);
+      const result = await load(target, DURATION);
+      const after = await usage(target);
+      const s = samples.get(target)!;
+      s.rps.push(result.requests.average);
+      s.p99.push(result.latency.p99);
+      s.cpu.push((after.cpuMs - before.cpuMs) / result.requests.total);
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`throughput: ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, non-streaming`);
-    console.log(`bare node:http translator  ${mean(baseline).toFixed(0)} req/s  p99 ${mean(p99.baseline).toFixed(1)} ms`);
-    console.log(`claude-code-proxy          ${mean(gateway).toFixed(0)} req/s  p99 ${mean(p99.gateway).toFixed(1)} ms`);
-    console.log(`ratio gateway / baseline   ${(mean(gateway) / mean(baseline)).toFixed(2)}`);
-  } finally {
-    for (const child of children.reverse()) await stopProcess(child);
   }
+  const results: ThroughputResult[] = [];
+  for (const target of targets) {
+    const s = samples.get(target)!;
+    results.push({ target, rps: mean(s.rps), p99: mean(s.p99), cpuMsPerRequest: mean(s.cpu), peakRss: (await usage(target)).peakRss });
+  }
+  const floor = results[0];
+  console.log(`${'server'.padEnd(20)} ${'req/s'.padStart(7)} ${'ratio'.padStart(6)} ${'p99 ms'.padStart(7)} ${'CPU ms/req'.padStart(11)} ${'peak RSS MB'.padStart(12)}`);
+  for (const r of results) {
+    console.log(
+      `${r.target.name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} ${(r.rps / floor.rps).toFixed(2).padStart(6)} ${r.p99.toFixed(1).padStart(7)} ${r.cpuMsPerRequest.toFixed(3).padStart(11)} ${(r.peakRss / 2 ** 20).toFixed(0).padStart(12)}`,
+    );
+  }
+  return results;
 }
-
-await main();

@@ -27,6 +27,8 @@ export async function createApp(
   app.use(app.get(RequestObserver).middleware);
   app.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.disable('x-powered-by');
+  // Answers are never the same twice: hashing each one for an ETag is work for nothing.
+  app.set('etag', false);
   app.enableShutdownHooks();
   return app;
 }

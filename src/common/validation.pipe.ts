@@ -10,7 +10,13 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
       ? `${prefix}.${error.property}`
       : error.property;
   if (error.constraints) {
-    return { param: path, message: Object.values(error.constraints)[0] };
+    const message = Object.values(error.constraints)[0];
+    // A validator that checks a whole list in one pass names the element itself: `messages[2].role: ...`.
+    const named = /^([\w.[\]]+): (.*)$/s.exec(message);
+    if (named && named[1].startsWith(error.property)) {
+      return { param: prefix ? `${prefix}.${named[1]}` : named[1], message: named[2] };
+    }
+    return { param: path, message };
   }
   if (error.children?.length) return firstProblem(error.children, path);
   return { param: path, message: `${error.property} is invalid` };

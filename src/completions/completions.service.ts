@@ -17,11 +17,9 @@ export interface StreamResult {
 /**
  * One chat completion: translate, call upstream, translate back.
  *
- * Upstream is always called streaming, also for clients that did not ask to
- * stream. A non-streaming upstream call stays silent until the whole answer
- * exists, so any request timeout caps how long an answer may be, and silent
- * connections get dropped by the network; a stream keeps bytes (and `ping`s)
- * flowing, and its silence can be timed instead.
+ * A client that does not stream gets its answer from `upstream.message`,
+ * which streams upstream only when the answer may be long (see the port);
+ * either way the same events are folded into one completion.
  */
 @Injectable()
 export class CompletionsService {
@@ -31,7 +29,7 @@ export class CompletionsService {
   ) {}
 
   async complete(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<CompletionResult> {
-    const { events, requestId } = await this.open(request, signal, observer);
+    const { events, requestId } = await this.open('message', request, signal, observer);
     return { completion: await this.translation.toCompletion(events, request), requestId };
   }
 
@@ -41,15 +39,20 @@ export class CompletionsService {
    * status; after that, chunks follow upstream events one for one.
    */
   async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<StreamResult> {
-    const { events, requestId } = await this.open(request, signal, observer);
+    const { events, requestId } = await this.open('stream', request, signal, observer);
     return { chunks: this.translation.toChunks(events, request), requestId };
   }
 
   /** Upstream's refusal of a block names the client's field, not the translated request's. */
-  private async open(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver) {
+  private async open(
+    how: 'stream' | 'message',
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+  ) {
     const { request: upstreamRequest, paths } = this.translation.toMessageRequest(request);
     try {
-      return await this.upstream.stream(upstreamRequest, signal, observer);
+      return await this.upstream[how](upstreamRequest, signal, observer);
     } catch (error) {
       throw withClientPath(error, paths);
     }

@@ -3,14 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
-import { addChunk, assembledCompletion, createAssembly } from './translation/completion.assembler.js';
+import { addChunk, assembledCompletion, createAssembly, type Assembly } from './translation/completion.assembler.js';
+import { unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
-import { unfencedChunks } from './translation/json-mode.js';
-import { createStreamState, streamChunks, type StreamState } from './translation/stream.mapper.js';
+import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
-type Events = AsyncIterable<Anthropic.RawMessageStreamEvent>;
+/** Upstream's events: a stream, or a list when upstream answered in one piece. */
+type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
 
 /**
  * Chat Completions ⇄ Messages API: the pure mappers composed, with the
@@ -41,33 +42,51 @@ export class TranslationService {
 
   /** `chat.completion.chunk`s, one upstream event at a time. */
   async *toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const state = yield* this.chunks(events, request, request.stream_options?.include_usage === true);
+    const chunks = streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
+    const state = yield* jsonMode(chunks, request);
     this.remember(state);
     return state;
   }
 
   /** The whole `chat.completion`, folded from the same chunks. */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
-    const chunks = this.chunks(events, request, false);
+    const state = createStreamState(request.model, false);
     const assembly = createAssembly();
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done) {
-        this.remember(next.value);
-        return assembledCompletion(assembly, next.value);
-      }
-      addChunk(assembly, next.value);
-    }
-  }
-
-  private chunks(events: Events, request: ChatCompletionRequest, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const chunks = streamChunks(events, createStreamState(request.model, includeUsage));
-    // JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off.
-    return request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
+    // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).
+    const final =
+      isList(events) && request.response_format?.type !== 'json_object'
+        ? fold(messageChunks(events, state), assembly)
+        : await foldAsync(jsonMode(streamChunks(events, state), request), assembly);
+    this.remember(final);
+    return assembledCompletion(assembly, final);
   }
 
   /** An answer that called tools: its signed thinking is kept for the next request of the loop. */
   private remember(state: StreamState): void {
     if (state.thinking.toolCallIds.length > 0) this.thinking.remember(state.thinking.toolCallIds, state.thinking.blocks);
+  }
+}
+
+type Chunks = AsyncGenerator<ChatCompletionChunk, StreamState>;
+
+/** JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off. */
+const jsonMode = (chunks: Chunks, request: ChatCompletionRequest): Chunks =>
+  request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
+
+const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
+
+function fold(chunks: Generator<ChatCompletionChunk, StreamState>, assembly: Assembly): StreamState {
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value;
+    addChunk(assembly, next.value);
+  }
+}
+
+async function foldAsync(chunks: Chunks, assembly: Assembly): Promise<StreamState> {
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return next.value;
+    addChunk(assembly, next.value);
   }
 }

@@ -14,6 +14,7 @@ import type { AppConfig } from '../config/app-config.js';
 export function createAnthropicClient(
   config: AppConfig,
   auth: UpstreamAuth,
+  transport: typeof fetch,
   openTelemetry: OpenTelemetryOptions | false = false,
 ): Anthropic {
   const logger = new Logger('AnthropicSDK');
@@ -31,8 +32,10 @@ export function createAnthropicClient(
     // credential answers "now", so every request asks again (concurrent ones
     // sharing one call) and a renewed login file is used at once.
     credentials: auth.kind === 'bearer' ? auth.token : null,
-    fetch: auth.kind === 'bearer' && auth.onRejected ? watchRejected(auth.onRejected) : undefined,
-    // The gateway's tracer provider when tracing is on (its spans join the request's), else explicitly off.
+    fetch: auth.kind === 'bearer' && auth.onRejected ? watchRejected(transport, auth.onRejected) : transport,
+    // The gateway's tracer provider when tracing is on (its spans join the
+    // request's); otherwise off, not left to what OTEL_* variables say: the
+    // SDK's no-op spans still cost ~6% of a request's CPU.
     openTelemetry,
     logLevel: 'warn',
     logger: { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') },
@@ -44,9 +47,9 @@ export function createAnthropicClient(
  * with concurrent requests the last token handed out may already be a newer,
  * valid one: the 401 is tied to the bearer token it answered, seen here.
  */
-function watchRejected(onRejected: (token: string) => void): typeof fetch {
+function watchRejected(transport: typeof fetch, onRejected: (token: string) => void): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await transport(input, init);
     if (response.status === 401) {
       const token = /^Bearer (.+)$/.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1];
       if (token) onRejected(token);

@@ -49,7 +49,7 @@ function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
  * spent even when the answer never reached the client.
  */
 export async function* observedEvents(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
   observer: UpstreamObserver,
   toError: (error: unknown) => GatewayError,
 ): AsyncGenerator<Anthropic.RawMessageStreamEvent> {

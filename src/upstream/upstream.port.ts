@@ -1,10 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Credential } from '../auth/credential.js';
 import { AppConfig } from '../config/app-config.js';
 import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
+import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
+import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream } from './upstream-errors.js';
 import { isUpstreamFailure, observedEvents, type UpstreamObserver } from './upstream-observer.js';
 import { watchedEvents } from './watched-events.js';
@@ -14,9 +16,14 @@ export type { UpstreamObserver } from './upstream-observer.js';
 
 const MODEL_LIST_TIMEOUT_MS = 10_000;
 
+type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
+
 export interface UpstreamStream {
-  /** Complete (ends with `message_stop`) or throws a GatewayError. */
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
+  /**
+   * Complete (ends with `message_stop`) or throws a GatewayError. A plain
+   * list when upstream answered in one piece: nothing to wait for between events.
+   */
+  events: Events;
   /** Upstream's `request-id`, passed to the client as `x-upstream-request-id`. */
   requestId: string | null;
 }
@@ -28,13 +35,14 @@ export interface UpstreamStream {
  * this folder imports the SDK at runtime.
  */
 @Injectable()
-export class UpstreamPort {
+export class UpstreamPort implements OnApplicationShutdown {
+  private readonly transport = createUndiciFetch();
   private readonly client: Anthropic;
   private readonly retryRejected: boolean;
   private readonly silenceMs: number;
 
   constructor(config: AppConfig, credential: Credential, @Inject(Tracing) tracing: Tracing) {
-    this.client = createAnthropicClient(config, credential.auth, tracing.sdkOption());
+    this.client = createAnthropicClient(config, credential.auth, this.transport.fetch, tracing.sdkOption());
     this.retryRejected = credential.auth.kind === 'bearer' && credential.auth.retryRejected;
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
@@ -44,25 +52,34 @@ export class UpstreamPort {
    * an upstream refusal (429, 400, ...) is still a GatewayError with its
    * status before any byte reaches the client.
    */
-  async stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    // Aborted when the client leaves, or when upstream goes silent for too long.
-    const upstream = new AbortController();
-    client.addEventListener('abort', () => upstream.abort(), { once: true });
-    const open = () =>
-      this.client.messages.create({ ...request, stream: true }, { signal: upstream.signal }).withResponse();
-    observer?.upstreamStarted();
-    try {
-      const { data, request_id } = await this.withRejectedRetry(open);
-      const watch = { client, abortUpstream: () => upstream.abort(), silenceMs: this.silenceMs };
-      const events = watchedEvents(data, watch);
-      observer?.upstreamAccepted(request_id ?? null);
-      return { events: observer ? observedEvents(events, observer, fromUpstream) : events, requestId: request_id ?? null };
-    } catch (error) {
-      const failure = fromUpstream(error);
-      observer?.fail(failure, isUpstreamFailure(failure));
-      observer?.upstreamEnded(failure.status === 499 ? 'aborted' : 'error', undefined);
-      throw failure;
-    }
+  stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
+    const open = async () => {
+      const { data, request_id } = await this.client.messages
+        .create({ ...request, stream: true }, { signal: client })
+        .withResponse();
+      // The stream's own controller is the one its fetch listens to: aborting
+      // it on silence needs no controller of ours besides the client's signal.
+      const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
+      return { events: watchedEvents(data, watch), requestId: request_id ?? null };
+    };
+    return this.call(open, observer);
+  }
+
+  /**
+   * One whole message, for a client that does not stream, as the same
+   * events a stream would carry. Asked for without streaming when that is
+   * safe, since one JSON answer costs far less than a stream of events;
+   * otherwise streamed (see `mustStream`).
+   */
+  message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
+    if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
+    const ask = async () => {
+      const { data, request_id } = await this.client.messages
+        .create({ ...request, stream: false }, { signal: client })
+        .withResponse();
+      return { events: messageToEvents(data), requestId: request_id ?? null };
+    };
+    return this.call(ask, observer);
   }
 
   /**
@@ -80,6 +97,42 @@ export class UpstreamPort {
     } catch (error) {
       throw fromUpstream(error);
     }
+  }
+
+  /**
+   * A non-streaming call stays silent until the whole answer exists. The
+   * SDK refuses one it expects to run past its own budget
+   * (`calculateNonstreamingTimeout` throws: about 21k output tokens), and
+   * that budget must also fit in UPSTREAM_TIMEOUT_MS, the longest this
+   * gateway waits without a byte; anything larger is streamed and assembled,
+   * where silence is timed between events instead.
+   */
+  private mustStream(maxTokens: number): boolean {
+    try {
+      return this.client.calculateNonstreamingTimeout(maxTokens) > this.silenceMs;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Opens the call, with the 401 retry, the error mapping and the observer's notes, whichever way it is sent. */
+  private async call(open: () => Promise<UpstreamStream>, observer?: UpstreamObserver): Promise<UpstreamStream> {
+    observer?.upstreamStarted();
+    try {
+      const opened = await this.withRejectedRetry(open);
+      observer?.upstreamAccepted(opened.requestId);
+      return observer ? { ...opened, events: observedEvents(opened.events, observer, fromUpstream) } : opened;
+    } catch (error) {
+      const failure = fromUpstream(error);
+      observer?.fail(failure, isUpstreamFailure(failure));
+      observer?.upstreamEnded(failure.status === 499 ? 'aborted' : 'error', undefined);
+      throw failure;
+    }
+  }
+
+  /** Closes the keep-alive connections once the HTTP server has stopped. */
+  onApplicationShutdown(): Promise<void> {
+    return this.transport.close();
   }
 
   /**

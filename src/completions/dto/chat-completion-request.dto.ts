@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -18,13 +17,15 @@ import {
 } from 'class-validator';
 import type {
   ChatCompletionRequest,
-  ChatRole,
-  ContentPart,
+  ChatMessage,
   FunctionCallChoice,
+  FunctionTool,
   ReasoningEffort,
   ToolChoice,
 } from '../translation/openai.types.js';
-import { IsFunctionCallChoice, IsMessageContent, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
+import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
+import { IsConversation } from './conversation.validator.js';
+import { IsToolList } from './tool-list.validator.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -32,71 +33,9 @@ import { IsFunctionCallChoice, IsMessageContent, IsStringOrStringArray, IsToolCh
  * stripped by the whitelisting pipe, never rejected.
  */
 
-const ROLES: ChatRole[] = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
 const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 
-export class FunctionCallDto {
-  @IsString()
-  name!: string;
-
-  @IsString()
-  arguments!: string;
-}
-
-export class ToolCallDto {
-  @IsString()
-  @IsNotEmpty()
-  id!: string;
-
-  @IsIn(['function'])
-  type!: 'function';
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FunctionCallDto)
-  function!: FunctionCallDto;
-}
-
-export class MessageDto {
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
-  role!: ChatRole;
-
-  // A user turn needs content; an assistant turn may carry only tool calls.
-  @ValidateIf((m: MessageDto) => m.role !== 'assistant' || m.content !== undefined)
-  @IsMessageContent()
-  content?: string | ContentPart[] | null;
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallDto)
-  tool_calls?: ToolCallDto[];
-
-  @ValidateIf((m: MessageDto) => m.role === 'tool')
-  @IsString({ message: 'tool_call_id is required on tool messages' })
-  @IsNotEmpty()
-  tool_call_id?: string;
-
-  // Needed on legacy `role: "function"` results, which name the function they answer.
-  @ValidateIf((m: MessageDto) => m.role === 'function' || m.name !== undefined)
-  @IsString({ message: 'name is required on function messages' })
-  name?: string;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => FunctionCallDto)
-  function_call?: FunctionCallDto | null;
-
-  // Signed thinking, as OpenRouter and LiteLLM clients send it back; read by the mapper.
-  @IsOptional()
-  @IsArray()
-  reasoning_details?: unknown[] | null;
-
-  @IsOptional()
-  @IsArray()
-  thinking_blocks?: unknown[] | null;
-}
-
+/** A legacy `functions` entry (the function of a tool). */
 export class FunctionDefinitionDto {
   @IsString()
   @IsNotEmpty()
@@ -113,16 +52,6 @@ export class FunctionDefinitionDto {
   @IsOptional()
   @IsBoolean()
   strict?: boolean | null;
-}
-
-export class ToolDto {
-  @IsIn(['function'], { message: "type must be 'function'" })
-  type!: 'function';
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FunctionDefinitionDto)
-  function!: FunctionDefinitionDto;
 }
 
 export class StreamOptionsDto {
@@ -170,11 +99,9 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsNotEmpty()
   model!: string;
 
-  @IsArray()
-  @ArrayNotEmpty({ message: 'messages must contain at least one message' })
-  @ValidateNested({ each: true })
-  @Type(() => MessageDto)
-  messages!: MessageDto[];
+  // One pass over the whole conversation, not a nested class per message.
+  @IsConversation()
+  messages!: ChatMessage[];
 
   @IsOptional()
   @IsInt()
@@ -211,11 +138,9 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ToolDto)
-  tools?: ToolDto[];
+  // One pass over every tool, not a nested class per tool.
+  @IsToolList()
+  tools?: FunctionTool[];
 
   @IsOptional()
   @IsToolChoice()

@@ -42,23 +42,6 @@ function partProblem(part: unknown): string | null {
   }
 }
 
-export function IsMessageContent(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isMessageContent',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => contentProblem(value) === null,
-        defaultMessage: (args: ValidationArguments) => {
-          const problem = contentProblem(args.value) ?? '';
-          return `${args.property}${problem.startsWith('[') ? '' : ' '}${problem}`;
-        },
-      },
-    });
-}
-
 /** `stop`: a string or a list of strings. */
 export function IsStringOrStringArray(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

@@ -64,10 +64,20 @@ export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStr
  * non-streaming path needs to assemble its answer.
  */
 export async function* streamChunks(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
 ): AsyncGenerator<ChatCompletionChunk, StreamState> {
   for await (const event of events) yield* eventToChunks(state, event);
+  yield* finalChunks(state);
+  return state;
+}
+
+/** The same for events that are all there already (a whole message): no awaiting between them. */
+export function* messageChunks(
+  events: Iterable<Anthropic.RawMessageStreamEvent>,
+  state: StreamState,
+): Generator<ChatCompletionChunk, StreamState> {
+  for (const event of events) yield* eventToChunks(state, event);
   yield* finalChunks(state);
   return state;
 }

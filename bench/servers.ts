@@ -1,0 +1,47 @@
+/**
+ * The three servers the bench compares, each in its own process in front of
+ * the same loopback stand-in: the bare translator (the floor), this gateway,
+ * and the Portkey gateway (the peer). Each knows how to be asked for a chat
+ * completion.
+ */
+import { fileURLToPath } from 'node:url';
+import { freePort, startServer, type Server } from './processes.js';
+
+export interface Target extends Server {
+  /** Request headers this server needs besides content-type. */
+  headers: Record<string, string>;
+}
+
+const KEY = 'sk-ant-api03-bench-0000000000';
+const portkeyScript = fileURLToPath(new URL('../../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url));
+
+export async function startStandIn(): Promise<Server> {
+  return startServer('stand-in', 'bench/stand-in-server.js', await freePort(), {}, { readyPath: '/' });
+}
+
+export async function startTargets(standIn: Server): Promise<Target[]> {
+  const upstream = `http://127.0.0.1:${standIn.port}`;
+  const env = { ANTHROPIC_BASE_URL: upstream, ANTHROPIC_API_KEY: KEY };
+  const baseline = await startServer('bare translator', 'bench/baseline-translator.js', await freePort(), env, { readyPath: '/' });
+  const gateway = await startServer('claude-code-proxy', 'src/main.js', await freePort(), env);
+  const portkeyPort = await freePort();
+  // --headless: no console UI, no log-streaming endpoint; nothing but the gateway.
+  const portkey = await startServer('portkey gateway', portkeyScript, portkeyPort, {}, {
+    args: [`--port=${portkeyPort}`, '--headless'],
+    readyPath: '/',
+    // It prints a stack trace for every request it cannot stream (see README).
+    quiet: true,
+  });
+  return [
+    { ...baseline, headers: {} },
+    { ...gateway, headers: {} },
+    {
+      ...portkey,
+      headers: {
+        'x-portkey-provider': 'anthropic',
+        'x-portkey-custom-host': `${upstream}/v1`,
+        authorization: `Bearer ${KEY}`,
+      },
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+import './node-dispatcher.js';
+import { STATUS_CODES } from 'node:http';
+import { Agent, request, type Dispatcher } from 'undici';
+
+/**
+ * A `fetch` for the Anthropic SDK built on `undici.request`: the SDK only
+ * needs a status, headers and a body it can iterate, and Node's built-in
+ * fetch spends most of its time on what the SDK does not use (WHATWG
+ * streams, Request/Response bookkeeping). Measured with the bench, the
+ * built-in fetch cost more CPU per request than the rest of the gateway.
+ *
+ * What the SDK keeps doing itself, unchanged: timeouts (it aborts the
+ * signal), retries, error mapping, SSE parsing. So the pool sets no timers
+ * of its own, and an aborted request fails as an `AbortError`, the way the
+ * SDK recognises a timeout or a caller's abort.
+ *
+ * `undici-fetch.contract.spec.ts` pins the returned object against the SDK.
+ */
+export interface UndiciFetch {
+  fetch: typeof fetch;
+  /** Closes the pooled keep-alive connections; for shutdown. */
+  close(): Promise<void>;
+}
+
+export interface UndiciFetchOptions {
+  /** Idle keep-alive connections are closed after this long. */
+  keepAliveTimeoutMs?: number;
+}
+
+export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
+  // One Agent keeps one keep-alive pool per upstream origin.
+  const agent = new Agent({
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    // The SDK times the wait for headers (UPSTREAM_TIMEOUT_MS, its `timeout`)
+    // and the upstream port times silence inside a stream; undici's own
+    // 300 s defaults would cut long answers short behind their backs.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+
+  async function undiciFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('undici-fetch takes a URL, not a Request');
+    const signal = init.signal ?? undefined;
+    try {
+      const answer = await request(input, {
+        dispatcher: agent,
+        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: requestHeaders(init.headers),
+        body: requestBody(init.body),
+        signal,
+      });
+      return new UndiciResponse(answer, String(input)) as unknown as Response;
+    } catch (error) {
+      // undici reports an abort as its own RequestAbortedError or as the signal's reason; the SDK wants an AbortError.
+      if (signal?.aborted) throw abortError(error);
+      throw error;
+    }
+  }
+
+  return { fetch: undiciFetch as typeof fetch, close: () => agent.close() };
+}
+
+/** Statuses whose responses have no body, as fetch defines them. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The subset of WHATWG `Response` the SDK reads: status, ok, headers (a real
+ * `Headers`), url, and a body that is a Node stream the SDK iterates for SSE,
+ * or reads whole with `json()`/`text()`. No `clone()`: the SDK only clones
+ * for middleware, which this gateway does not use, and if it ever starts,
+ * the contract test fails instead of a request at run time.
+ */
+class UndiciResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly body: Dispatcher.ResponseData['body'] | null;
+  readonly redirected = false;
+  readonly type = 'basic';
+
+  constructor(
+    answer: Dispatcher.ResponseData,
+    readonly url: string,
+  ) {
+    this.status = answer.statusCode;
+    this.statusText = STATUS_CODES[answer.statusCode] ?? '';
+    this.headers = responseHeaders(answer.headers);
+    if (NULL_BODY.has(answer.statusCode)) {
+      // Read to the end so the connection goes back to the pool.
+      answer.body.dump().catch(() => undefined);
+      this.body = null;
+    } else {
+      this.body = answer.body;
+    }
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.body?.bodyUsed ?? false;
+  }
+
+  async json(): Promise<unknown> {
+    return this.body ? this.body.json() : JSON.parse('');
+  }
+
+  async text(): Promise<string> {
+    return this.body ? this.body.text() : '';
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.body ? this.body.arrayBuffer() : new ArrayBuffer(0);
+  }
+}
+
+/**
+ * The request headers as undici's flat [name, value, ...] list. Without an
+ * `accept-encoding` a server may compress as it likes (RFC 9110 §12.5.3),
+ * and `undici.request` does not decompress: ask for the identity encoding.
+ */
+function requestHeaders(headers: RequestInit['headers']): string[] {
+  const flat: string[] = [];
+  let encoding = false;
+  const add = (name: string, value: string) => {
+    if (name.toLowerCase() === 'accept-encoding') encoding = true;
+    flat.push(name, value);
+  };
+  if (headers instanceof Headers) headers.forEach((value, name) => add(name, value));
+  else if (Array.isArray(headers)) for (const [name, value] of headers) add(name, value);
+  else if (headers) for (const [name, value] of Object.entries(headers as Record<string, string>)) add(name, value);
+  if (!encoding) flat.push('accept-encoding', 'identity');
+  return flat;
+}
+
+function requestBody(body: RequestInit['body']): string | Uint8Array | null {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // The SDK sends JSON strings for every call this gateway makes (no uploads).
+  throw new TypeError(`undici-fetch cannot send a ${Object.prototype.toString.call(body)} body`);
+}
+
+function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
+}
+
+function abortError(cause: unknown): Error {
+  if (cause instanceof Error && cause.name === 'AbortError') return cause;
+  const error = new Error('This operation was aborted', { cause });
+  error.name = 'AbortError';
+  return error;
+}
