@@ -106,12 +106,12 @@ describe('the non-streaming upstream call', () => {
     expect(error.headers.get('retry-after')).toBe('13');
   });
 
-  it('passes the upstream request id on as x-request-id', async () => {
+  it('passes the upstream request id on as x-upstream-request-id', async () => {
     standIn.reply(messageReply({ text: 'ok' }));
     const { response } = await gw.openai.chat.completions
       .create({ model: MODEL, max_tokens: MODEST, messages: [{ role: 'user', content: 'q' }] })
       .withResponse();
-    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(response.headers.get('x-upstream-request-id')).toMatch(/^req_/);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 

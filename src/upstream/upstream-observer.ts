@@ -49,29 +49,15 @@ function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
  * spent even when the answer never reached the client.
  */
 export async function* observedEvents(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
   observer: UpstreamObserver,
   toError: (error: unknown) => GatewayError,
 ): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
-  let tokens: TokenCounts | undefined;
+  const tokens: Tokens = { counts: undefined };
   let outcome: 'ok' | 'error' | 'aborted' = 'aborted';
   try {
     for await (const event of events) {
-      switch (event.type) {
-        case 'message_start':
-          tokens = mergeUsage({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, event.message.usage);
-          break;
-        case 'content_block_start':
-          if (event.content_block.type === 'tool_use') observer.contentArrived();
-          break;
-        case 'content_block_delta':
-          observer.contentArrived();
-          break;
-        case 'message_delta':
-          if (tokens) tokens = mergeUsage(tokens, event.usage);
-          if (event.delta.stop_reason) observer.stopped(event.delta.stop_reason);
-          break;
-      }
+      note(event, tokens, observer);
       yield event;
     }
     outcome = 'ok';
@@ -82,6 +68,44 @@ export async function* observedEvents(
     throw failure;
   } finally {
     // A consumer that stops reading early (the client left) ends here too, as `aborted`.
-    observer.upstreamEnded(outcome, tokens);
+    observer.upstreamEnded(outcome, tokens.counts);
+  }
+}
+
+/**
+ * A whole message's events, already all there: noted at once and handed on
+ * as the same list, so the non-streaming path keeps folding them without
+ * awaiting between events.
+ */
+export function observedList(
+  events: readonly Anthropic.RawMessageStreamEvent[],
+  observer: UpstreamObserver,
+): readonly Anthropic.RawMessageStreamEvent[] {
+  const tokens: Tokens = { counts: undefined };
+  for (const event of events) note(event, tokens, observer);
+  observer.upstreamEnded('ok', tokens.counts);
+  return events;
+}
+
+interface Tokens {
+  counts: TokenCounts | undefined;
+}
+
+/** What one event tells the observer: first content, stop reason, token usage so far. */
+function note(event: Anthropic.RawMessageStreamEvent, tokens: Tokens, observer: UpstreamObserver): void {
+  switch (event.type) {
+    case 'message_start':
+      tokens.counts = mergeUsage({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, event.message.usage);
+      break;
+    case 'content_block_start':
+      if (event.content_block.type === 'tool_use') observer.contentArrived();
+      break;
+    case 'content_block_delta':
+      observer.contentArrived();
+      break;
+    case 'message_delta':
+      if (tokens.counts) tokens.counts = mergeUsage(tokens.counts, event.usage);
+      if (event.delta.stop_reason) observer.stopped(event.delta.stop_reason);
+      break;
   }
 }

@@ -8,7 +8,7 @@ import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
 import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream } from './upstream-errors.js';
-import { isUpstreamFailure, observedEvents, type UpstreamObserver } from './upstream-observer.js';
+import { isUpstreamFailure, observedEvents, observedList, type UpstreamObserver } from './upstream-observer.js';
 import { watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
@@ -17,6 +17,8 @@ export type { UpstreamObserver } from './upstream-observer.js';
 const MODEL_LIST_TIMEOUT_MS = 10_000;
 
 type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
+
+const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
 
 export interface UpstreamStream {
   /**
@@ -121,7 +123,9 @@ export class UpstreamPort implements OnApplicationShutdown {
     try {
       const opened = await this.withRejectedRetry(open);
       observer?.upstreamAccepted(opened.requestId);
-      return observer ? { ...opened, events: observedEvents(opened.events, observer, fromUpstream) } : opened;
+      if (!observer) return opened;
+      const { events } = opened;
+      return { ...opened, events: isList(events) ? observedList(events, observer) : observedEvents(events, observer, fromUpstream) };
     } catch (error) {
       const failure = fromUpstream(error);
       observer?.fail(failure, isUpstreamFailure(failure));
