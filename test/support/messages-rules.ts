@@ -50,7 +50,9 @@ const blocksOf = (m: Message): Block[] => (typeof m.content === 'string' ? [{ ty
 export function checkMessagesRequest(body: any): RuleViolation | null {
   const messages: Message[] = Array.isArray(body?.messages) ? body.messages : [];
   return (
+    checkTools(body?.tools) ??
     checkToolIds(messages) ??
+    checkToolPairs(messages) ??
     checkSignatures(messages) ??
     checkSystemMessages(messages, String(body?.model ?? '')) ??
     checkThinkingFirst(messages, body?.thinking)
@@ -66,6 +68,41 @@ function checkToolIds(messages: Message[]): RuleViolation | null {
       if (b.type === 'tool_result' && !TOOL_ID.test(String(b.tool_use_id))) {
         return invalid(`messages.${i}.content.${j}.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
       }
+    }
+  }
+  return null;
+}
+
+/** Server tools the real API knows; anything else must be a custom tool with an input_schema. */
+const SERVER_TOOL_TYPES = ['web_search_20250305', 'web_search_20260209', 'web_fetch_20250910'];
+
+function checkTools(tools: unknown): RuleViolation | null {
+  for (const [t, tool] of (Array.isArray(tools) ? tools : []).entries()) {
+    if (tool.type && tool.type !== 'custom' && !SERVER_TOOL_TYPES.includes(tool.type)) {
+      return invalid(`tools.${t}: Input tag '${tool.type}' found using 'type' does not match any of the expected tags`);
+    }
+    if (!tool.type && !tool.input_schema) return invalid(`tools.${t}.input_schema: Field required`);
+  }
+  return null;
+}
+
+/** Every tool_result answers a tool_use of the assistant message just before; every tool_use is answered in the next one. */
+function checkToolPairs(messages: Message[]): RuleViolation | null {
+  const calls = (m: Message | undefined) => (m?.role === 'assistant' ? blocksOf(m).filter((b) => b.type === 'tool_use').map((b) => String(b.id)) : []);
+  const results = (m: Message | undefined) =>
+    m?.role === 'user' ? blocksOf(m).filter((b) => b.type === 'tool_result').map((b) => String(b.tool_use_id)) : [];
+  for (const [i, m] of messages.entries()) {
+    const unexpected = results(m).filter((id) => !calls(messages[i - 1]).includes(id));
+    if (unexpected.length > 0) {
+      return invalid(
+        `messages.${i}.content.0: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${unexpected.join(', ')}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+      );
+    }
+    const open = i + 1 < messages.length ? calls(m).filter((id) => !results(messages[i + 1]).includes(id)) : [];
+    if (open.length > 0) {
+      return invalid(
+        `messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${open.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+      );
     }
   }
   return null;
