@@ -14,6 +14,7 @@ import { ModelsModule } from './models/models.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { TracingModule } from './tracing/tracing.module.js';
+import { ResponsesModule } from './responses/responses.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -28,6 +29,7 @@ export class AppModule implements NestModule {
         ObservabilityModule,
         AuthModule,
         CompletionsModule,
+        ResponsesModule,
         ModelsModule,
         HealthModule,
       ],
@@ -48,6 +50,6 @@ export class AppModule implements NestModule {
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
       .apply(RequireJsonMiddleware)
-      .forRoutes(CompletionsController);
+      .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST });
   }
 }

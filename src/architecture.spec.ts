@@ -22,6 +22,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['observability'],
   // Features: they may use every layer above, never each other.
   ['completions', 'models', 'health'],
+  // The Responses API is translated through the chat form: one mapping of roles, parts, tools and limits.
+  ['responses'],
 ];
 
 const src = import.meta.dirname;

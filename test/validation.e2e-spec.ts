@@ -109,7 +109,7 @@ describe('no input makes the gateway fail', () => {
       expect(res.json.error ?? res.json.choices).toBeDefined();
     }
     expect(statuses.get(400)).toBeGreaterThan(50);
-  });
+  }, 60_000);
 });
 
 describe('content type', () => {

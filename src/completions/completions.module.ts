@@ -9,5 +9,6 @@ import { TranslationService } from './translation.service.js';
   imports: [UpstreamModule, TranslationModule],
   controllers: [CompletionsController],
   providers: [CompletionsService, TranslationService],
+  exports: [TranslationService],
 })
 export class CompletionsModule {}

@@ -9,9 +9,14 @@ export class SseWriter {
   private lastWrite = Date.now();
   private heartbeat?: NodeJS.Timeout;
 
+  /**
+   * `doneMarker`: chat completions end a finished stream with `data: [DONE]`;
+   * the Responses API ends with its `response.completed` event instead.
+   */
   constructor(
     private readonly res: Response,
     private readonly heartbeatMs: number,
+    private readonly doneMarker = true,
   ) {}
 
   open(headers: Record<string, string> = {}): void {
@@ -36,11 +41,16 @@ export class SseWriter {
     return this.write(`data: ${JSON.stringify(payload)}\n\n`);
   }
 
+  /** A named event (`event:` line, then `data:`), as the Responses API streams them. */
+  event(name: string, payload: unknown): Promise<void> {
+    return this.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+  }
+
   /** Ends the stream; `[DONE]` only when it completed, so a failure never looks like success. */
   end(completed: boolean): void {
     clearInterval(this.heartbeat);
     if (this.res.writableEnded || this.res.destroyed) return;
-    if (completed) this.res.write('data: [DONE]\n\n');
+    if (completed && this.doneMarker) this.res.write('data: [DONE]\n\n');
     this.res.end();
   }
 

@@ -26,6 +26,8 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Who may read /metrics: anyone who reaches it, or only clients holding a PROXY_API_KEYS key. */
 export const METRICS_AUTH_MODES = ['open', 'client-keys'] as const;
 export type MetricsAuthMode = (typeof METRICS_AUTH_MODES)[number];
+export const WEB_SEARCH_MODES = ['anthropic', 'off'] as const;
+export type WebSearchMode = (typeof WEB_SEARCH_MODES)[number];
 
 /** A class-validator constraint from a test on a string; a test that throws means invalid. */
 function stringConstraint(name: string, test: (value: string) => boolean, message: string) {
@@ -316,6 +318,39 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   REFRESH_RETRY_SECONDS: number = 30;
+
+  // The embedded store behind `previous_response_id` and GET/DELETE /v1/responses/{id}.
+  // Per replica, never shared: see docs/responses.md for pinning clients.
+  @Variable({
+    doc: '`/v1/responses` store (per replica): at most this many stored responses; the least recently used goes first. `0` stores nothing.',
+    helm: { value: 'responses.store.maxEntries' },
+  })
+  @IsInt()
+  @Min(0)
+  RESPONSES_STORE_MAX_ENTRIES: number = 1000;
+
+  @Variable({
+    doc: '`/v1/responses` store: at most this many megabytes of stored responses.',
+    helm: { value: 'responses.store.maxMb' },
+  })
+  @IsInt()
+  @Min(1)
+  RESPONSES_STORE_MAX_MB: number = 64;
+
+  @Variable({
+    doc: '`/v1/responses` store: a stored response is forgotten this long after its last use; then `previous_response_id` gets a 404.',
+    helm: { value: 'responses.store.ttlSeconds' },
+  })
+  @IsInt()
+  @Min(1)
+  RESPONSES_STORE_TTL_SECONDS: number = 3600;
+
+  @Variable({
+    doc: 'What a Responses `web_search` tool becomes: `anthropic` offers Claude Anthropic\'s server-side web search (billed per search; an organisation admin can turn it off), `off` leaves it out like other built-in tools.',
+    helm: { value: 'responses.webSearch' },
+  })
+  @IsIn(WEB_SEARCH_MODES)
+  RESPONSES_WEB_SEARCH: WebSearchMode = 'anthropic';
 }
 
 export class InvalidEnvironmentError extends Error {}

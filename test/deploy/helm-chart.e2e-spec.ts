@@ -159,6 +159,25 @@ describe('apiKey mode', () => {
     expect(deploy.spec.replicas).toBe(3);
   });
 
+  it('pins clients to a replica with service.sessionAffinity (the /v1/responses store is per replica)', async () => {
+    const objects = await render([
+      '-f', ciValues('api-key'),
+      '--set', 'replicaCount=3',
+      '--set', 'service.sessionAffinity=ClientIP',
+      '--set', 'service.sessionAffinityTimeoutSeconds=3600',
+      '--set', 'responses.store.maxEntries=0',
+      '--set', 'responses.webSearch=off',
+    ]);
+    await expectCommonShape(objects);
+    const service = one(objects, 'Service');
+    expect(service.spec.sessionAffinity).toBe('ClientIP');
+    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 3600 } });
+    const env = envByName(one(objects, 'Deployment').spec.template.spec.containers[0]);
+    expect(env.RESPONSES_STORE_MAX_ENTRIES.value).toBe('0');
+    expect(env.RESPONSES_WEB_SEARCH.value).toBe('off');
+    expect(one(await render(['-f', ciValues('api-key')]), 'Service').spec.sessionAffinity).toBeUndefined();
+  });
+
   it('uses an existing Secret and custom key name without creating one', async () => {
     const objects = await render([
       '--set', 'auth.mode=apiKey',

@@ -293,6 +293,8 @@ export interface ToolUseSpec {
 }
 
 export interface MessageSpec {
+  /** A server-side web search Claude ran before answering (server_tool_use + web_search_tool_result). */
+  webSearch?: { query: string; url: string; title: string };
   text?: string;
   thinking?: string;
   /** A redacted thinking block (its opaque `data` is made from this seed). */
@@ -312,7 +314,23 @@ function blocks(spec: MessageSpec): any[] {
   const out: any[] = [];
   if (spec.thinking) out.push({ type: 'thinking', thinking: spec.thinking, signature: signThinking(spec.thinking) });
   if (spec.redactedThinking) out.push({ type: 'redacted_thinking', data: redactedData(spec.redactedThinking) });
-  if (spec.text !== undefined) out.push({ type: 'text', text: spec.text, citations: null });
+  if (spec.webSearch) {
+    const id = nextId('srvtoolu');
+    out.push({ type: 'server_tool_use', id, name: 'web_search', input: { query: spec.webSearch.query }, caller: { type: 'direct' } });
+    out.push({
+      type: 'web_search_tool_result',
+      tool_use_id: id,
+      caller: { type: 'direct' },
+      content: [{ type: 'web_search_result', url: spec.webSearch.url, title: spec.webSearch.title, encrypted_content: 'enc', page_age: null }],
+    });
+  }
+  if (spec.text !== undefined) {
+    // Text after a web search cites what it found, as the real API does.
+    const citations = spec.webSearch
+      ? [{ type: 'web_search_result_location', url: spec.webSearch.url, title: spec.webSearch.title, cited_text: spec.text, encrypted_index: 'enc' }]
+      : null;
+    out.push({ type: 'text', text: spec.text, citations });
+  }
   for (const t of spec.toolUses ?? []) {
     out.push({ type: 'tool_use', id: t.id ?? nextId('toolu'), name: t.name, input: t.input, caller: { type: 'direct' } });
   }
@@ -395,7 +413,10 @@ export function streamSteps(spec: MessageSpec = { text: 'Hello!' }, options: { f
   steps.push({ event: 'ping', data: { type: 'ping' } });
   full.content.forEach((block: any, index: number) => {
     if (block.type === 'text') {
-      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } } });
+      steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: block.citations ? [] : null } } });
+      for (const citation of block.citations ?? []) {
+        steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'citations_delta', citation } } });
+      }
       for (const piece of fragments(block.text, size)) {
         gap();
         steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } } });
@@ -407,7 +428,7 @@ export function streamSteps(spec: MessageSpec = { text: 'Hello!' }, options: { f
         steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } } });
       }
       steps.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } } });
-    } else if (block.type === 'redacted_thinking') {
+    } else if (block.type === 'redacted_thinking' || block.type === 'web_search_tool_result') {
       steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: block } });
     } else {
       steps.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { ...block, input: {} } } });

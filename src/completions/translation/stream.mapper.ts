@@ -145,7 +145,7 @@ function chunk(state: StreamState, delta: Delta, finish: FinishReason | null = n
 }
 
 /** Anthropic's delta usage is cumulative: a reported count replaces the earlier one, never adds. */
-function mergeUsage(before: StreamState['usage'], delta: Anthropic.MessageDeltaUsage): StreamState['usage'] {
+export function mergeUsage(before: StreamState['usage'], delta: Anthropic.MessageDeltaUsage): StreamState['usage'] {
   return {
     input_tokens: delta.input_tokens ?? before.input_tokens,
     output_tokens: delta.output_tokens,

@@ -1,0 +1,143 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { GatewayError } from '../common/gateway-error.js';
+import { TranslationService } from '../completions/translation.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { withClientPath } from '../translation/error-paths.js';
+import { ThinkingCache } from '../translation/thinking-cache.js';
+import { UpstreamPort } from '../upstream/upstream.port.js';
+import { ResponseStore, StoreMiss } from './response-store.js';
+import { toAnthropicFromResponses } from './translation/request.mapper.js';
+import { responseSkeleton } from './translation/response.skeleton.js';
+import type { InputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
+import {
+  clientView,
+  createResponsesStreamState,
+  eventToResponseEvents,
+  type ResponsesStreamState,
+} from './translation/stream.mapper.js';
+
+export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
+
+export interface OpenedResponse {
+  /** Responses events, one Anthropic event at a time; a completed response is stored when they end. */
+  events: AsyncIterable<ResponseStreamEvent>;
+  state: ResponsesStreamState;
+  requestId: string | null;
+  /** Tool types left out because Claude has no function for them. */
+  omittedTools: string[];
+}
+
+/**
+ * Orchestrates one Responses call: the conversation so far (from the store),
+ * the translation, the upstream stream (always streamed, as for chat
+ * completions) and the store once the answer is complete.
+ */
+@Injectable()
+export class ResponsesService {
+  private readonly logger = new Logger('Responses');
+  private readonly webSearch: boolean;
+
+  constructor(
+    private readonly upstream: UpstreamPort,
+    private readonly translation: TranslationService,
+    private readonly store: ResponseStore,
+    private readonly thinking: ThinkingCache,
+    config: AppConfig,
+  ) {
+    this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
+  }
+
+  async open(request: ResponsesRequest, signal: AbortSignal): Promise<OpenedResponse> {
+    const input = this.ownInput(request);
+    const history = this.history(request.previous_response_id);
+    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
+      webSearch: this.webSearch,
+    });
+    if (tools.omitted.length > 0) {
+      this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
+    }
+    const { events, requestId } = await this.upstream.stream(params, signal).catch((error: unknown) => {
+      // Upstream's refusal of a block names the client's field, not the translated request's.
+      throw withClientPath(error, paths);
+    });
+    const state = createResponsesStreamState(responseSkeleton(request, newResponseId()), {
+      includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,
+      names: tools.names,
+    });
+    const keep = request.store !== false;
+    const { store, thinking } = this;
+    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
+      for await (const event of events) yield* eventToResponseEvents(state, event);
+      if (!state.finished) return;
+      if (keep) store.put(state.response, input, request.previous_response_id ?? null);
+      // Also kept by tool-call id, shared with chat completions, for clients that send back neither the item nor its id.
+      const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
+      if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
+    }
+    return { events: mapped(), state, requestId, omittedTools: tools.omitted };
+  }
+
+  /** The non-streaming answer: the same events, folded by the same mapper. */
+  async create(request: ResponsesRequest, signal: AbortSignal): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
+    const opened = await this.open(request, signal);
+    for await (const _event of opened.events) {
+      // The state is the answer; the events only matter to streaming clients.
+    }
+    return { ...opened, response: clientView(opened.state) };
+  }
+
+  get(id: string, includeEncrypted: boolean): ResponseObject {
+    const response = this.store.get(id);
+    if (!response) throw notFound(id, null, 'response_not_found');
+    return includeEncrypted
+      ? structuredClone(response)
+      : clientView(createResponsesStreamState(response, { includeEncrypted: false, names: new Map() }));
+  }
+
+  delete(id: string): { id: string; object: 'response'; deleted: true } {
+    if (!this.store.delete(id)) throw notFound(id, null, 'response_not_found');
+    return { id, object: 'response', deleted: true };
+  }
+
+  /**
+   * This request's own items, with what the store knows filled in:
+   * `item_reference`s replaced by the items they name, and reasoning items
+   * sent back without `encrypted_content` (clients that resend output items
+   * without asking for it, such as the Agents SDK) completed with the signed
+   * thinking kept for them, which a tool loop with thinking needs.
+   */
+  private ownInput(request: ResponsesRequest): InputItem[] {
+    if (request.input == null) return [];
+    if (typeof request.input === 'string') return [{ role: 'user', content: request.input }];
+    return request.input.map((item) => {
+      const kept = item.id ? this.store.item(item.id) : undefined;
+      if (item.type === 'item_reference') return kept ?? item;
+      if (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content && kept?.type === 'reasoning') return kept;
+      return item;
+    });
+  }
+
+  private history(previousId: string | null | undefined): InputItem[] {
+    if (!previousId) return [];
+    try {
+      return this.store.history(previousId);
+    } catch (error) {
+      if (error instanceof StoreMiss) throw notFound(previousId, 'previous_response_id', 'previous_response_not_found');
+      throw error;
+    }
+  }
+}
+
+/** 404 as OpenAI answers it; the store is per replica, which the message says, since that is the usual cause. */
+function notFound(id: string, param: string | null, code: string): GatewayError {
+  return new GatewayError(404, `Response with id '${id}' not found. Responses are kept in memory for a limited time, per gateway replica.`, {
+    type: 'invalid_request_error',
+    param,
+    code,
+  });
+}
+
+function newResponseId(): string {
+  return `resp_${randomBytes(16).toString('hex')}`;
+}

@@ -1,0 +1,262 @@
+import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../../completions/translation/openai.types.js';
+import { toToolChoice } from '../../completions/translation/request.mapper.js';
+import type { MessageRequest } from '../../upstream/message-request.js';
+import { GatewayError, invalidRequest } from '../../common/gateway-error.js';
+import { decodeThinking, isOurs } from './reasoning-codec.js';
+import type {
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  InputContentPart,
+  InputItem,
+  MessageItem,
+  ReasoningItem,
+  ResponsesRequest,
+} from './responses.types.js';
+import { flatName, planTools, planToolChoice, type ToolOptions, type ToolPlan } from './tool-plan.js';
+
+/**
+ * A Responses request is translated in two steps: first into the chat
+ * completions form (the gateway's internal form), then by the chat mapper,
+ * so roles, images, files, tool calls and results, turn merging, limits and
+ * output formats have one translation only. What the chat form has no words
+ * for (signed thinking, server tools) rides along beside it. Pure.
+ */
+export interface ResponsesTranslation {
+  params: MessageRequest;
+  /** For each upstream message, for each of its blocks: the client's field, for upstream errors that name a block. */
+  paths: string[][];
+  tools: ToolPlan;
+}
+
+/**
+ * The chat translation with the gateway's defaults (TranslationService's
+ * `toMessageRequest`), so everything it adds (the `max_tokens` default, and
+ * whatever else chat requests get upstream) the Responses API gets too.
+ */
+export type ChatTranslation = (chat: ChatCompletionRequest) => { request: MessageRequest; paths: string[][] };
+
+/** `history`: the items `previous_response_id` stands for; `input`: this request's own items. */
+export interface ResponsesInput {
+  history: InputItem[];
+  input: InputItem[];
+}
+
+export function toAnthropicFromResponses(
+  req: ResponsesRequest,
+  items: ResponsesInput,
+  translateChat: ChatTranslation,
+  options: ToolOptions,
+): ResponsesTranslation {
+  if (req.background) {
+    throw invalidRequest('background responses are not supported: send the request without background.', 'background');
+  }
+  const tools = planTools(req.tools, options);
+  const choice = planToolChoice(req.tool_choice, tools);
+  const { messages, origins } = toChatMessages(req.instructions, items);
+  const format = req.text?.format;
+  const chat: ChatCompletionRequest = {
+    model: req.model,
+    messages,
+    max_completion_tokens: req.max_output_tokens,
+    user: req.safety_identifier ?? req.user,
+    tools: tools.functions,
+    tool_choice: choice.chat,
+    parallel_tool_calls: req.parallel_tool_calls,
+    response_format:
+      format?.type === 'json_schema'
+        ? { type: 'json_schema', json_schema: { name: format.name ?? 'response', schema: format.schema, strict: format.strict } }
+        : format
+          ? { type: format.type }
+          : undefined,
+    reasoning_effort: req.reasoning?.effort,
+  };
+  let translated: ReturnType<ChatTranslation>;
+  try {
+    translated = translateChat(chat);
+  } catch (error) {
+    throw error instanceof GatewayError && error.status === 400 ? renameError(error, origins, tools.paths) : error;
+  }
+  const params = translated.request;
+  const paths = translated.paths.map((blocks) => blocks.map((path) => (path ? renamePath(path, origins, tools.paths) : path)));
+  if (tools.server.length > 0) {
+    params.tools = [...(params.tools ?? []), ...tools.server];
+    // With no function tools the chat mapper set no choice; the server tool needs one as much.
+    const forced = choice.anthropic ?? (params.tool_choice ? undefined : toToolChoice(choice.chat, req.parallel_tool_calls));
+    if (forced) params.tool_choice = forced;
+  }
+  return { params, paths, tools };
+}
+
+/** Where a chat message came from: the input items behind it, so errors name the client's field. */
+export interface Origin {
+  /** The message as a whole (`input[3]`, `instructions`, `previous_response_id`). */
+  message: string;
+  /** Chat `content[j]` → the input part it came from (assistant messages gather several items). */
+  parts?: string[];
+  /** Chat `tool_calls[j]` → the `function_call` item it came from. */
+  calls?: string[];
+  /** What the input item calls its content (`output` on a `function_call_output`). */
+  contentName?: string;
+}
+
+/**
+ * Input items → chat messages. The items of one assistant turn (reasoning,
+ * message, function calls) become one assistant message, thinking first, as
+ * the chat form carries a turn; a reasoning item after text or calls opens
+ * the next one, so interleaved thinking keeps its place once turns merge.
+ */
+export function toChatMessages(
+  instructions: string | null | undefined,
+  items: ResponsesInput,
+): { messages: ChatMessage[]; origins: Origin[] } {
+  const messages: ChatMessage[] = [];
+  const origins: Origin[] = [];
+  let turn: { message: ChatMessage; origin: Origin } | null = null;
+  const push = (message: ChatMessage, origin: Origin) => {
+    messages.push(message);
+    origins.push(origin);
+  };
+  const close = () => {
+    if (turn) push(turn.message, turn.origin);
+    turn = null;
+  };
+  const assistant = (param: string) =>
+    (turn ??= { message: { role: 'assistant', content: [] }, origin: { message: param, parts: [], calls: [] } });
+
+  if (instructions) push({ role: 'system', content: instructions }, { message: 'instructions' });
+  const all = [
+    ...items.history.map((item) => ({ item, param: 'previous_response_id' })),
+    ...items.input.map((item, i) => ({ item, param: `input[${i}]` })),
+  ];
+  for (const { item, param } of all) {
+    switch (item.type ?? 'message') {
+      case 'reasoning': {
+        // Without its signed blocks (or with another model's) a reasoning item cannot go back upstream.
+        const encrypted = (item as ReasoningItem).encrypted_content;
+        if (!encrypted || !isOurs(encrypted)) break;
+        const blocks = decodeThinking(encrypted, `${param}.encrypted_content`);
+        const open = turn as { message: ChatMessage } | null;
+        if (open && ((open.message.content as ContentPart[]).length > 0 || open.message.tool_calls?.length)) close();
+        const group = assistant(param);
+        group.message.thinking_blocks = [...((group.message.thinking_blocks as unknown[]) ?? []), ...blocks];
+        break;
+      }
+      case 'function_call': {
+        const call = item as FunctionCallItem;
+        const group = assistant(param);
+        (group.message.tool_calls ??= []).push({
+          id: call.call_id,
+          type: 'function',
+          function: { name: flatName(call.name, call.namespace), arguments: call.arguments },
+        });
+        group.origin.calls!.push(param);
+        break;
+      }
+      case 'web_search_call':
+        // The search ran upstream and its answer is in the assistant text; nothing to replay.
+        break;
+      case 'item_reference':
+        throw invalidRequest(`${param} refers to an item this gateway does not hold.`, `${param}.id`);
+      case 'message': {
+        const message = item as MessageItem;
+        if (message.role === 'assistant') {
+          const group = assistant(param);
+          const parts = typeof message.content === 'string' ? [{ type: 'output_text' as const, text: message.content }] : message.content;
+          parts.forEach((part, k) => {
+            (group.message.content as ContentPart[]).push(toPart(part, `${param}.content[${k}]`));
+            group.origin.parts!.push(typeof message.content === 'string' ? `${param}.content` : `${param}.content[${k}]`);
+          });
+          break;
+        }
+        close();
+        push(fromMessage(message, param), { message: param });
+        break;
+      }
+      case 'function_call_output': {
+        close();
+        const result = item as FunctionCallOutputItem;
+        const content =
+          typeof result.output === 'string' ? result.output : result.output.map((part, j) => toPart(part, `${param}.output[${j}]`));
+        push({ role: 'tool', tool_call_id: result.call_id, content }, { message: param, contentName: 'output' });
+        break;
+      }
+      default:
+        throw invalidRequest(`Input items of type '${item.type}' are not supported.`, `${param}.type`);
+    }
+  }
+  close();
+  return { messages, origins };
+}
+
+function fromMessage(item: MessageItem, param: string): ChatMessage {
+  const content =
+    typeof item.content === 'string' ? item.content : item.content.map((part, j) => toPart(part, `${param}.content[${j}]`));
+  return { role: item.role, content };
+}
+
+/** Responses content parts → chat content parts, which the chat mapper turns into blocks. */
+function toPart(part: InputContentPart, param: string): ContentPart {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: part.text };
+    case 'refusal':
+      return { type: 'refusal', refusal: part.refusal };
+    case 'input_image':
+      if (!part.image_url) {
+        throw invalidRequest('input_image needs image_url (a URL or a data: URL); file_id is not supported.', `${param}.image_url`);
+      }
+      return { type: 'image_url', image_url: { url: part.image_url } };
+    case 'input_file':
+      if (!part.file_data) {
+        throw invalidRequest(
+          'input_file needs file_data as a base64 data:application/pdf URL; file_id and file_url are not supported.',
+          `${param}.file_data`,
+        );
+      }
+      return { type: 'file', file: { file_data: part.file_data, filename: part.filename } };
+    default:
+      throw invalidRequest(`Unsupported content part type '${(part as { type: string }).type}'.`, `${param}.type`);
+  }
+}
+
+/** Chat field names inside a part or call → the Responses names for the same thing. */
+const FIELD_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\.function\.arguments/, '.arguments'],
+  [/^\.function\.name/, '.name'],
+  [/^\.function$/, ''],
+  [/^\.image_url\.url/, '.image_url'],
+  [/^\.file$/, '.file_data'],
+];
+const rename = (rest: string) => FIELD_NAMES.reduce((out, [from, to]) => out.replace(from, to), rest);
+
+/**
+ * A chat path (`messages[4].tool_calls[0].function.arguments`,
+ * `tools[1].function.parameters`) → the client's (`input[6].arguments`,
+ * `tools[2].tools[0].parameters`); `toolPaths` is the tool plan's.
+ */
+export function renamePath(path: string, origins: Origin[], toolPaths: readonly string[] = []): string {
+  if (path === 'messages') return 'input';
+  const tool = /^tools\[(\d+)\]\.function(.*)$/.exec(path);
+  if (tool && toolPaths[Number(tool[1])]) return toolPaths[Number(tool[1])] + tool[2];
+  const found = /^messages\[(\d+)\](.*)$/.exec(path);
+  const origin = found ? origins[Number(found[1])] : undefined;
+  if (!found || !origin) return path;
+  const rest = found[2];
+  const call = /^\.tool_calls\[(\d+)\](.*)$/.exec(rest);
+  if (call && origin.calls?.[Number(call[1])]) return origin.calls[Number(call[1])] + rename(call[2]);
+  const part = /^\.content\[(\d+)\](.*)$/.exec(rest);
+  if (part) {
+    const base = origin.parts?.[Number(part[1])] ?? `${origin.message}.${origin.contentName ?? 'content'}[${part[1]}]`;
+    return base + rename(part[2]);
+  }
+  if (rest.startsWith('.content') && origin.contentName) return `${origin.message}.${origin.contentName}${rest.slice(8)}`;
+  return origin.message + rename(rest);
+}
+
+function renameError(error: GatewayError, origins: Origin[], toolPaths: readonly string[]): GatewayError {
+  if (!error.param) return error;
+  const param = renamePath(error.param, origins, toolPaths);
+  if (param === error.param) return error;
+  return invalidRequest(error.message.replaceAll(error.param, param), param, error.code);
+}

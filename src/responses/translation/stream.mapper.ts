@@ -1,0 +1,361 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { mergeUsage } from '../../completions/translation/stream.mapper.js';
+import { finishReason } from '../../completions/translation/tables.js';
+import { toUsage, type UsageLike } from '../../completions/translation/usage.mapper.js';
+import { encodeThinking, type ThinkingBlock } from './reasoning-codec.js';
+import type {
+  FunctionCallItem,
+  OutputItem,
+  OutputMessage,
+  OutputText,
+  ReasoningItem,
+  ResponseObject,
+  ResponseStreamEvent,
+  ResponseUsage,
+  WebSearchCallItem,
+} from './responses.types.js';
+
+/** One Anthropic content block in flight, and the output item it became. */
+type OpenBlock =
+  /** `start`: where this block's text begins in the message's text, for citation offsets. */
+  | { kind: 'text'; start: number; sources: Array<{ url: string; title: string }> }
+  | { kind: 'thinking'; item: ReasoningItem; outputIndex: number; text: string; signature: string }
+  | { kind: 'redacted'; item: ReasoningItem; outputIndex: number; data: string }
+  | { kind: 'call'; item: FunctionCallItem; outputIndex: number; args: string }
+  | { kind: 'search'; item: WebSearchCallItem; outputIndex: number; input: string }
+  | { kind: 'other' };
+
+/**
+ * What the mapper remembers between events of one stream. Plain data, no I/O;
+ * `response` is the response as it grows, complete (signed thinking
+ * included) for the store; what the client sees is `clientView` of it.
+ */
+export interface ResponsesStreamState {
+  response: ResponseObject;
+  /** Keeps `encrypted_content` in what the client sees (`include: ["reasoning.encrypted_content"]`). */
+  includeEncrypted: boolean;
+  /** Anthropic tool name → the name and namespace the client sent. */
+  names: Map<string, { name: string; namespace?: string }>;
+  sequence: number;
+  blocks: Map<number, OpenBlock>;
+  /** The assistant message item consecutive text blocks write into, until another kind of block starts. */
+  message: { item: OutputMessage; outputIndex: number } | null;
+  usage: UsageLike;
+  /** Every signed thinking block of the answer, in order, for the gateway's thinking cache. */
+  thinking: ThinkingBlock[];
+  stop: Anthropic.StopReason | null;
+  finished: boolean;
+}
+
+export function createResponsesStreamState(
+  response: ResponseObject,
+  options: { includeEncrypted: boolean; names: ResponsesStreamState['names'] },
+): ResponsesStreamState {
+  return {
+    response,
+    includeEncrypted: options.includeEncrypted,
+    names: options.names,
+    sequence: 0,
+    blocks: new Map(),
+    message: null,
+    usage: { input_tokens: 0, output_tokens: 0 },
+    thinking: [],
+    stop: null,
+    finished: false,
+  };
+}
+
+/** One Anthropic stream event → the Responses events it stands for (often none). */
+export function eventToResponseEvents(
+  state: ResponsesStreamState,
+  event: Anthropic.RawMessageStreamEvent,
+): ResponseStreamEvent[] {
+  const out: ResponseStreamEvent[] = [];
+  const emit = (type: string, fields: Record<string, unknown>) => out.push({ type, sequence_number: state.sequence++, ...fields });
+  switch (event.type) {
+    case 'message_start':
+      state.usage = { ...event.message.usage };
+      emit('response.created', { response: clientView(state) });
+      emit('response.in_progress', { response: clientView(state) });
+      break;
+    case 'content_block_start':
+      blockStart(state, event, emit);
+      break;
+    case 'content_block_delta':
+      blockDelta(state, event, emit);
+      break;
+    case 'content_block_stop':
+      blockStop(state, event.index, emit);
+      break;
+    case 'message_delta':
+      state.usage = mergeUsage(state.usage, event.usage);
+      if (event.delta.stop_reason) state.stop = event.delta.stop_reason;
+      break;
+    case 'message_stop':
+      closeMessage(state, emit);
+      finish(state);
+      emit(state.response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', {
+        response: clientView(state),
+      });
+      break;
+    default:
+      // ping carries nothing a client sees.
+      break;
+  }
+  return out;
+}
+
+/**
+ * A failure after the first byte: the `error` event (flat as documented, and
+ * with the nested `error` object the OpenAI SDKs raise on), then
+ * `response.failed` with the response as far as it got.
+ */
+export function failureEvents(
+  state: ResponsesStreamState,
+  error: { message: string; type: string; code: string | null; param: string | null },
+): ResponseStreamEvent[] {
+  state.response.status = 'failed';
+  state.response.error = { code: error.code ?? error.type, message: error.message };
+  return [
+    { type: 'error', sequence_number: state.sequence++, code: error.code, message: error.message, param: error.param, error },
+    { type: 'response.failed', sequence_number: state.sequence++, response: clientView(state) },
+  ];
+}
+
+/** The response as the client may see it: signed thinking only when it asked for it. */
+export function clientView(state: ResponsesStreamState): ResponseObject {
+  return { ...state.response, output: state.response.output.map((item) => itemView(state, item)) };
+}
+
+function itemView(state: ResponsesStreamState, item: OutputItem): OutputItem {
+  if (item.type !== 'reasoning' || state.includeEncrypted) return structuredClone(item);
+  const { encrypted_content: _kept, ...rest } = item;
+  return structuredClone(rest);
+}
+
+type Emit = (type: string, fields: Record<string, unknown>) => void;
+
+function addItem(state: ResponsesStreamState, item: OutputItem, emit: Emit): number {
+  const outputIndex = state.response.output.push(item) - 1;
+  emit('response.output_item.added', { output_index: outputIndex, item: itemView(state, item) });
+  return outputIndex;
+}
+
+function itemId(state: ResponsesStreamState, prefix: string, index: number): string {
+  return `${prefix}_${state.response.id.replace(/^resp_/, '')}_${index}`;
+}
+
+function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBlockStartEvent, emit: Emit): void {
+  const block = event.content_block;
+  if (block.type === 'text') {
+    if (!state.message) {
+      const item: OutputMessage = { type: 'message', id: itemId(state, 'msg', event.index), role: 'assistant', status: 'in_progress', content: [] };
+      const outputIndex = addItem(state, item, emit);
+      const part: OutputText = { type: 'output_text', text: '', annotations: [], logprobs: [] };
+      item.content.push(part);
+      emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: structuredClone(part) });
+      state.message = { item, outputIndex };
+    }
+    state.blocks.set(event.index, { kind: 'text', start: state.message.item.content[0].text.length, sources: [] });
+    if (block.text) textDelta(state, block.text, emit);
+    return;
+  }
+  closeMessage(state, emit);
+  switch (block.type) {
+    case 'thinking': {
+      const item: ReasoningItem = { type: 'reasoning', id: itemId(state, 'rs', event.index), summary: [] };
+      const outputIndex = addItem(state, item, emit);
+      item.summary.push({ type: 'summary_text', text: '' });
+      emit('response.reasoning_summary_part.added', {
+        item_id: item.id,
+        output_index: outputIndex,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      });
+      state.blocks.set(event.index, { kind: 'thinking', item, outputIndex, text: block.thinking ?? '', signature: block.signature ?? '' });
+      return;
+    }
+    case 'redacted_thinking': {
+      const item: ReasoningItem = { type: 'reasoning', id: itemId(state, 'rs', event.index), summary: [] };
+      const outputIndex = addItem(state, item, emit);
+      state.blocks.set(event.index, { kind: 'redacted', item, outputIndex, data: block.data });
+      return;
+    }
+    case 'tool_use': {
+      const known = state.names.get(block.name) ?? { name: block.name };
+      const item: FunctionCallItem = {
+        type: 'function_call',
+        id: itemId(state, 'fc', event.index),
+        call_id: block.id,
+        name: known.name,
+        ...(known.namespace && { namespace: known.namespace }),
+        arguments: '',
+        status: 'in_progress',
+      };
+      const outputIndex = addItem(state, item, emit);
+      state.blocks.set(event.index, { kind: 'call', item, outputIndex, args: '' });
+      return;
+    }
+    case 'server_tool_use': {
+      if (block.name !== 'web_search') break;
+      const item: WebSearchCallItem = { type: 'web_search_call', id: itemId(state, 'ws', event.index), status: 'in_progress', action: { type: 'search' } };
+      const outputIndex = addItem(state, item, emit);
+      state.blocks.set(event.index, { kind: 'search', item, outputIndex, input: '' });
+      return;
+    }
+  }
+  // Search results and other server blocks: what they found reaches the client through Claude's text.
+  state.blocks.set(event.index, { kind: 'other' });
+}
+
+function textDelta(state: ResponsesStreamState, text: string, emit: Emit): void {
+  const message = state.message;
+  if (!message) return;
+  message.item.content[0].text += text;
+  emit('response.output_text.delta', { item_id: message.item.id, output_index: message.outputIndex, content_index: 0, delta: text, logprobs: [] });
+}
+
+function blockDelta(state: ResponsesStreamState, event: Anthropic.RawContentBlockDeltaEvent, emit: Emit): void {
+  const open = state.blocks.get(event.index);
+  const delta = event.delta;
+  if (!open) return;
+  if (delta.type === 'text_delta' && open.kind === 'text') textDelta(state, delta.text, emit);
+  else if (delta.type === 'citations_delta' && open.kind === 'text' && delta.citation.type === 'web_search_result_location') {
+    open.sources.push({ url: delta.citation.url, title: delta.citation.title ?? delta.citation.url });
+  }
+  else if (delta.type === 'thinking_delta' && open.kind === 'thinking') {
+    open.text += delta.thinking;
+    emit('response.reasoning_summary_text.delta', { item_id: open.item.id, output_index: open.outputIndex, summary_index: 0, delta: delta.thinking });
+  } else if (delta.type === 'signature_delta' && open.kind === 'thinking') open.signature += delta.signature;
+  else if (delta.type === 'input_json_delta' && open.kind === 'call') {
+    if (delta.partial_json === '') return;
+    open.args += delta.partial_json;
+    emit('response.function_call_arguments.delta', { item_id: open.item.id, output_index: open.outputIndex, delta: delta.partial_json });
+  } else if (delta.type === 'input_json_delta' && open.kind === 'search') open.input += delta.partial_json;
+}
+
+function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void {
+  const open = state.blocks.get(index);
+  state.blocks.delete(index);
+  if (!open) return;
+  switch (open.kind) {
+    case 'text':
+      cite(state, open, emit);
+      return;
+    case 'thinking': {
+      const { item } = open;
+      item.summary[0].text = open.text;
+      const signed: ThinkingBlock = { type: 'thinking', thinking: open.text, signature: open.signature };
+      state.thinking.push(signed);
+      item.encrypted_content = encodeThinking([signed]);
+      item.status = 'completed';
+      emit('response.reasoning_summary_text.done', { item_id: item.id, output_index: open.outputIndex, summary_index: 0, text: open.text });
+      emit('response.reasoning_summary_part.done', {
+        item_id: item.id,
+        output_index: open.outputIndex,
+        summary_index: 0,
+        part: { type: 'summary_text', text: open.text },
+      });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      return;
+    }
+    case 'redacted': {
+      const signed: ThinkingBlock = { type: 'redacted_thinking', data: open.data };
+      state.thinking.push(signed);
+      open.item.encrypted_content = encodeThinking([signed]);
+      open.item.status = 'completed';
+      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, open.item) });
+      return;
+    }
+    case 'call': {
+      const { item } = open;
+      // A tool without parameters streams no argument fragments at all.
+      item.arguments = open.args || '{}';
+      item.status = 'completed';
+      emit('response.function_call_arguments.done', { item_id: item.id, output_index: open.outputIndex, name: item.name, arguments: item.arguments });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      return;
+    }
+    case 'search': {
+      const query = searchQuery(open.input);
+      open.item.action = { type: 'search', ...(query !== undefined && { query }) };
+      open.item.status = 'completed';
+      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, open.item) });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * A text block Claude based on web search results cites them for the whole
+ * block: each becomes a `url_citation` annotation over that block's span of
+ * the message text.
+ */
+function cite(state: ResponsesStreamState, open: Extract<OpenBlock, { kind: 'text' }>, emit: Emit): void {
+  const message = state.message;
+  if (!message || open.sources.length === 0) return;
+  const part = message.item.content[0];
+  const annotations = (part.annotations ??= []);
+  for (const source of open.sources) {
+    const annotation = { type: 'url_citation', url: source.url, title: source.title, start_index: open.start, end_index: part.text.length };
+    annotations.push(annotation);
+    emit('response.output_text.annotation.added', {
+      item_id: message.item.id,
+      output_index: message.outputIndex,
+      content_index: 0,
+      annotation_index: annotations.length - 1,
+      annotation,
+    });
+  }
+}
+
+function searchQuery(input: string): string | undefined {
+  try {
+    const parsed = JSON.parse(input) as { query?: unknown };
+    return typeof parsed.query === 'string' ? parsed.query : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function closeMessage(state: ResponsesStreamState, emit: Emit): void {
+  const message = state.message;
+  if (!message) return;
+  state.message = null;
+  const { item, outputIndex } = message;
+  const part = item.content[0];
+  item.status = 'completed';
+  emit('response.output_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text: part.text, logprobs: [] });
+  emit('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: structuredClone(part) });
+  emit('response.output_item.done', { output_index: outputIndex, item: itemView(state, item) });
+}
+
+/** Stop reason → status through the chat table: `length` and `content_filter` are the incomplete ones. */
+function finish(state: ResponsesStreamState): void {
+  const reason = finishReason(state.stop);
+  const response = state.response;
+  if (reason === 'length' || reason === 'content_filter') {
+    response.status = 'incomplete';
+    response.incomplete_details = { reason: reason === 'length' ? 'max_output_tokens' : 'content_filter' };
+  } else response.status = 'completed';
+  response.completed_at = Math.floor(Date.now() / 1000);
+  response.usage = toResponseUsage(state.usage);
+  state.finished = true;
+}
+
+/** The chat usage (which counts cache reads and writes as input) renamed to the Responses fields. */
+export function toResponseUsage(usage: UsageLike): ResponseUsage {
+  const chat = toUsage(usage);
+  return {
+    input_tokens: chat.prompt_tokens,
+    input_tokens_details: {
+      cached_tokens: chat.prompt_tokens_details.cached_tokens,
+      cache_write_tokens: chat.prompt_tokens_details.cache_write_tokens,
+    },
+    output_tokens: chat.completion_tokens,
+    output_tokens_details: { reasoning_tokens: chat.completion_tokens_details.reasoning_tokens },
+    total_tokens: chat.total_tokens,
+  };
+}

@@ -1,0 +1,105 @@
+import { request as httpRequest } from 'node:http';
+import { streamSteps, type SseStep } from './support/anthropic-stand-in.js';
+import { useGateway } from './support/lifecycle.js';
+
+/** The Responses stream shares the chat stream's writer and upstream port: the same lifecycle guarantees. */
+const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1', UPSTREAM_TIMEOUT_MS: '3000' });
+const MODEL = 'claude-sonnet-5-5';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function rawStream(body: object = {}): Promise<string> {
+  const res = await fetch(`${ctx.gw.url}/v1/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, input: 'Hi', stream: true, ...body }),
+  });
+  return res.text();
+}
+
+/** `event:` name and parsed `data:` of each SSE event; comments left out. */
+const events = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((e) => e.startsWith('event: '))
+    .map((e) => {
+      const [name, data] = e.split('\n');
+      return { name: name.slice(7), data: JSON.parse(data.slice(6)) };
+    });
+
+describe('/v1/responses streaming lifecycle', () => {
+  it('a client that goes away closes the upstream connection within a second', async () => {
+    ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'x'.repeat(400) }, { fragment: 1, gapMs: 20 }) });
+    const stream = ctx.gw.openai.responses.stream({ model: MODEL, input: 'Hi' });
+    let deltas = 0;
+    let abortedAt = 0;
+    await (async () => {
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta' && ++deltas === 5) {
+          abortedAt = Date.now();
+          stream.abort();
+        }
+      }
+    })().catch(() => undefined);
+    const upstream = ctx.standIn.last;
+    for (let i = 0; i < 100 && upstream.closedAt === undefined; i++) await sleep(10);
+    expect(upstream.closedEarly).toBe(true);
+    expect(upstream.closedAt! - abortedAt).toBeLessThan(1000);
+  }, 20_000);
+
+  it('sends SSE comment heartbeats during long silences and still completes', async () => {
+    const steps = streamSteps({ text: 'slow' });
+    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 2), { wait: 1700 }, ...steps.slice(2)] });
+    const text = await rawStream();
+    expect(text).toContain(': keep-alive\n\n');
+    expect(events(text).at(-1)?.name).toBe('response.completed');
+  }, 20_000);
+
+  it('an upstream silent for UPSTREAM_TIMEOUT_MS ends the stream with error and response.failed (504 upstream_timeout)', async () => {
+    const steps = streamSteps({ text: 'stalls' });
+    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 4), { wait: 4500 }, ...steps.slice(4)] });
+    const list = events(await rawStream());
+    const [error, failed] = list.slice(-2);
+    expect(error).toMatchObject({ name: 'error', data: { type: 'error', code: 'upstream_timeout', error: { type: 'timeout' } } });
+    expect(failed).toMatchObject({ name: 'response.failed', data: { response: { status: 'failed', error: { code: 'upstream_timeout' } } } });
+    expect(list.map((e) => e.data.sequence_number)).toEqual(list.map((_, i) => i));
+    expect(list.map((e) => e.name)).not.toContain('response.completed');
+  }, 20_000);
+
+  it('a connection broken mid-stream fails in-band, and the failed response is not stored', async () => {
+    const steps: SseStep[] = [...streamSteps({ text: 'partial answer' }).slice(0, 5), { destroy: true }];
+    ctx.standIn.reply({ kind: 'sse', steps });
+    const list = events(await rawStream());
+    expect(list.at(-2)?.data).toMatchObject({ type: 'error', code: 'upstream_connection_broken' });
+    const id = list[0].data.response.id as string;
+    const stored = await fetch(`${ctx.gw.url}/v1/responses/${id}`);
+    expect(stored.status).toBe(404);
+  }, 20_000);
+
+  it('honours back-pressure: while the client does not read, upstream is not drained either', async () => {
+    const piece = 'y'.repeat(20_000);
+    ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: piece.repeat(1500) }, { fragment: 20_000 }) });
+    const { port } = new URL(ctx.gw.url);
+    const body = JSON.stringify({ model: MODEL, input: 'x', stream: true, store: false });
+    let resumedAt = 0;
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: 'POST', path: '/v1/responses', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.pause();
+          setTimeout(() => {
+            const parts: string[] = [];
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => parts.push(d));
+            res.on('end', () => resolve(parts.join('')));
+            resumedAt = Date.now();
+            res.resume();
+          }, 500);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(ctx.standIn.last.finishedAt).toBeGreaterThanOrEqual(resumedAt);
+    expect(events(text).at(-1)?.name).toBe('response.completed');
+  }, 60_000);
+});
