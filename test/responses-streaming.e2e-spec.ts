@@ -3,12 +3,12 @@ import { streamSteps, type SseStep } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
 
 /** The Responses stream shares the chat stream's writer and upstream port: the same lifecycle guarantees. */
-const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1', UPSTREAM_TIMEOUT_MS: '3000' });
+const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1' });
 const MODEL = 'claude-sonnet-5-5';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rawStream(body: object = {}): Promise<string> {
-  const res = await fetch(`${ctx.gw.url}/v1/responses`, {
+async function rawStream(body: object = {}, url = ctx.gw.url): Promise<string> {
+  const res = await fetch(`${url}/v1/responses`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: MODEL, input: 'Hi', stream: true, ...body }),
@@ -54,17 +54,6 @@ describe('/v1/responses streaming lifecycle', () => {
     expect(events(text).at(-1)?.name).toBe('response.completed');
   }, 20_000);
 
-  it('an upstream silent for UPSTREAM_TIMEOUT_MS ends the stream with error and response.failed (504 upstream_timeout)', async () => {
-    const steps = streamSteps({ text: 'stalls' });
-    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 4), { wait: 4500 }, ...steps.slice(4)] });
-    const list = events(await rawStream());
-    const [error, failed] = list.slice(-2);
-    expect(error).toMatchObject({ name: 'error', data: { type: 'error', code: 'upstream_timeout', error: { type: 'timeout' } } });
-    expect(failed).toMatchObject({ name: 'response.failed', data: { response: { status: 'failed', error: { code: 'upstream_timeout' } } } });
-    expect(list.map((e) => e.data.sequence_number)).toEqual(list.map((_, i) => i));
-    expect(list.map((e) => e.name)).not.toContain('response.completed');
-  }, 20_000);
-
   it('a connection broken mid-stream fails in-band, and the failed response is not stored', async () => {
     const steps: SseStep[] = [...streamSteps({ text: 'partial answer' }).slice(0, 5), { destroy: true }];
     ctx.standIn.reply({ kind: 'sse', steps });
@@ -102,4 +91,20 @@ describe('/v1/responses streaming lifecycle', () => {
     expect(ctx.standIn.last.finishedAt).toBeGreaterThanOrEqual(resumedAt);
     expect(events(text).at(-1)?.name).toBe('response.completed');
   }, 60_000);
+});
+
+describe('/v1/responses and UPSTREAM_TIMEOUT_MS', () => {
+  // Its own gateway: a short silence limit would also cut the slow-reader test above.
+  const quick = useGateway({ UPSTREAM_TIMEOUT_MS: '1000' });
+
+  it('an upstream silent for UPSTREAM_TIMEOUT_MS ends the stream with error and response.failed (504 upstream_timeout)', async () => {
+    const steps = streamSteps({ text: 'stalls' });
+    quick.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 4), { wait: 2500 }, ...steps.slice(4)] });
+    const list = events(await rawStream({}, quick.gw.url));
+    const [error, failed] = list.slice(-2);
+    expect(error).toMatchObject({ name: 'error', data: { type: 'error', code: 'upstream_timeout', error: { type: 'timeout' } } });
+    expect(failed).toMatchObject({ name: 'response.failed', data: { response: { status: 'failed', error: { code: 'upstream_timeout' } } } });
+    expect(list.map((e) => e.data.sequence_number)).toEqual(list.map((_, i) => i));
+    expect(list.map((e) => e.name)).not.toContain('response.completed');
+  }, 20_000);
 });
