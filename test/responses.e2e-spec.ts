@@ -232,6 +232,20 @@ describe('POST /v1/responses through the openai client', () => {
     expect(res.json.error).toMatchObject({ param: 'input[1].input', message: 'input[1].input: Input should be a valid dictionary' });
   });
 
+  it('stores a response before response.completed goes out, so a client can continue from it at once', async () => {
+    // Upstream keeps the connection open a while after message_stop, as a slow network would.
+    ctx.standIn.reply({ kind: 'sse', steps: [...streamSteps({ text: 'First.' }), { wait: 1500 }] }, messageReply({ text: 'Second.' }));
+    const stream = ctx.gw.openai.responses.stream({ model: MODEL, input: 'one' });
+    let followUp: Promise<OpenAI.Responses.Response> | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.completed') {
+        followUp = ctx.gw.openai.responses.create({ model: MODEL, previous_response_id: event.response.id, input: 'two' });
+        break;
+      }
+    }
+    expect((await followUp!).output_text).toBe('Second.');
+  });
+
   it('keeps stored responses for GET and DELETE, then answers 404 previous_response_not_found', async () => {
     ctx.standIn.reply(messageReply({ text: 'Remember me.' }));
     const created = await ctx.gw.openai.responses.create({ model: MODEL, input: 'hi' });

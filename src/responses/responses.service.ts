@@ -67,13 +67,19 @@ export class ResponsesService {
     });
     const keep = request.store !== false;
     const { store, thinking } = this;
-    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
-      for await (const event of events) yield* eventToResponseEvents(state, event);
-      if (!state.finished) return;
+    const keepAnswer = () => {
       if (keep) store.put(state.response, input, request.previous_response_id ?? null);
       // Also kept by tool-call id, shared with chat completions, for clients that send back neither the item nor its id.
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
+    };
+    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
+      for await (const event of events) {
+        const out = eventToResponseEvents(state, event);
+        // Kept before `response.completed` goes out: a client may continue from it at once.
+        if (event.type === 'message_stop' && state.finished) keepAnswer();
+        yield* out;
+      }
     }
     return { events: mapped(), state, requestId, omittedTools: tools.omitted };
   }
