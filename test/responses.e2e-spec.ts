@@ -314,6 +314,34 @@ describe('POST /v1/responses through the openai client', () => {
     expect(replayed.find((b: any) => b.type === 'tool_use')).toEqual({ type: 'tool_use', id: 'toolu_ns', name: 'fs__list', input: { path: '/' } });
   });
 
+  it('runs a custom (freeform) tool such as Codex\'s apply_patch: custom_tool_call out, custom_tool_call_output back', async () => {
+    const patch = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch';
+    ctx.standIn.reply(
+      messageReply({ toolUses: [{ id: 'toolu_ap', name: 'apply_patch', input: { input: patch } }] }),
+      messageReply({ text: 'Patched.' }),
+    );
+    const applyPatch = { type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/s' } };
+    const step1 = await ctx.gw.openai.responses.create({ model: MODEL, input: 'Add a.txt', tools: [applyPatch] as OpenAI.Responses.Tool[], store: false });
+    expect(step1.output).toEqual([expect.objectContaining({ type: 'custom_tool_call', call_id: 'toolu_ap', name: 'apply_patch', input: patch })]);
+    expect(ctx.standIn.last.body.tools[0].input_schema.properties.input.description).toContain('start: /.+/s');
+
+    const step2 = await ctx.gw.openai.responses.create({
+      model: MODEL,
+      store: false,
+      tools: [applyPatch] as OpenAI.Responses.Tool[],
+      input: [
+        { role: 'user', content: 'Add a.txt' },
+        ...(step1.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'custom_tool_call_output', call_id: 'toolu_ap', output: 'Done!' },
+      ],
+    });
+    expect(step2.output_text).toBe('Patched.');
+    expect(ctx.standIn.last.body.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_ap', name: 'apply_patch', input: { input: patch } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_ap', content: 'Done!' }] },
+    ]);
+  });
+
   it('leaves other built-in tools out, named in a header and a log warning', async () => {
     ctx.standIn.reply(messageReply({ text: 'ok' }));
     const res = await post({ model: MODEL, input: 'x', tools: [{ type: 'computer_use_preview', display_width: 1, display_height: 1, environment: 'linux' }] });

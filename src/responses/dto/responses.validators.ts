@@ -34,7 +34,12 @@ function itemProblem(item: unknown): Problem {
       if (!str(item.call_id)) return at('.call_id', 'must be a string');
       if (!str(item.name)) return at('.name', 'must be a string');
       return str(item.arguments) ? null : at('.arguments', 'must be a JSON string');
+    case 'custom_tool_call':
+      if (!str(item.call_id)) return at('.call_id', 'must be a string');
+      if (!str(item.name)) return at('.name', 'must be a string');
+      return str(item.input) ? null : at('.input', 'must be a string');
     case 'function_call_output':
+    case 'custom_tool_call_output':
       if (!str(item.call_id)) return at('.call_id', 'must be a string');
       return typeof item.output === 'string' ? null : contentProblem(item.output, '.output');
     case 'reasoning':
@@ -68,7 +73,7 @@ export function toolsProblem(value: unknown): Problem {
   for (let i = 0; i < value.length; i++) {
     const tool = value[i];
     if (!obj(tool) || !str(tool.type)) return at(`[${i}].type`, 'must be a string');
-    if (tool.type === 'function') {
+    if (tool.type === 'function' || tool.type === 'custom') {
       if (!str(tool.name) || !tool.name) return at(`[${i}].name`, 'must be a non-empty string');
       if (tool.parameters != null && !obj(tool.parameters)) return at(`[${i}].parameters`, 'must be an object');
     }

@@ -139,7 +139,7 @@ describe('toAnthropicFromResponses', () => {
       input: 'go',
       tools: [
         { type: 'function', name: 'read', parameters: { type: 'object', properties: {} }, strict: true },
-        { type: 'namespace', name: 'fs', description: 'files', tools: [{ type: 'function', name: 'list', description: 'ls' }, { type: 'custom', name: 'patch' }] },
+        { type: 'namespace', name: 'fs', description: 'files', tools: [{ type: 'function', name: 'list', description: 'ls' }, { type: 'image_generation' }] },
         { type: 'web_search', filters: { allowed_domains: ['example.com'] } },
         { type: 'file_search' },
         { type: 'code_interpreter' },
@@ -150,8 +150,39 @@ describe('toAnthropicFromResponses', () => {
       { name: 'fs__list', description: 'ls', input_schema: { type: 'object', properties: {} } },
       { type: 'web_search_20250305', name: 'web_search', allowed_domains: ['example.com'] },
     ]);
-    expect(tools.omitted).toEqual(['fs.custom', 'file_search', 'code_interpreter']);
+    expect(tools.omitted).toEqual(['fs.image_generation', 'file_search', 'code_interpreter']);
     expect(tools.names.get('fs__list')).toEqual({ name: 'list', namespace: 'fs' });
+  });
+
+  it('offers a custom (freeform) tool as a function of one string, its grammar described, and replays its calls', () => {
+    const { params, tools } = translate(
+      {
+        tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "x"' } }],
+        tool_choice: { type: 'custom', name: 'apply_patch' },
+      },
+      [
+        { role: 'user', content: 'fix it' },
+        { type: 'custom_tool_call', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' },
+        { type: 'custom_tool_call_output', call_id: 'call_p', output: 'Done!' },
+      ],
+    );
+    expect(params.tools).toEqual([
+      {
+        name: 'apply_patch',
+        description: 'Edit files.',
+        input_schema: {
+          type: 'object',
+          properties: { input: { type: 'string', description: 'The input must follow this lark grammar:\nstart: "x"' } },
+          required: ['input'],
+        },
+      },
+    ]);
+    expect(params.tool_choice).toEqual({ type: 'tool', name: 'apply_patch' });
+    expect(tools.names.get('apply_patch')).toEqual({ name: 'apply_patch', custom: true });
+    expect(params.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_p', name: 'apply_patch', input: { input: '*** Begin Patch\n*** End Patch' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_p', content: 'Done!' }] },
+    ]);
   });
 
   it('leaves web_search out when the server tool is off', () => {

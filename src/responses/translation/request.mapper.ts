@@ -4,6 +4,8 @@ import type { MessageRequest } from '../../upstream/message-request.js';
 import { GatewayError, invalidRequest } from '../../common/gateway-error.js';
 import { decodeThinking, isOurs } from './reasoning-codec.js';
 import type {
+  CustomToolCallItem,
+  CustomToolCallOutputItem,
   FunctionCallItem,
   FunctionCallOutputItem,
   InputContentPart,
@@ -152,6 +154,18 @@ export function toChatMessages(
         group.origin.calls!.push(param);
         break;
       }
+      case 'custom_tool_call': {
+        // Sent to Claude as the function it was offered as (see tool-plan.ts): `{"input": "..."}`.
+        const call = item as CustomToolCallItem;
+        const group = assistant(param);
+        (group.message.tool_calls ??= []).push({
+          id: call.call_id,
+          type: 'function',
+          function: { name: flatName(call.name, call.namespace), arguments: JSON.stringify({ input: call.input }) },
+        });
+        group.origin.calls!.push(param);
+        break;
+      }
       case 'web_search_call':
         // The search ran upstream and its answer is in the assistant text; nothing to replay.
         break;
@@ -172,9 +186,10 @@ export function toChatMessages(
         push(fromMessage(message, param), { message: param });
         break;
       }
-      case 'function_call_output': {
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
         close();
-        const result = item as FunctionCallOutputItem;
+        const result = item as FunctionCallOutputItem | CustomToolCallOutputItem;
         const content =
           typeof result.output === 'string' ? result.output : result.output.map((part, j) => toPart(part, `${param}.output[${j}]`));
         push({ role: 'tool', tool_call_id: result.call_id, content }, { message: param, contentName: 'output' });

@@ -58,6 +58,24 @@ export interface FunctionCallItem {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
+/** A call of a `custom` (freeform input) tool, such as Codex's `apply_patch`. */
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  id?: string;
+  call_id: string;
+  name: string;
+  namespace?: string;
+  input: string;
+  status?: 'in_progress' | 'completed' | 'incomplete';
+}
+
+export interface CustomToolCallOutputItem {
+  type: 'custom_tool_call_output';
+  id?: string;
+  call_id: string;
+  output: string | Array<InputText | InputImage | InputFile>;
+}
+
 export interface FunctionCallOutputItem {
   type: 'function_call_output';
   id?: string;
@@ -95,6 +113,8 @@ export type InputItem =
   | MessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
+  | CustomToolCallItem
+  | CustomToolCallOutputItem
   | ReasoningItem
   | WebSearchCallItem
   | ItemReference
@@ -108,11 +128,19 @@ export interface FunctionToolDef {
   strict?: boolean | null;
 }
 
+/** A tool whose input is free text (optionally held to a grammar) rather than JSON arguments. */
+export interface CustomToolDef {
+  type: 'custom';
+  name: string;
+  description?: string;
+  format?: { type: 'text' } | { type: 'grammar'; syntax?: string; definition?: string } | null;
+}
+
 export interface NamespaceToolDef {
   type: 'namespace';
   name: string;
   description?: string;
-  tools: Array<FunctionToolDef | { type: string; name?: string }>;
+  tools: Array<FunctionToolDef | CustomToolDef | { type: string; name?: string }>;
 }
 
 export interface WebSearchToolDef {
@@ -128,7 +156,7 @@ export interface WebSearchToolDef {
   search_context_size?: 'low' | 'medium' | 'high';
 }
 
-export type ToolDef = FunctionToolDef | NamespaceToolDef | WebSearchToolDef | { type: string; name?: string };
+export type ToolDef = FunctionToolDef | CustomToolDef | NamespaceToolDef | WebSearchToolDef | { type: string; name?: string };
 
 export type ResponsesToolChoice =
   | 'auto'
@@ -181,7 +209,7 @@ export interface OutputMessage {
   content: OutputText[];
 }
 
-export type OutputItem = OutputMessage | FunctionCallItem | ReasoningItem | WebSearchCallItem;
+export type OutputItem = OutputMessage | FunctionCallItem | CustomToolCallItem | ReasoningItem | WebSearchCallItem;
 
 export interface ResponseUsage {
   input_tokens: number;

@@ -13,7 +13,7 @@ const messageDelta = (stop_reason: string, usage = {}) =>
   ({ type: 'message_delta', delta: { stop_reason }, usage: { output_tokens: 9, ...usage } }) as unknown as Event;
 const end = { type: 'message_stop' } as Event;
 
-function run(events: Event[], options: { includeEncrypted?: boolean; names?: Map<string, { name: string; namespace?: string }> } = {}) {
+function run(events: Event[], options: { includeEncrypted?: boolean; names?: Map<string, { name: string; namespace?: string; custom?: boolean }> } = {}) {
   const state = createResponsesStreamState(responseSkeleton({ model: 'client-model' }, 'resp_abc', 1_000_000), {
     includeEncrypted: options.includeEncrypted ?? false,
     names: options.names ?? new Map(),
@@ -126,6 +126,32 @@ describe('eventToResponseEvents', () => {
       status: 'completed',
     });
     expect(state.response.status).toBe('completed');
+  });
+
+  it('turns a call of a custom tool into a custom_tool_call with the text of its input', () => {
+    const names = new Map([['apply_patch', { name: 'apply_patch', custom: true }]]);
+    const { out, state } = run(
+      [
+        start(),
+        blockStart(0, { type: 'tool_use', id: 'toolu_p', name: 'apply_patch', input: {} }),
+        delta(0, { type: 'input_json_delta', partial_json: '{"input":"*** Begin' }),
+        delta(0, { type: 'input_json_delta', partial_json: ' Patch\\n"}' }),
+        stop(0),
+        messageDelta('tool_use'),
+        end,
+      ],
+      { names },
+    );
+    expect(state.response.output[0]).toEqual({
+      type: 'custom_tool_call',
+      id: 'ctc_abc_0',
+      call_id: 'toolu_p',
+      name: 'apply_patch',
+      input: '*** Begin Patch\n',
+      status: 'completed',
+    });
+    expect(out.find((e) => e.type === 'response.custom_tool_call_input.done')).toMatchObject({ item_id: 'ctc_abc_0', input: '*** Begin Patch\n' });
+    expect(out.map((e) => e.type)).not.toContain('response.function_call_arguments.delta');
   });
 
   it.each([

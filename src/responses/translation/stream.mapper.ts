@@ -3,7 +3,9 @@ import { mergeUsage } from '../../completions/translation/stream.mapper.js';
 import { finishReason } from '../../completions/translation/tables.js';
 import { toUsage, type UsageLike } from '../../completions/translation/usage.mapper.js';
 import { encodeThinking, type ThinkingBlock } from './reasoning-codec.js';
+import type { ToolName } from './tool-plan.js';
 import type {
+  CustomToolCallItem,
   FunctionCallItem,
   OutputItem,
   OutputMessage,
@@ -22,6 +24,7 @@ type OpenBlock =
   | { kind: 'thinking'; item: ReasoningItem; outputIndex: number; text: string; signature: string }
   | { kind: 'redacted'; item: ReasoningItem; outputIndex: number; data: string }
   | { kind: 'call'; item: FunctionCallItem; outputIndex: number; args: string }
+  | { kind: 'custom'; item: CustomToolCallItem; outputIndex: number; args: string }
   | { kind: 'search'; item: WebSearchCallItem; outputIndex: number; input: string }
   | { kind: 'other' };
 
@@ -34,8 +37,8 @@ export interface ResponsesStreamState {
   response: ResponseObject;
   /** Keeps `encrypted_content` in what the client sees (`include: ["reasoning.encrypted_content"]`). */
   includeEncrypted: boolean;
-  /** Anthropic tool name → the name and namespace the client sent. */
-  names: Map<string, { name: string; namespace?: string }>;
+  /** Anthropic tool name → the name and namespace the client sent (and whether it is a `custom` tool). */
+  names: Map<string, ToolName>;
   sequence: number;
   blocks: Map<number, OpenBlock>;
   /** The assistant message item consecutive text blocks write into, until another kind of block starts. */
@@ -182,7 +185,21 @@ function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBloc
       return;
     }
     case 'tool_use': {
-      const known = state.names.get(block.name) ?? { name: block.name };
+      const known: ToolName = state.names.get(block.name) ?? { name: block.name };
+      if (known.custom) {
+        const item: CustomToolCallItem = {
+          type: 'custom_tool_call',
+          id: itemId(state, 'ctc', event.index),
+          call_id: block.id,
+          name: known.name,
+          ...(known.namespace && { namespace: known.namespace }),
+          input: '',
+          status: 'in_progress',
+        };
+        const outputIndex = addItem(state, item, emit);
+        state.blocks.set(event.index, { kind: 'custom', item, outputIndex, args: '' });
+        return;
+      }
       const item: FunctionCallItem = {
         type: 'function_call',
         id: itemId(state, 'fc', event.index),
@@ -231,7 +248,11 @@ function blockDelta(state: ResponsesStreamState, event: Anthropic.RawContentBloc
     if (delta.partial_json === '') return;
     open.args += delta.partial_json;
     emit('response.function_call_arguments.delta', { item_id: open.item.id, output_index: open.outputIndex, delta: delta.partial_json });
-  } else if (delta.type === 'input_json_delta' && open.kind === 'search') open.input += delta.partial_json;
+  } else if (delta.type === 'input_json_delta' && (open.kind === 'search' || open.kind === 'custom')) {
+    // Whole only: the text sits inside a JSON string, which cannot be cut out safely fragment by fragment.
+    if (open.kind === 'search') open.input += delta.partial_json;
+    else open.args += delta.partial_json;
+  }
 }
 
 function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void {
@@ -276,6 +297,14 @@ function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void
       emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
       return;
     }
+    case 'custom': {
+      const { item } = open;
+      item.input = customInput(open.args);
+      item.status = 'completed';
+      emit('response.custom_tool_call_input.done', { item_id: item.id, output_index: open.outputIndex, input: item.input });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      return;
+    }
     case 'search': {
       const query = searchQuery(open.input);
       open.item.action = { type: 'search', ...(query !== undefined && { query }) };
@@ -308,6 +337,16 @@ function cite(state: ResponsesStreamState, open: Extract<OpenBlock, { kind: 'tex
       annotation_index: annotations.length - 1,
       annotation,
     });
+  }
+}
+
+/** Claude's `{"input": "..."}` for a custom tool → the text; anything else is passed on as Claude wrote it. */
+function customInput(args: string): string {
+  try {
+    const parsed = JSON.parse(args) as { input?: unknown };
+    return typeof parsed.input === 'string' ? parsed.input : args;
+  } catch {
+    return args;
   }
 }
 

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { FunctionTool, ToolChoice } from '../../completions/translation/openai.types.js';
 import { invalidRequest } from '../../common/gateway-error.js';
-import type { FunctionToolDef, NamespaceToolDef, ResponsesToolChoice, ToolDef, WebSearchToolDef } from './responses.types.js';
+import type { CustomToolDef, FunctionToolDef, NamespaceToolDef, ResponsesToolChoice, ToolDef, WebSearchToolDef } from './responses.types.js';
 
 /**
  * What the gateway can offer Claude from a Responses `tools` list. Coding
@@ -16,10 +16,17 @@ export interface ToolPlan {
   paths: string[];
   /** Anthropic server tools (web search) appended to the request as they are. */
   server: Anthropic.ToolUnion[];
-  /** Anthropic tool name → the name (and namespace) the client knows. */
-  names: Map<string, { name: string; namespace?: string }>;
+  /** Anthropic tool name → the name (and namespace) the client knows; `custom` for freeform tools. */
+  names: Map<string, ToolName>;
   /** Tool types left out, in order, without repeats. */
   omitted: string[];
+}
+
+export interface ToolName {
+  name: string;
+  namespace?: string;
+  /** A `custom` tool: Claude's `{"input": "..."}` becomes a `custom_tool_call` with that text. */
+  custom?: boolean;
 }
 
 export interface ToolOptions {
@@ -47,10 +54,10 @@ export function planTools(tools: ToolDef[] | null | undefined, options: ToolOpti
   const omit = (type: string) => {
     if (!plan.omitted.includes(type)) plan.omitted.push(type);
   };
-  const addFunction = (tool: FunctionToolDef, path: string, namespace?: string) => {
+  const addFunction = (tool: FunctionToolDef, path: string, namespace?: string, custom = false) => {
     const name = flatName(tool.name, namespace);
     plan.paths.push(path);
-    plan.names.set(name, namespace ? { name: tool.name, namespace } : { name: tool.name });
+    plan.names.set(name, { name: tool.name, ...(namespace && { namespace }), ...(custom && { custom }) });
     plan.functions.push({
       type: 'function',
       function: {
@@ -63,10 +70,12 @@ export function planTools(tools: ToolDef[] | null | undefined, options: ToolOpti
   };
   for (const [i, tool] of (tools ?? []).entries()) {
     if (tool.type === 'function') addFunction(tool as FunctionToolDef, `tools[${i}]`);
+    else if (tool.type === 'custom') addFunction(asFunction(tool as CustomToolDef), `tools[${i}]`, undefined, true);
     else if (tool.type === 'namespace') {
       const group = tool as NamespaceToolDef;
       for (const [j, member] of (group.tools ?? []).entries()) {
         if (member.type === 'function') addFunction(member as FunctionToolDef, `tools[${i}].tools[${j}]`, group.name);
+        else if (member.type === 'custom') addFunction(asFunction(member as CustomToolDef), `tools[${i}].tools[${j}]`, group.name, true);
         else omit(`${group.name}.${member.type}`);
       }
     } else if (WEB_SEARCH_TYPES.includes(tool.type) && options.webSearch) {
@@ -74,6 +83,25 @@ export function planTools(tools: ToolDef[] | null | undefined, options: ToolOpti
     } else omit(tool.type);
   }
   return plan;
+}
+
+/**
+ * Claude has no freeform tools, so a `custom` tool becomes a function with
+ * one string parameter, `input`; its grammar, if any, goes into that
+ * parameter's description for Claude to follow (nothing enforces it).
+ */
+function asFunction(tool: CustomToolDef): FunctionToolDef {
+  const format = tool.format;
+  const grammar =
+    format && format.type === 'grammar' && format.definition
+      ? `The input must follow this ${format.syntax ?? ''} grammar:\n${format.definition}`
+      : 'The raw input for the tool, as free text.';
+  return {
+    type: 'function',
+    name: tool.name,
+    description: tool.description,
+    parameters: { type: 'object', properties: { input: { type: 'string', description: grammar } }, required: ['input'] },
+  };
 }
 
 function webSearchTool(tool: WebSearchToolDef): Anthropic.WebSearchTool20250305 {
@@ -103,7 +131,7 @@ export function planToolChoice(
   plan: ToolPlan,
 ): { chat?: ToolChoice; anthropic?: Anthropic.ToolChoice } {
   if (choice == null || typeof choice === 'string') return { chat: choice ?? undefined };
-  if (choice.type === 'function') {
+  if (choice.type === 'function' || choice.type === 'custom') {
     const { name, namespace } = choice as { name: string; namespace?: string };
     const flat = flatName(name, namespace);
     if (!plan.names.has(flat)) {
