@@ -48,7 +48,8 @@ export class ResponsesService {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
   }
 
-  async open(request: ResponsesRequest, signal: AbortSignal): Promise<OpenedResponse> {
+  /** `emitting: false` for a non-streaming answer: the events are not wanted, only the state they fold into. */
+  async open(request: ResponsesRequest, signal: AbortSignal, emitting = true): Promise<OpenedResponse> {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
@@ -64,6 +65,7 @@ export class ResponsesService {
     const state = createResponsesStreamState(responseSkeleton(request, newResponseId()), {
       includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,
       names: tools.names,
+      emitting,
     });
     const keep = request.store !== false;
     const { store, thinking } = this;
@@ -86,7 +88,7 @@ export class ResponsesService {
 
   /** The non-streaming answer: the same events, folded by the same mapper. */
   async create(request: ResponsesRequest, signal: AbortSignal): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const opened = await this.open(request, signal);
+    const opened = await this.open(request, signal, false);
     for await (const _event of opened.events) {
       // The state is the answer; the events only matter to streaming clients.
     }

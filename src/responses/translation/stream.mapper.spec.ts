@@ -154,6 +154,32 @@ describe('eventToResponseEvents', () => {
     expect(out.map((e) => e.type)).not.toContain('response.function_call_arguments.delta');
   });
 
+  it('folds to the same response without making events when not emitting (non-streaming answers)', () => {
+    const events = [
+      start(),
+      blockStart(0, { type: 'thinking', thinking: '', signature: '' }),
+      delta(0, { type: 'thinking_delta', thinking: 'hmm' }),
+      delta(0, { type: 'signature_delta', signature: 'S' }),
+      stop(0),
+      blockStart(1, { type: 'text', text: '' }),
+      delta(1, { type: 'text_delta', text: 'Answer.' }),
+      stop(1),
+      messageDelta('end_turn'),
+      end,
+    ];
+    const streamed = run(events);
+    const quiet = createResponsesStreamState(responseSkeleton({ model: 'client-model' }, 'resp_abc', 1_000_000), {
+      includeEncrypted: false,
+      names: new Map(),
+      emitting: false,
+    });
+    expect(events.flatMap((e) => eventToResponseEvents(quiet, e))).toEqual([]);
+    const { completed_at: _a, ...fromQuiet } = clientView(quiet);
+    const { completed_at: _b, ...fromStream } = clientView(streamed.state);
+    expect(fromQuiet).toEqual(fromStream);
+    expect(fromQuiet.output[0]).not.toHaveProperty('encrypted_content');
+  });
+
   it.each([
     ['max_tokens', 'response.incomplete', 'max_output_tokens'],
     ['model_context_window_exceeded', 'response.incomplete', 'max_output_tokens'],

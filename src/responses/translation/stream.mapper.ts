@@ -48,11 +48,16 @@ export interface ResponsesStreamState {
   thinking: ThinkingBlock[];
   stop: Anthropic.StopReason | null;
   finished: boolean;
+  /**
+   * False for a non-streaming answer: the state is all that is wanted, so no
+   * events (and none of the snapshots they carry) are made.
+   */
+  emitting: boolean;
 }
 
 export function createResponsesStreamState(
   response: ResponseObject,
-  options: { includeEncrypted: boolean; names: ResponsesStreamState['names'] },
+  options: { includeEncrypted: boolean; names: ResponsesStreamState['names']; emitting?: boolean },
 ): ResponsesStreamState {
   return {
     response,
@@ -65,6 +70,7 @@ export function createResponsesStreamState(
     thinking: [],
     stop: null,
     finished: false,
+    emitting: options.emitting ?? true,
   };
 }
 
@@ -74,10 +80,13 @@ export function eventToResponseEvents(
   event: Anthropic.RawMessageStreamEvent,
 ): ResponseStreamEvent[] {
   const out: ResponseStreamEvent[] = [];
-  const emit = (type: string, fields: Record<string, unknown>) => out.push({ type, sequence_number: state.sequence++, ...fields });
+  const emit = (type: string, fields: Record<string, unknown>) => {
+    if (state.emitting) out.push({ type, sequence_number: state.sequence++, ...fields });
+  };
   switch (event.type) {
     case 'message_start':
       state.usage = { ...event.message.usage };
+      if (!state.emitting) break;
       emit('response.created', { response: clientView(state) });
       emit('response.in_progress', { response: clientView(state) });
       break;
@@ -97,6 +106,7 @@ export function eventToResponseEvents(
     case 'message_stop':
       closeMessage(state, emit);
       finish(state);
+      if (!state.emitting) break;
       emit(state.response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', {
         response: clientView(state),
       });
@@ -130,6 +140,7 @@ export function clientView(state: ResponsesStreamState): ResponseObject {
   return { ...state.response, output: state.response.output.map((item) => itemView(state, item)) };
 }
 
+/** An item as the client may see it, as a copy (items keep changing while they stream). */
 function itemView(state: ResponsesStreamState, item: OutputItem): OutputItem {
   if (item.type !== 'reasoning' || state.includeEncrypted) return structuredClone(item);
   const { encrypted_content: _kept, ...rest } = item;
@@ -138,9 +149,17 @@ function itemView(state: ResponsesStreamState, item: OutputItem): OutputItem {
 
 type Emit = (type: string, fields: Record<string, unknown>) => void;
 
+/** What an event carries of an item or part; nothing is copied for events that are not made. */
+function snapshot<T extends OutputItem>(state: ResponsesStreamState, item: T): OutputItem {
+  return state.emitting ? itemView(state, item) : item;
+}
+function partSnapshot<T>(state: ResponsesStreamState, part: T): T {
+  return state.emitting ? structuredClone(part) : part;
+}
+
 function addItem(state: ResponsesStreamState, item: OutputItem, emit: Emit): number {
   const outputIndex = state.response.output.push(item) - 1;
-  emit('response.output_item.added', { output_index: outputIndex, item: itemView(state, item) });
+  emit('response.output_item.added', { output_index: outputIndex, item: snapshot(state, item) });
   return outputIndex;
 }
 
@@ -156,7 +175,7 @@ function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBloc
       const outputIndex = addItem(state, item, emit);
       const part: OutputText = { type: 'output_text', text: '', annotations: [], logprobs: [] };
       item.content.push(part);
-      emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: structuredClone(part) });
+      emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(state, part) });
       state.message = { item, outputIndex };
     }
     state.blocks.set(event.index, { kind: 'text', start: state.message.item.content[0].text.length, sources: [] });
@@ -277,7 +296,7 @@ function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void
         summary_index: 0,
         part: { type: 'summary_text', text: open.text },
       });
-      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: snapshot(state, item) });
       return;
     }
     case 'redacted': {
@@ -285,7 +304,7 @@ function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void
       state.thinking.push(signed);
       open.item.encrypted_content = encodeThinking([signed]);
       open.item.status = 'completed';
-      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, open.item) });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: snapshot(state, open.item) });
       return;
     }
     case 'call': {
@@ -294,7 +313,7 @@ function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void
       item.arguments = open.args || '{}';
       item.status = 'completed';
       emit('response.function_call_arguments.done', { item_id: item.id, output_index: open.outputIndex, name: item.name, arguments: item.arguments });
-      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: snapshot(state, item) });
       return;
     }
     case 'custom': {
@@ -302,14 +321,14 @@ function blockStop(state: ResponsesStreamState, index: number, emit: Emit): void
       item.input = customInput(open.args);
       item.status = 'completed';
       emit('response.custom_tool_call_input.done', { item_id: item.id, output_index: open.outputIndex, input: item.input });
-      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, item) });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: snapshot(state, item) });
       return;
     }
     case 'search': {
       const query = searchQuery(open.input);
       open.item.action = { type: 'search', ...(query !== undefined && { query }) };
       open.item.status = 'completed';
-      emit('response.output_item.done', { output_index: open.outputIndex, item: itemView(state, open.item) });
+      emit('response.output_item.done', { output_index: open.outputIndex, item: snapshot(state, open.item) });
       return;
     }
     default:
@@ -367,8 +386,8 @@ function closeMessage(state: ResponsesStreamState, emit: Emit): void {
   const part = item.content[0];
   item.status = 'completed';
   emit('response.output_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text: part.text, logprobs: [] });
-  emit('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: structuredClone(part) });
-  emit('response.output_item.done', { output_index: outputIndex, item: itemView(state, item) });
+  emit('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(state, part) });
+  emit('response.output_item.done', { output_index: outputIndex, item: snapshot(state, item) });
 }
 
 /** Stop reason → status through the chat table: `length` and `content_filter` are the incomplete ones. */
