@@ -4,7 +4,8 @@
  * loaded by autocannon on /v1/chat/completions and /v1/responses in
  * alternating rounds within one run. The result that matters is the ratio.
  *
- *   npm run bench:responses   (DURATION=5 ROUNDS=2 CONNECTIONS=20 by default)
+ *   npm run bench:responses            (DURATION=5 ROUNDS=2 CONNECTIONS=20 by default)
+ *   STREAM=1 npm run bench:responses   the same, both endpoints streaming
  */
 import autocannon from 'autocannon';
 import { freePort, mean, startServer, stopServer, type Server } from './processes.js';
@@ -12,6 +13,7 @@ import { freePort, mean, startServer, stopServer, type Server } from './processe
 const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
+const STREAM = process.env.STREAM === '1';
 
 const chat = JSON.stringify({
   model: 'claude-sonnet-5-5',
@@ -23,6 +25,7 @@ const chat = JSON.stringify({
     { role: 'user', content: [{ type: 'text', text: 'Shorter, please.' }] },
   ],
   tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
+  stream: STREAM,
 });
 
 /** The same conversation as a Responses request; `store: false` keeps the store out of the comparison. */
@@ -37,6 +40,7 @@ const responses = JSON.stringify({
     { role: 'user', content: [{ type: 'input_text', text: 'Shorter, please.' }] },
   ],
   tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+  stream: STREAM,
 });
 
 async function load(port: number, path: string, body: string, duration = DURATION) {
@@ -75,7 +79,7 @@ async function main() {
       p99.chat.push(c.latency.p99);
       p99.responses.push(r.latency.p99);
     }
-    console.log(`responses overhead: ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, non-streaming`);
+    console.log(`responses overhead: ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, ${STREAM ? 'streaming' : 'non-streaming'}`);
     console.log(`/v1/chat/completions  ${mean(rps.chat).toFixed(0)} req/s  p99 ${mean(p99.chat).toFixed(1)} ms`);
     console.log(`/v1/responses         ${mean(rps.responses).toFixed(0)} req/s  p99 ${mean(p99.responses).toFixed(1)} ms`);
     console.log(`ratio responses / chat  ${(mean(rps.responses) / mean(rps.chat)).toFixed(2)}`);
