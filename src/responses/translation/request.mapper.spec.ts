@@ -1,4 +1,5 @@
 import { GatewayError } from '../../common/gateway-error.js';
+import { thinkingOff } from '../../translation/thinking.js';
 import type { ChatCompletionRequest } from '../../completions/translation/openai.types.js';
 import { mapRequest } from '../../completions/translation/request.mapper.js';
 import { decodeThinking, encodeThinking } from './reasoning-codec.js';
@@ -220,6 +221,14 @@ describe('toAnthropicFromResponses', () => {
       name: 'web_search',
     });
     expect(translate({ input: 'go', tools: [{ type: 'web_search' }], tool_choice: 'required' }).params.tool_choice).toEqual({ type: 'any' });
+  });
+
+  it('turns thinking off as the chat mapper does when the forced tool is the server search', () => {
+    const forced = translate({ model: 'claude-sonnet-5-5', input: 'go', tools: [{ type: 'web_search' }], tool_choice: 'required', reasoning: { effort: 'high' } });
+    expect(forced.params.tool_choice).toEqual({ type: 'any' });
+    expect(forced.params.thinking).toEqual(thinkingOff('claude-sonnet-5-5').thinking);
+    const free = translate({ model: 'claude-sonnet-5-5', input: 'go', tools: [{ type: 'web_search' }], reasoning: { effort: 'high' } });
+    expect(free.params.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
   });
 
   it.each([

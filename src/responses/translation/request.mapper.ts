@@ -2,6 +2,7 @@ import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../../comp
 import { toToolChoice } from '../../completions/translation/request.mapper.js';
 import type { MessageRequest } from '../../upstream/message-request.js';
 import { GatewayError, invalidRequest } from '../../common/gateway-error.js';
+import { isThinkingOn, thinkingOff } from '../../translation/thinking.js';
 import { decodeThinking, isOurs } from './reasoning-codec.js';
 import type {
   CustomToolCallItem,
@@ -85,6 +86,12 @@ export function toAnthropicFromResponses(
     // With no function tools the chat mapper set no choice; the server tool needs one as much.
     const forced = choice.anthropic ?? (params.tool_choice ? undefined : toToolChoice(choice.chat, req.parallel_tool_calls));
     if (forced) params.tool_choice = forced;
+    // Forcing a tool rules thinking out upstream; the chat mapper, which did not see this choice, is followed.
+    if ((forced?.type === 'any' || forced?.type === 'tool') && isThinkingOn(params.thinking)) {
+      const off = thinkingOff(req.model).thinking;
+      if (off) params.thinking = off;
+      else delete params.thinking;
+    }
   }
   return { params, paths, tools };
 }
