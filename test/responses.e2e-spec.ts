@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import { AnthropicStandIn, errorReply, messageReply, streamSteps } from './support/anthropic-stand-in.js';
+import { METRIC } from '../src/metrics/gateway-metrics.js';
 import { startGateway, TEST_API_KEY } from './support/gateway.js';
+import { Scrape } from './support/metrics.js';
 import { useGateway } from './support/lifecycle.js';
 
 const ctx = useGateway();
@@ -52,7 +54,7 @@ describe('POST /v1/responses through the openai client', () => {
     });
     expect(data.id).toMatch(/^resp_/);
     expect(data.output_text).toBe('Hello there.');
-    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(response.headers.get('x-upstream-request-id')).toMatch(/^req_/);
     expect(ctx.standIn.last.body).toEqual({
       model: MODEL,
       max_tokens: 64,
@@ -60,7 +62,8 @@ describe('POST /v1/responses through the openai client', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
       // The chat translation's automatic prompt caching applies to Responses requests as well.
       cache_control: { type: 'ephemeral' },
-      stream: true,
+      // A small non-streaming answer is asked for in one piece, as for chat completions.
+      stream: false,
     });
   });
 
@@ -400,6 +403,25 @@ describe('POST /v1/responses through the openai client', () => {
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure.message).toContain('Overloaded');
   });
+});
+
+describe('/v1/responses in the metrics', () => {
+  it('counts non-streaming and streaming responses under their own route, with their tokens', async () => {
+    const before = await Scrape.from(ctx.gw.url);
+    const usage = { input_tokens: 11, output_tokens: 5 };
+    ctx.standIn.reply(messageReply({ text: 'one', usage }), messageReply({ text: 'two', usage }));
+    await ctx.gw.openai.responses.create({ model: MODEL, input: 'hi', store: false });
+    await ctx.gw.openai.responses.stream({ model: MODEL, input: 'hi', store: false }).finalResponse();
+    const labels = { route: '/v1/responses', model: MODEL, status: '200' };
+    let after = before;
+    for (let i = 0; i < 200 && Scrape.delta(before, after, METRIC.requests, { ...labels, stream: 'true' }) < 1; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      after = await Scrape.from(ctx.gw.url);
+    }
+    expect(Scrape.delta(before, after, METRIC.requests, { ...labels, stream: 'false' })).toBe(1);
+    expect(Scrape.delta(before, after, METRIC.requests, { ...labels, stream: 'true' })).toBe(1);
+    expect(Scrape.delta(before, after, METRIC.tokens, { model: MODEL, type: 'output' })).toBe(10);
+  }, 30_000);
 });
 
 describe('secrets never leave /v1/responses', () => {

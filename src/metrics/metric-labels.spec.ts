@@ -33,6 +33,9 @@ describe('modelLabel keeps the model label to a small, fixed set', () => {
 describe('routeLabel', () => {
   it.each([
     ['/v1/chat/completions', '/v1/chat/completions'],
+    ['/v1/responses', '/v1/responses'],
+    ['/v1/responses/:id', '/v1/responses/:id'],
+    ['/v1/responses/resp_123', 'other'],
     ['/v1/models/:id', '/v1/models/:id'],
     ['/metrics', '/metrics'],
     ['/v1/models/claude-opus-5', 'other'],

@@ -28,6 +28,8 @@ export function modelLabel(model: unknown): string {
 /** Express route patterns the gateway serves; anything else (404s, probes of random paths) is `other`. */
 export const ROUTES = [
   '/v1/chat/completions',
+  '/v1/responses',
+  '/v1/responses/:id',
   '/v1/models',
   '/v1/models/:id',
   '/health',

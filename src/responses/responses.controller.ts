@@ -2,9 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Re
 import type { Response } from 'express';
 import { redactSecrets } from '../common/redact.js';
 import { toGatewayError } from '../common/to-gateway-error.js';
-import { abortOnClose } from '../completions/completions.controller.js';
+import { abortOnClose, UPSTREAM_REQUEST_ID } from '../completions/completions.controller.js';
 import { SseWriter } from '../completions/sse-writer.js';
 import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { Exchange } from '../observability/exchange.js';
+import { exchangeOf } from '../observability/request-observer.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ENCRYPTED_REASONING, ResponsesService } from './responses.service.js';
 import { failureEvents } from './translation/stream.mapper.js';
@@ -19,6 +22,7 @@ export class ResponsesController {
 
   constructor(
     private readonly responses: ResponsesService,
+    private readonly metrics: GatewayMetrics,
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
@@ -28,9 +32,20 @@ export class ResponsesController {
   @HttpCode(200)
   async create(@Body() body: CreateResponseDto, @Res() res: Response): Promise<void> {
     const signal = abortOnClose(res);
-    if (body.stream) return this.stream(body, res, signal);
-    const { response, requestId, omittedTools } = await this.responses.create(body, signal);
-    res.set(headers(requestId, omittedTools)).json(response);
+    // The request's metrics and log record, as for chat completions.
+    const exchange = exchangeOf(res);
+    if (exchange) {
+      exchange.model = body.model;
+      exchange.stream = body.stream === true;
+    }
+    try {
+      if (body.stream) return await this.stream(body, res, signal, exchange);
+      const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange);
+      res.set(headers(requestId, omittedTools)).json(response);
+    } catch (error) {
+      exchange?.fail(error, false);
+      throw error;
+    }
   }
 
   @Get(':id')
@@ -44,15 +59,20 @@ export class ResponsesController {
     return this.responses.delete(id);
   }
 
-  private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal): Promise<void> {
+  private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
-    const opened = await this.responses.open(body, signal);
+    const opened = await this.responses.open(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, false);
     sse.open(headers(opened.requestId, opened.omittedTools));
+    if (exchange) {
+      exchange.streamOpened = true;
+      this.metrics.streamOpened();
+    }
     try {
       for await (const event of opened.events) await sse.event(event.type, event);
       sse.end(true);
     } catch (error) {
+      exchange?.fail(error, false);
       if (signal.aborted) return sse.end(false);
       // The status line has gone out: the failure travels in-band, as `error` and `response.failed`.
       this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
@@ -65,7 +85,7 @@ export class ResponsesController {
 
 function headers(requestId: string | null, omittedTools: string[]): Record<string, string> {
   return {
-    ...(requestId && { 'x-request-id': requestId }),
+    ...(requestId && { [UPSTREAM_REQUEST_ID]: requestId }),
     ...(omittedTools.length > 0 && { [OMITTED_TOOLS_HEADER]: omittedTools.join(', ') }),
   };
 }

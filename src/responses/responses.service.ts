@@ -5,7 +5,7 @@ import { TranslationService } from '../completions/translation.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
-import { UpstreamPort } from '../upstream/upstream.port.js';
+import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { ResponseStore, StoreMiss } from './response-store.js';
 import { toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
@@ -48,8 +48,12 @@ export class ResponsesService {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
   }
 
-  /** `emitting: false` for a non-streaming answer: the events are not wanted, only the state they fold into. */
-  async open(request: ResponsesRequest, signal: AbortSignal, emitting = true): Promise<OpenedResponse> {
+  /**
+   * `emitting: false` for a non-streaming answer: the events are not wanted,
+   * only the state they fold into, and upstream may answer in one piece
+   * (the port decides). `observer`: the request's metrics and log record.
+   */
+  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, emitting = true): Promise<OpenedResponse> {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
@@ -58,7 +62,8 @@ export class ResponsesService {
     if (tools.omitted.length > 0) {
       this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
     }
-    const { events, requestId } = await this.upstream.stream(params, signal).catch((error: unknown) => {
+    const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
+    const { events, requestId } = await call.catch((error: unknown) => {
       // Upstream's refusal of a block names the client's field, not the translated request's.
       throw withClientPath(error, paths);
     });
@@ -87,8 +92,12 @@ export class ResponsesService {
   }
 
   /** The non-streaming answer: the same events, folded by the same mapper. */
-  async create(request: ResponsesRequest, signal: AbortSignal): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const opened = await this.open(request, signal, false);
+  async create(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
+    const opened = await this.open(request, signal, observer, false);
     for await (const _event of opened.events) {
       // The state is the answer; the events only matter to streaming clients.
     }
