@@ -41,7 +41,9 @@ export class ResponsesController {
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
       const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange);
-      res.set(headers(requestId, omittedTools)).json(response);
+      // As chat completions answer: a string given to end() leaves with the header in one write.
+      res.set({ ...headers(requestId, omittedTools), 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(response));
     } catch (error) {
       exchange?.fail(error, false);
       throw error;

@@ -65,7 +65,7 @@ export class ResponsesService {
     const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
     const { events, requestId } = await call.catch((error: unknown) => {
       // Upstream's refusal of a block names the client's field, not the translated request's.
-      throw withClientPath(error, paths);
+      throw withClientPath(error, paths());
     });
     const state = createResponsesStreamState(responseSkeleton(request, newResponseId()), {
       includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,

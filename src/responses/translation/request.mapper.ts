@@ -26,8 +26,11 @@ import { flatName, planTools, planToolChoice, type ToolOptions, type ToolPlan } 
  */
 export interface ResponsesTranslation {
   params: MessageRequest;
-  /** For each upstream message, for each of its blocks: the client's field, for upstream errors that name a block. */
-  paths: string[][];
+  /**
+   * For each upstream message, for each of its blocks: the client's field,
+   * for upstream errors that name a block. Worked out only when one does.
+   */
+  paths: () => string[][];
   tools: ToolPlan;
 }
 
@@ -80,7 +83,7 @@ export function toAnthropicFromResponses(
     throw error instanceof GatewayError && error.status === 400 ? renameError(error, origins, tools.paths) : error;
   }
   const params = translated.request;
-  const paths = translated.paths.map((blocks) => blocks.map((path) => (path ? renamePath(path, origins, tools.paths) : path)));
+  const paths = () => translated.paths.map((blocks) => blocks.map((path) => (path ? renamePath(path, origins, tools.paths) : path)));
   if (tools.server.length > 0) {
     params.tools = [...(params.tools ?? []), ...tools.server];
     // With no function tools the chat mapper set no choice; the server tool needs one as much.

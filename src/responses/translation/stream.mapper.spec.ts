@@ -57,6 +57,14 @@ describe('eventToResponseEvents', () => {
     expect(state.finished).toBe(true);
   });
 
+  it('carries each item and part as it was when its event was made, though the stream goes on filling them', () => {
+    const { out } = run([start(), blockStart(0, { type: 'text', text: 'Hi' }), delta(0, { type: 'text_delta', text: '!' }), stop(0), messageDelta('end_turn'), end]);
+    expect(out.find((e) => e.type === 'response.output_item.added')?.item).toMatchObject({ content: [], status: 'in_progress' });
+    expect(out.find((e) => e.type === 'response.content_part.added')?.part).toMatchObject({ text: '' });
+    expect(out.find((e) => e.type === 'response.output_item.done')?.item).toMatchObject({ content: [{ text: 'Hi!' }], status: 'completed' });
+    expect(out[0].response).toMatchObject({ status: 'in_progress', output: [] });
+  });
+
   it('streams thinking as a reasoning summary and keeps the signed block for the store, showing it only when included', () => {
     const events = [
       start(),

@@ -137,29 +137,51 @@ export function failureEvents(
 
 /** The response as the client may see it: signed thinking only when it asked for it. */
 export function clientView(state: ResponsesStreamState): ResponseObject {
-  return { ...state.response, output: state.response.output.map((item) => itemView(state, item)) };
+  return { ...state.response, output: state.response.output.map((item) => withoutSecrets(state, item)) };
 }
 
-/** An item as the client may see it, as a copy (items keep changing while they stream). */
-function itemView(state: ResponsesStreamState, item: OutputItem): OutputItem {
-  if (item.type !== 'reasoning' || state.includeEncrypted) return structuredClone(item);
+/**
+ * An item as the client may see it, sharing what is not changed: whoever
+ * takes a view serializes it at once (an event on its way out, an answer),
+ * before the stream changes the item again.
+ */
+function withoutSecrets(state: ResponsesStreamState, item: OutputItem): OutputItem {
+  if (item.type !== 'reasoning' || state.includeEncrypted) return item;
   const { encrypted_content: _kept, ...rest } = item;
-  return structuredClone(rest);
+  return rest;
 }
 
 type Emit = (type: string, fields: Record<string, unknown>) => void;
 
-/** What an event carries of an item or part; nothing is copied for events that are not made. */
-function snapshot<T extends OutputItem>(state: ResponsesStreamState, item: T): OutputItem {
-  return state.emitting ? itemView(state, item) : item;
+/*
+ * What events carry of items and parts. The events made for one upstream
+ * event all go out before the next is read, and each is serialized as it
+ * goes; but within one batch an item added is then filled in (its first
+ * part, its first summary), so what an `added` event carries is a copy of
+ * the item as it was. A `done` item or part no longer changes.
+ */
+
+/** The item as it is when added: empty lists, since what goes into them follows in later events. */
+function addedView(state: ResponsesStreamState, item: OutputItem): OutputItem {
+  const view = withoutSecrets(state, item);
+  if (view.type === 'message') return { ...view, content: [] };
+  if (view.type === 'reasoning') return { ...view, summary: [] };
+  return { ...view };
 }
-function partSnapshot<T>(state: ResponsesStreamState, part: T): T {
-  return state.emitting ? structuredClone(part) : part;
+
+/** A finished item, as the client may see it. */
+function snapshot(state: ResponsesStreamState, item: OutputItem): OutputItem {
+  return withoutSecrets(state, item);
+}
+
+/** A part as it is now; its text may grow within the same batch. */
+function partSnapshot(part: OutputText): OutputText {
+  return { ...part, annotations: [...(part.annotations ?? [])] };
 }
 
 function addItem(state: ResponsesStreamState, item: OutputItem, emit: Emit): number {
   const outputIndex = state.response.output.push(item) - 1;
-  emit('response.output_item.added', { output_index: outputIndex, item: snapshot(state, item) });
+  if (state.emitting) emit('response.output_item.added', { output_index: outputIndex, item: addedView(state, item) });
   return outputIndex;
 }
 
@@ -175,7 +197,7 @@ function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBloc
       const outputIndex = addItem(state, item, emit);
       const part: OutputText = { type: 'output_text', text: '', annotations: [], logprobs: [] };
       item.content.push(part);
-      emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(state, part) });
+      emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(part) });
       state.message = { item, outputIndex };
     }
     state.blocks.set(event.index, { kind: 'text', start: state.message.item.content[0].text.length, sources: [] });
@@ -386,7 +408,7 @@ function closeMessage(state: ResponsesStreamState, emit: Emit): void {
   const part = item.content[0];
   item.status = 'completed';
   emit('response.output_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text: part.text, logprobs: [] });
-  emit('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(state, part) });
+  emit('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(part) });
   emit('response.output_item.done', { output_index: outputIndex, item: snapshot(state, item) });
 }
 
