@@ -15,6 +15,7 @@ export async function createApp(
   options: { logger?: LoggerService } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    // Bodies are read by JsonBodyMiddleware, after the client-key check.
     bodyParser: false,
     bufferLogs: true,
     // No forceCloseConnections: on SIGTERM, requests in flight (streams
@@ -25,7 +26,6 @@ export async function createApp(
   app.useLogger(options.logger ?? (await PinoLogger.create(config)));
   // Before every route and every other middleware: the request id, the span and the request's record.
   app.use(app.get(RequestObserver).middleware);
-  app.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.disable('x-powered-by');
   // Answers are never the same twice: hashing each one for an ETag is work for nothing.
   app.set('etag', false);

@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, R
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
+import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ConnectionDrainer } from './common/connection-drainer.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { RequireJsonMiddleware } from './common/require-json.middleware.js';
@@ -41,13 +42,14 @@ export class AppModule implements NestModule {
 
   /**
    * Applied once, here, in this order: an unknown client gets its 401 before
-   * anything else about its request is checked.
+   * anything else about its request is checked, and before its body is
+   * even read.
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
-      .apply(RequireJsonMiddleware)
+      .apply(RequireJsonMiddleware, JsonBodyMiddleware)
       .forRoutes(CompletionsController);
   }
 }
