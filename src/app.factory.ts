@@ -2,6 +2,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { RedactingLogger } from './common/redacting-logger.js';
 import { AppConfig } from './config/app-config.js';
 import { PinoLogger } from './logging/pino-logger.js';
 import { RequestObserver } from './observability/request-observer.js';
@@ -22,8 +23,9 @@ export async function createApp(
     // included) finish; idle keep-alive sockets are closed by Node itself.
   });
   const config = app.get(AppConfig);
-  // Tests pass a logger that captures lines; production logs through pino (JSON, or pretty in development).
-  app.useLogger(options.logger ?? (await PinoLogger.create(config)));
+  // Tests pass a logger that captures lines, redacted on the way in as pino
+  // redacts production's (JSON, or pretty in development).
+  app.useLogger(options.logger ? new RedactingLogger(options.logger) : await PinoLogger.create(config));
   // Before every route and every other middleware: the request id, the span and the request's record.
   app.use(app.get(RequestObserver).middleware);
   app.disable('x-powered-by');

@@ -6,6 +6,7 @@ import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ConnectionDrainer } from './common/connection-drainer.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { RequireJsonMiddleware } from './common/require-json.middleware.js';
+import { rememberConfiguredSecrets } from './common/secret-values.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
@@ -20,6 +21,7 @@ import { TracingModule } from './tracing/tracing.module.js';
 export class AppModule implements NestModule {
   /** The environment comes in as an argument so tests can run gateways side by side. */
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    rememberConfiguredSecrets(env);
     return {
       module: AppModule,
       imports: [
