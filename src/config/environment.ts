@@ -239,6 +239,7 @@ export class EnvironmentVariables {
 
   @Variable({
     doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit).',
+    defaultText: '`10485760` (10 MiB)',
     helm: { value: 'config.maxAssembledBytes' },
   })
   @IsInt()
