@@ -8,12 +8,13 @@ import type { Exchange } from '../observability/exchange.js';
 import { exchangeOf } from '../observability/request-observer.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
-import { SseWriter } from './sse-writer.js';
+import { ClientStalledError, SseWriter } from './sse-writer.js';
 
 @Controller('v1')
 export class CompletionsController {
   private readonly logger = new Logger('Completions');
   private readonly heartbeatMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly completions: CompletionsService,
@@ -21,6 +22,7 @@ export class CompletionsController {
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
+    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
   }
 
   @Post('chat/completions')
@@ -51,7 +53,7 @@ export class CompletionsController {
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
     const { chunks, requestId } = await this.completions.stream(body, signal, exchange);
-    const sse = new SseWriter(res, this.heartbeatMs);
+    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
     sse.open(requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {});
     if (exchange) {
       exchange.streamOpened = true;
@@ -62,6 +64,11 @@ export class CompletionsController {
       sse.end(true);
     } catch (error) {
       exchange?.fail(error, false);
+      // The client's stall, not upstream's silence: its own line, and nobody left to tell.
+      if (error instanceof ClientStalledError) {
+        this.logger.warn(`stream dropped: ${error.message}; upstream call stopped`);
+        return sse.end(false);
+      }
       if (signal.aborted) return sse.end(false);
       // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
       this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
