@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
 import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
-import { ConnectionDrainer } from './common/connection-drainer.js';
+import { ShutdownModule } from './common/graceful-shutdown.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { RequireJsonMiddleware } from './common/require-json.middleware.js';
 import { rememberConfiguredSecrets } from './common/secret-values.js';
@@ -29,6 +29,7 @@ export class AppModule implements NestModule {
         MetricsModule,
         TracingModule,
         ObservabilityModule,
+        ShutdownModule,
         AuthModule,
         CompletionsModule,
         ModelsModule,
@@ -37,7 +38,6 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
-        ConnectionDrainer,
       ],
     };
   }
