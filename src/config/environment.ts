@@ -230,12 +230,14 @@ export class EnvironmentVariables {
   JSON_MAX_DEPTH: number = 64;
 
   @Variable({
-    doc: 'Array elements and object members in one JSON body, counted together; more is a 400. Bounds the work validation does.',
+    doc: 'Array elements and object members in one JSON body, counted together; more is a 400. Bounds the work validation does (at the default, at most about 0.3 s of CPU for the worst body).',
     helm: { value: 'config.jsonMaxItems' },
   })
+  // Not higher: class-transformer dedups an object's keys in quadratic time,
+  // so one 100,000-member object (a tool's `parameters`) cost 8.5 s of CPU.
   @IsInt()
   @Min(100)
-  JSON_MAX_ITEMS: number = 100_000;
+  JSON_MAX_ITEMS: number = 20_000;
 
   @Variable({
     doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit).',
