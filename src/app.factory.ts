@@ -20,7 +20,7 @@ export async function createApp(
     bodyParser: false,
     bufferLogs: true,
     // No forceCloseConnections: on SIGTERM, requests in flight (streams
-    // included) finish; idle keep-alive sockets are closed by Node itself.
+    // included) finish; GracefulShutdown closes keep-alive sockets once idle.
   });
   const config = app.get(AppConfig);
   // Tests pass a logger that captures lines, redacted on the way in as pino
