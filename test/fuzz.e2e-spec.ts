@@ -179,10 +179,10 @@ describe('fuzzing the HTTP stack', () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'q' }] };
     const call = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: [] }] }] }));
     expect(call.status).toBe(400);
-    expect(call.json.error.param).toBe('messages[1].tool_calls[0].function');
+    expect(call.json.error.param).toMatch(/^messages\[1\]\.tool_calls\[0\]\.function\b/);
     const defined = await postRaw(ctx.gw.url, JSON.stringify({ ...base, tools: [{ type: 'function', function: [] }] }));
     expect(defined.status).toBe(400);
-    expect(defined.json.error.param).toBe('tools[0].function');
+    expect(defined.json.error.param).toMatch(/^tools\[0\]\.function\b/);
     expect(ctx.standIn.requests).toHaveLength(0);
   });
 
