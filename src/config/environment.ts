@@ -234,7 +234,7 @@ export class EnvironmentVariables {
     helm: { value: 'config.jsonMaxItems' },
   })
   // Not higher: class-transformer dedups an object's keys in quadratic time,
-  // so one 100,000-member object (a tool's `parameters`) cost 8.5 s of CPU.
+  // so one 100,000-member object (a tool's `parameters`) costs 3.7 s of CPU; 20,000 cost 0.25 s.
   @IsInt()
   @Min(100)
   JSON_MAX_ITEMS: number = 20_000;
