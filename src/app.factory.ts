@@ -2,6 +2,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { RedactingLogger } from './common/redacting-logger.js';
 import { AppConfig } from './config/app-config.js';
 import { PinoLogger } from './logging/pino-logger.js';
 import { RequestObserver } from './observability/request-observer.js';
@@ -15,17 +16,18 @@ export async function createApp(
   options: { logger?: LoggerService } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    // Bodies are read by JsonBodyMiddleware, after the client-key check.
     bodyParser: false,
     bufferLogs: true,
     // No forceCloseConnections: on SIGTERM, requests in flight (streams
-    // included) finish; idle keep-alive sockets are closed by Node itself.
+    // included) finish; GracefulShutdown closes keep-alive sockets once idle.
   });
   const config = app.get(AppConfig);
-  // Tests pass a logger that captures lines; production logs through pino (JSON, or pretty in development).
-  app.useLogger(options.logger ?? (await PinoLogger.create(config)));
+  // Tests pass a logger that captures lines, redacted on the way in as pino
+  // redacts production's (JSON, or pretty in development).
+  app.useLogger(options.logger ? new RedactingLogger(options.logger) : await PinoLogger.create(config));
   // Before every route and every other middleware: the request id, the span and the request's record.
   app.use(app.get(RequestObserver).middleware);
-  app.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.disable('x-powered-by');
   // Answers are never the same twice: hashing each one for an ETag is work for nothing.
   app.set('etag', false);

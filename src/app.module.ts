@@ -2,9 +2,11 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, R
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
-import { ConnectionDrainer } from './common/connection-drainer.js';
+import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
+import { ShutdownModule } from './common/graceful-shutdown.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
 import { RequireJsonMiddleware } from './common/require-json.middleware.js';
+import { rememberConfiguredSecrets } from './common/secret-values.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
@@ -20,6 +22,7 @@ import { ResponsesModule } from './responses/responses.module.js';
 export class AppModule implements NestModule {
   /** The environment comes in as an argument so tests can run gateways side by side. */
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    rememberConfiguredSecrets(env);
     return {
       module: AppModule,
       imports: [
@@ -27,6 +30,7 @@ export class AppModule implements NestModule {
         MetricsModule,
         TracingModule,
         ObservabilityModule,
+        ShutdownModule,
         AuthModule,
         CompletionsModule,
         ResponsesModule,
@@ -36,20 +40,20 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
-        ConnectionDrainer,
       ],
     };
   }
 
   /**
    * Applied once, here, in this order: an unknown client gets its 401 before
-   * anything else about its request is checked.
+   * anything else about its request is checked, and before its body is
+   * even read.
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
-      .apply(RequireJsonMiddleware)
+      .apply(RequireJsonMiddleware, JsonBodyMiddleware)
       .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST });
   }
 }

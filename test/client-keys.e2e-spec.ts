@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { useGateway } from './support/lifecycle.js';
+import { statusBeforeBody } from './support/raw-http.js';
 
 const KEYS = ['team-a-0123456789abcdef', 'team-b-fedcba9876543210'];
 const ctx = useGateway({ PROXY_API_KEYS: ` ${KEYS[0]}, ${KEYS[1]} ` });
@@ -44,4 +45,10 @@ describe('PROXY_API_KEYS', () => {
     expect((await fetch(`${ctx.gw.url}/health/ready`)).status).toBe(200);
     for (const key of KEYS) expect(ctx.gw.logs.text).not.toContain(key);
   });
+});
+
+describe('PROXY_API_KEYS before the body', () => {
+  it('an unknown client gets its 401 before it has sent its body: the body is never read', async () => {
+    expect(await statusBeforeBody(ctx.gw.url, { 'content-type': 'application/json' })).toBe(401);
+  }, 15_000);
 });

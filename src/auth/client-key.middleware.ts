@@ -7,6 +7,13 @@ import { AppConfig } from '../config/app-config.js';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
+ * Nest builds this class twice per application (the provider that /metrics
+ * uses, and the instance that runs as middleware); the start-up line is said
+ * once per application, whose config is one instance.
+ */
+const announced = new WeakSet<AppConfig>();
+
+/**
  * With PROXY_API_KEYS set, /v1 answers only clients that send one of them,
  * as OpenAI clients already do with their `apiKey`. A middleware rather than
  * a guard so it runs before the other request checks: an unknown client
@@ -19,6 +26,8 @@ export class ClientKeyMiddleware implements NestMiddleware {
 
   constructor(config: AppConfig) {
     this.keys = config.clientKeys.map(digest);
+    if (announced.has(config)) return;
+    announced.add(config);
     const logger = new Logger('ClientKeys');
     if (this.keys.length > 0) logger.log(`Client authentication on: ${this.keys.length} key(s) in PROXY_API_KEYS`);
     else logger.warn('Client authentication off (PROXY_API_KEYS unset): anyone who reaches /v1 spends the credential');

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { GatewayError } from './gateway-error.js';
-import { redactSecrets } from './redact.js';
+import { redactHeaders, redactSecrets } from './redact.js';
 import { toGatewayError } from './to-gateway-error.js';
 
 /**
@@ -27,7 +27,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
       if (!res.writableEnded) res.end();
       return;
     }
-    res.status(error.status).set(error.headers).json(error.toBody());
+    res.status(error.status).set(redactHeaders(error.headers)).json(error.toBody());
   }
 }
 

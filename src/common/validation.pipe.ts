@@ -1,6 +1,17 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { invalidRequest } from './gateway-error.js';
 
+/**
+ * When a value breaks several rules, the one about its type says the most:
+ * `max_tokens: "10"` is "must be an integer", not "must not be less than 1".
+ */
+const TYPE_RULES = ['isDefined', 'isObject', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn'];
+
+function mainConstraint(constraints: Record<string, string>): string {
+  const rule = TYPE_RULES.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  return constraints[rule];
+}
+
 /** `messages[2].tool_calls[0].function` from class-validator's nested error tree. */
 function firstProblem(errors: ValidationError[], prefix = ''): { param: string; message: string } {
   const error = errors[0];
@@ -10,7 +21,7 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
       ? `${prefix}.${error.property}`
       : error.property;
   if (error.constraints) {
-    const message = Object.values(error.constraints)[0];
+    const message = mainConstraint(error.constraints);
     // A validator that checks a whole list in one pass names the element itself: `messages[2].role: ...`.
     const named = /^([\w.[\]]+): (.*)$/s.exec(message);
     if (named && named[1].startsWith(error.property)) {
@@ -30,7 +41,6 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
     whitelist: true,
-    stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const { param, message } = firstProblem(errors);
       return invalidRequest(`Invalid '${param}': ${message}.`, param);

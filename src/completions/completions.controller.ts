@@ -1,7 +1,5 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { redactSecrets } from '../common/redact.js';
-import { toGatewayError } from '../common/to-gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
@@ -9,11 +7,13 @@ import { exchangeOf } from '../observability/request-observer.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
+import { relayStream } from './stream-relay.js';
 
 @Controller('v1')
 export class CompletionsController {
   private readonly logger = new Logger('Completions');
   private readonly heartbeatMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly completions: CompletionsService,
@@ -21,6 +21,7 @@ export class CompletionsController {
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
+    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
   }
 
   @Post('chat/completions')
@@ -51,23 +52,18 @@ export class CompletionsController {
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
     const { chunks, requestId } = await this.completions.stream(body, signal, exchange);
-    const sse = new SseWriter(res, this.heartbeatMs);
+    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
     sse.open(requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {});
     if (exchange) {
       exchange.streamOpened = true;
       this.metrics.streamOpened();
     }
-    try {
-      for await (const chunk of chunks) await sse.data(chunk);
-      sse.end(true);
-    } catch (error) {
-      exchange?.fail(error, false);
-      if (signal.aborted) return sse.end(false);
-      // The status line has gone out: the error travels in-band, where OpenAI SDKs raise it.
-      this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
-      await sse.data(toGatewayError(error).toBody());
-      sse.end(false);
-    }
+    await relayStream(
+      chunks,
+      sse,
+      { write: (chunk) => sse.data(chunk), fail: (error) => sse.data(error.toBody()) },
+      { signal, exchange, logger: this.logger },
+    );
   }
 }
 

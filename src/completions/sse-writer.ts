@@ -1,13 +1,28 @@
 import type { Response } from 'express';
+import { GatewayError } from '../common/gateway-error.js';
+
+/** The client left written data unread for STREAM_WRITE_TIMEOUT_MS; its connection has been dropped. */
+export class ClientStalledError extends GatewayError {
+  constructor(readonly timeoutMs: number) {
+    // 499 as for a client that hung up: for metrics and logs, it is the client that ended the exchange.
+    super(499, `the client read nothing for ${timeoutMs} ms (STREAM_WRITE_TIMEOUT_MS)`, { code: 'client_stalled' });
+    this.name = 'ClientStalledError';
+  }
+}
 
 /**
  * Writes one Server-Sent-Events response: each payload goes out as it is
  * given (no buffering), a slow reader pauses the writer (back-pressure), and
- * an idle stream gets comment heartbeats so proxies do not cut it.
+ * an idle stream gets comment heartbeats so proxies do not cut it. A reader
+ * that stays paused for the write timeout is dropped: otherwise a client
+ * that never reads would hold its socket's buffers and the upstream call for
+ * as long as upstream keeps talking.
  */
 export class SseWriter {
   private lastWrite = Date.now();
   private heartbeat?: NodeJS.Timeout;
+  /** The one wait for `drain` in progress, shared by every write that meets it. */
+  private drained: Promise<void> | null = null;
 
   /**
    * `doneMarker`: chat completions end a finished stream with `data: [DONE]`;
@@ -16,6 +31,7 @@ export class SseWriter {
   constructor(
     private readonly res: Response,
     private readonly heartbeatMs: number,
+    private readonly writeTimeoutMs: number,
     private readonly doneMarker = true,
   ) {}
 
@@ -23,7 +39,6 @@ export class SseWriter {
     this.res.status(200).set({
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
-      connection: 'keep-alive',
       // nginx (and ingress-nginx) buffer responses unless told not to.
       'x-accel-buffering': 'no',
       ...headers,
@@ -32,7 +47,8 @@ export class SseWriter {
     this.heartbeat = setInterval(() => {
       // A client that is not reading needs no keep-alive, and each one would only queue up behind it.
       if (this.res.writableNeedDrain) return;
-      if (Date.now() - this.lastWrite >= this.heartbeatMs) void this.write(': keep-alive\n\n');
+      // A stall is reported by the data write that meets it; the heartbeat stays quiet.
+      if (Date.now() - this.lastWrite >= this.heartbeatMs) this.write(': keep-alive\n\n').catch(() => undefined);
     }, Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.heartbeat.unref();
   }
@@ -58,12 +74,31 @@ export class SseWriter {
     this.lastWrite = Date.now();
     if (this.res.destroyed || this.res.writableEnded) return Promise.resolve();
     if (this.res.write(text)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
+    return (this.drained ??= this.waitForDrain());
+  }
+
+  /** Resolves when the client has read enough; rejects, after dropping it, when it reads nothing for the timeout. */
+  private waitForDrain(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
         this.res.off('drain', done);
         this.res.off('close', done);
+        this.drained = null;
+      };
+      const done = () => {
+        settle();
         resolve();
       };
+      const timer = setTimeout(() => {
+        settle();
+        // A reset, not a close: a close would leave the unread bytes queued
+        // in the kernel for as long as the client keeps its window shut.
+        // Either way the response closes, which aborts upstream (abortOnClose).
+        if (this.res.socket) this.res.socket.resetAndDestroy();
+        else this.res.destroy();
+        reject(new ClientStalledError(this.writeTimeoutMs));
+      }, this.writeTimeoutMs);
       this.res.on('drain', done);
       this.res.on('close', done);
     });

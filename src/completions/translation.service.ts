@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
-import { addChunk, assembledCompletion, createAssembly, type Assembly } from './translation/completion.assembler.js';
+import { GatewayError } from '../common/gateway-error.js';
+import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
 import { unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
@@ -22,11 +23,13 @@ type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropi
 @Injectable()
 export class TranslationService {
   private readonly defaults: RequestDefaults;
+  private readonly maxAssembledBytes: number;
 
   constructor(
     config: AppConfig,
     private readonly thinking: ThinkingCache,
   ) {
+    this.maxAssembledBytes = config.get('MAX_ASSEMBLED_BYTES');
     const override = config.get('DEFAULT_MAX_TOKENS');
     this.defaults = {
       maxTokens: override ? () => override : defaultMaxTokens,
@@ -48,15 +51,21 @@ export class TranslationService {
     return state;
   }
 
-  /** The whole `chat.completion`, folded from the same chunks. */
+  /**
+   * The whole `chat.completion`, folded from the same chunks. It is held in
+   * memory until complete, so its size is capped (MAX_ASSEMBLED_BYTES): past
+   * the cap the chunks are closed, which stops upstream, and the client is
+   * told to stream instead.
+   */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const state = createStreamState(request.model, false);
     const assembly = createAssembly();
+    const cap = { bytes: 0, max: this.maxAssembledBytes };
     // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).
     const final =
       isList(events) && request.response_format?.type !== 'json_object'
-        ? fold(messageChunks(events, state), assembly)
-        : await foldAsync(jsonMode(streamChunks(events, state), request), assembly);
+        ? fold(messageChunks(events, state), assembly, cap)
+        : await foldAsync(jsonMode(streamChunks(events, state), request), assembly, cap);
     this.remember(final);
     return assembledCompletion(assembly, final);
   }
@@ -75,18 +84,43 @@ const jsonMode = (chunks: Chunks, request: ChatCompletionRequest): Chunks =>
 
 const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
 
-function fold(chunks: Generator<ChatCompletionChunk, StreamState>, assembly: Assembly): StreamState {
+/** MAX_ASSEMBLED_BYTES, and what the answer has used of it so far. */
+interface Cap {
+  bytes: number;
+  max: number;
+}
+
+/** Adds a chunk to the answer held in memory; false once the answer would grow past the cap. */
+function add(assembly: Assembly, chunk: ChatCompletionChunk, cap: Cap): boolean {
+  cap.bytes += chunkBytes(chunk);
+  if (cap.bytes > cap.max) return false;
+  addChunk(assembly, chunk);
+  return true;
+}
+
+const tooLarge = (cap: Cap) =>
+  new GatewayError(
+    502,
+    `The answer grew past ${cap.max} bytes (MAX_ASSEMBLED_BYTES), the most the gateway assembles for a non-streaming request. Ask for it with stream: true, or with a lower max_tokens.`,
+    { type: 'api_error', code: 'answer_too_large' },
+  );
+
+function fold(chunks: Generator<ChatCompletionChunk, StreamState>, assembly: Assembly, cap: Cap): StreamState {
   for (;;) {
     const next = chunks.next();
     if (next.done) return next.value;
-    addChunk(assembly, next.value);
+    if (!add(assembly, next.value, cap)) throw tooLarge(cap);
   }
 }
 
-async function foldAsync(chunks: Chunks, assembly: Assembly): Promise<StreamState> {
+/** Past the cap the chunks are closed, which stops upstream (watchedEvents), before the client is told. */
+async function foldAsync(chunks: Chunks, assembly: Assembly, cap: Cap): Promise<StreamState> {
   for (;;) {
     const next = await chunks.next();
     if (next.done) return next.value;
-    addChunk(assembly, next.value);
+    if (!add(assembly, next.value, cap)) {
+      await chunks.return(undefined as never);
+      throw tooLarge(cap);
+    }
   }
 }

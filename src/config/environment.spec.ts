@@ -70,3 +70,24 @@ describe('metrics, logs and tracing settings', () => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(name);
   });
 });
+
+describe('credential and key variables', () => {
+  it.each(['ANTHROPIC_API_KEY', 'CLAUDE_ACCESS_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'PROXY_API_KEYS'])(
+    'rejects %s with a control character, naming the variable and never echoing the value',
+    (name) => {
+      for (const value of ['sk-ant-x\nSECRETSECRET', 'tab\there-0123456789abcdef', 'bell\u0007-0123456789abcdef', 'del\u007f-0123456789abcdef']) {
+        let message = '';
+        try {
+          validateEnvironment({ [name]: value });
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidEnvironmentError);
+          message = (error as Error).message;
+        }
+        expect(message).toContain(`${name}: `);
+        expect(message).toContain('control characters');
+        expect(message).not.toContain('SECRET');
+        expect(message).not.toContain('0123456789abcdef');
+      }
+    },
+  );
+});

@@ -68,6 +68,16 @@ const IsKeyList = stringConstraint(
   },
   'must be a comma-separated list of one or more keys of at least 16 characters each',
 );
+/**
+ * A newline or other control character in a key is always a paste mistake,
+ * and one that fails late and badly: as an HTTP header value it breaks every
+ * request, and the part after the newline lands in error logs.
+ */
+const HasNoControlCharacters = stringConstraint(
+  'noControlCharacters',
+  (value) => !/[\u0000-\u001f\u007f]/.test(value),
+  'must not contain control characters such as a newline or a tab (was the value copied with one?)',
+);
 const IsCron = stringConstraint(
   'cronExpression',
   (value) => new CronTime(value) !== undefined,
@@ -97,6 +107,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MinLength(8)
+  @Validate(HasNoControlCharacters)
   ANTHROPIC_API_KEY?: string;
 
   @Variable({
@@ -108,6 +119,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MinLength(8)
+  @Validate(HasNoControlCharacters)
   CLAUDE_ACCESS_TOKEN?: string;
 
   @Variable({
@@ -119,6 +131,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MinLength(8)
+  @Validate(HasNoControlCharacters)
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
   @Variable({
@@ -146,6 +159,7 @@ export class EnvironmentVariables {
   })
   @IsOptional()
   @Validate(IsKeyList)
+  @Validate(HasNoControlCharacters)
   PROXY_API_KEYS?: string;
 
   @Variable({ doc: 'Upstream base URL.', helm: { value: 'config.anthropicBaseUrl' } })
@@ -207,6 +221,51 @@ export class EnvironmentVariables {
   })
   @IsString()
   BODY_LIMIT: string = '20mb';
+
+  @Variable({
+    doc: 'The deepest nesting of arrays and objects a JSON body may have; deeper is a 400. Checked on the raw bytes before parsing.',
+    helm: { value: 'config.jsonMaxDepth' },
+  })
+  @IsInt()
+  @Min(8)
+  @Max(10_000)
+  JSON_MAX_DEPTH: number = 64;
+
+  @Variable({
+    doc: 'Array elements and object members in one JSON body, counted together; more is a 400. Bounds the work validation does (at the default, at most about 0.3 s of CPU for the worst body).',
+    helm: { value: 'config.jsonMaxItems' },
+  })
+  // Not higher: class-transformer dedups an object's keys in quadratic time,
+  // so one 100,000-member object (a tool's `parameters`) costs 3.7 s of CPU; 20,000 cost 0.25 s.
+  @IsInt()
+  @Min(100)
+  JSON_MAX_ITEMS: number = 20_000;
+
+  @Variable({
+    doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit).',
+    defaultText: '`10485760` (10 MiB)',
+    helm: { value: 'config.maxAssembledBytes' },
+  })
+  @IsInt()
+  @Min(1024)
+  MAX_ASSEMBLED_BYTES: number = 10 * 1024 * 1024;
+
+  @Variable({
+    doc: 'How long a streaming client may leave written data unread. Then the client is dropped and the upstream call stopped.',
+    helm: { value: 'config.streamWriteTimeoutMs' },
+  })
+  @IsInt()
+  @Min(100)
+  STREAM_WRITE_TIMEOUT_MS: number = 30_000;
+
+  @Variable({
+    doc: 'On SIGTERM, how long to keep serving new requests (each with `Connection: close`) while readiness already answers 503, so load balancers take the pod out before its port closes. Requests in flight then finish.',
+    helm: { value: 'config.shutdownDelayMs' },
+  })
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_DELAY_MS: number = 0;
 
   @Variable({
     doc: 'An idle stream gets an SSE comment this often, so load balancers keep it open.',

@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { CredentialsHealthIndicator } from './credentials.health.js';
+import { ShutdownHealthIndicator } from './shutdown.health.js';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly credentials: CredentialsHealthIndicator,
+    private readonly shutdown: ShutdownHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. Depends on nothing, so a credential problem never restarts the pod. */
@@ -16,17 +18,17 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: a usable credential. 503 with the reason otherwise. */
+  /** Readiness: a usable credential, and not shutting down. 503 with the reason otherwise. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.credentials.check()]);
+    return this.health.check([() => this.shutdown.check(), () => this.credentials.check()]);
   }
 
   /** Both, for humans and for the seed's probe URL. */
   @Get()
   @HealthCheck()
   all() {
-    return this.health.check([() => this.credentials.check()]);
+    return this.health.check([() => this.shutdown.check(), () => this.credentials.check()]);
   }
 }

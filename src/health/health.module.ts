@@ -3,10 +3,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '../auth/auth.module.js';
 import { CredentialsHealthIndicator } from './credentials.health.js';
 import { HealthController } from './health.controller.js';
+import { ShutdownHealthIndicator } from './shutdown.health.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), AuthModule],
   controllers: [HealthController],
-  providers: [CredentialsHealthIndicator],
+  providers: [CredentialsHealthIndicator, ShutdownHealthIndicator],
 })
 export class HealthModule {}

@@ -7,6 +7,7 @@ import { LaunchEnvironment } from '../config/launch-environment.js';
 import { CommandRunner } from '../system/command-runner.js';
 import { CredentialsFile } from '../system/credentials-file.js';
 import { Platform } from '../system/platform.js';
+import { redactSecrets } from '../common/redact.js';
 import { ClaudeLogin } from './claude-login.js';
 import { KEYCHAIN_ORIGIN, KeychainReader } from './keychain-reader.js';
 
@@ -129,5 +130,16 @@ describe('on Linux', () => {
       await utimes(home.credentialsPath, old, old);
       expect(await login.read()).toMatchObject({ ok: false, kind: 'not-json' });
     });
+  });
+});
+
+describe('redaction', () => {
+  it('a token once read is redacted by value, whatever its shape', async () => {
+    const token = 'plain-login-token-without-a-known-prefix-42';
+    await home.writeLogin(token, 1_900_000_000_000);
+    const { login } = loginFor('linux');
+    expect(redactSecrets(`rejected ${token}`)).toContain(token);
+    await login.read();
+    expect(redactSecrets(`rejected ${token}`)).toBe('rejected ***');
   });
 });

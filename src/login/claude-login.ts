@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { CredentialsFile, type FileStamp, sameStamp } from '../system/credentials-file.js';
 import { KEYCHAIN_ORIGIN, KeychainReader } from './keychain-reader.js';
+import { rememberSecret } from '../common/redact.js';
 import { type LoginRead, parseLogin } from './login-token.js';
 
 /**
@@ -102,6 +103,8 @@ export class ClaudeLogin {
 
   /** One log line per change of state, not one per request. */
   private report(read: LoginRead): LoginRead {
+    // From now on the token is redacted by value wherever it might surface.
+    if (read.ok) rememberSecret(read.token.accessToken);
     const previous = this.lastReported;
     this.lastReported = read;
     if (!read.ok) {

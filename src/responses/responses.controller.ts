@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { redactSecrets } from '../common/redact.js';
-import { toGatewayError } from '../common/to-gateway-error.js';
 import { abortOnClose, UPSTREAM_REQUEST_ID } from '../completions/completions.controller.js';
 import { SseWriter } from '../completions/sse-writer.js';
+import { relayStream } from '../completions/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
@@ -19,6 +18,7 @@ export const OMITTED_TOOLS_HEADER = 'x-gateway-omitted-tools';
 export class ResponsesController {
   private readonly logger = new Logger('Responses');
   private readonly heartbeatMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly responses: ResponsesService,
@@ -26,6 +26,7 @@ export class ResponsesController {
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
+    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
   }
 
   @Post()
@@ -64,24 +65,24 @@ export class ResponsesController {
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
     const opened = await this.responses.open(body, signal, exchange);
-    const sse = new SseWriter(res, this.heartbeatMs, false);
+    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
     sse.open(headers(opened.requestId, opened.omittedTools));
     if (exchange) {
       exchange.streamOpened = true;
       this.metrics.streamOpened();
     }
-    try {
-      for await (const event of opened.events) await sse.event(event.type, event);
-      sse.end(true);
-    } catch (error) {
-      exchange?.fail(error, false);
-      if (signal.aborted) return sse.end(false);
-      // The status line has gone out: the failure travels in-band, as `error` and `response.failed`.
-      this.logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
-      const { error: detail } = toGatewayError(error).toBody();
-      for (const event of failureEvents(opened.state, detail)) await sse.event(event.type, event);
-      sse.end(false);
-    }
+    await relayStream(
+      opened.events,
+      sse,
+      {
+        write: (event) => sse.event(event.type, event),
+        // As `error` and then `response.failed`.
+        fail: async (error) => {
+          for (const event of failureEvents(opened.state, error.toBody().error)) await sse.event(event.type, event);
+        },
+      },
+      { signal, exchange, logger: this.logger },
+    );
   }
 }
 

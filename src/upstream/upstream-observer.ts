@@ -91,8 +91,21 @@ interface Tokens {
   counts: TokenCounts | undefined;
 }
 
-/** What one event tells the observer: first content, stop reason, token usage so far. */
+/**
+ * What one event tells the observer: first content, stop reason, token usage
+ * so far. Watching never fails a request: an event without the documented
+ * shape is noted as far as it goes, and the translation that follows names
+ * it to the client (a 502 `upstream_malformed_event`).
+ */
 function note(event: Anthropic.RawMessageStreamEvent, tokens: Tokens, observer: UpstreamObserver): void {
+  try {
+    noteEvent(event, tokens, observer);
+  } catch {
+    // See above: the translation reports it.
+  }
+}
+
+function noteEvent(event: Anthropic.RawMessageStreamEvent, tokens: Tokens, observer: UpstreamObserver): void {
   switch (event.type) {
     case 'message_start':
       tokens.counts = mergeUsage({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, event.message.usage);

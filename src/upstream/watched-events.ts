@@ -19,28 +19,41 @@ export interface StreamWatch {
  * Silence is timed by one timer per stream, pushed back at every event:
  * when it fires, upstream is aborted, which ends the read in progress, and
  * the stream fails with a 504. No promise race per event: each event costs
- * one `refresh()`, which matters at thousands of events a second.
+ * one `refresh()`, which matters at thousands of events a second. It counts
+ * only while a read waits on upstream: the time the consumer holds an event
+ * (a client that pauses reading, back-pressure) is the client's, timed by
+ * the writer, never upstream's silence.
  */
 export async function* watchedEvents(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
   watch: StreamWatch,
 ): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
   let silent = false;
+  let waiting = true;
   const timer = setTimeout(() => {
+    // Fired while the consumer held an event: the client's turn; the next read starts the count again.
+    if (!waiting) return;
     silent = true;
     watch.abortUpstream();
   }, watch.silenceMs);
   let stopped = false;
+  let drained = false;
   try {
     for await (const event of events) {
-      timer.refresh();
       if (event.type === 'message_stop') stopped = true;
+      waiting = false;
       yield event;
+      waiting = true;
+      timer.refresh();
     }
+    drained = true;
   } catch (error) {
     throw silent ? silence() : watch.client.aborted ? clientClosed() : fromUpstream(error);
   } finally {
     clearTimeout(timer);
+    // A consumer that stops early (a size cap, an error of its own) leaves
+    // nobody to read the rest: stop upstream rather than leave it talking.
+    if (!drained) watch.abortUpstream();
   }
   if (silent) throw silence();
   // The SDK ends a stream quietly when it is aborted: that is the client leaving, not upstream failing.

@@ -172,7 +172,7 @@ describe('when renewal does not happen', () => {
   });
 
   it('a missing CLI: a warning, not a crash', async () => {
-    const { error } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed -p /cost' });
+    const { error, ready } = await expiredBehindFailingCommand(undefined, { REFRESH_COMMAND: 'claude-not-installed -p /cost' });
     expect(error.message).toContain('`claude-not-installed` was not found on PATH');
     // Said before any advice to run `claude`, which cannot help until it is installed.
     const missing = error.message.indexOf("is not on the gateway's PATH");
@@ -180,6 +180,8 @@ describe('when renewal does not happen', () => {
     expect(missing).toBeLessThan(error.message.indexOf('run `claude` interactively'));
     expect(error.message).toContain('ANTHROPIC_API_KEY');
     expect(world.gw!.logs.text).toContain('`claude-not-installed` was not found on PATH');
+    // Named once, in words: not "`claude-not-installed` claude-not-installed: not found on PATH".
+    expect(ready.body.details.credentials.lastRefresh.detail).toBe('`claude-not-installed` was not found on PATH');
   });
 
   it('a hung command is killed after REFRESH_TIMEOUT_MS', async () => {

@@ -85,7 +85,10 @@ describe('Dockerfile', () => {
       const major = Number(m![1]);
       expect(major % 2).toBe(0); // even majors are the LTS lines
       expect(major).toBeGreaterThanOrEqual(Math.max(22, minMajor)); // Claude Code needs >= 22
+      // The image's major is one that engines names, and the one .ci/run tests on a second pass.
+      expect(pkg.engines.node.split('||').map((range: string) => /\d+/.exec(range)![0])).toContain(String(major));
     }
+    expect(readFileSync(join(projectRoot, '.ci/run'), 'utf8')).toContain('ARG NODE_IMAGE=node:');
     expect(runtime.name).toBeDefined();
   });
 

@@ -79,6 +79,7 @@ export class ResponseFormatDto {
 
   @ValidateIf((f: ResponseFormatDto) => f.type === 'json_schema')
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => JsonSchemaDto)
   json_schema?: JsonSchemaDto;
@@ -134,6 +135,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   stream?: boolean | null;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
@@ -160,6 +162,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   n?: number | null;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ResponseFormatDto)
   response_format?: ResponseFormatDto;

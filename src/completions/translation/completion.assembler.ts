@@ -22,6 +22,20 @@ export function createAssembly(): Assembly {
   return { content: [], reasoning: [], reasoningDetails: [], thinkingBlocks: [], toolCalls: [], finish: 'stop' };
 }
 
+/**
+ * Bytes of answer a chunk adds (text, thinking, tool names and arguments),
+ * for the cap on what is held in memory until the answer is complete.
+ */
+export function chunkBytes(chunk: ChatCompletionChunk): number {
+  const delta = chunk.choices[0]?.delta;
+  if (!delta) return 0;
+  let bytes = Buffer.byteLength(delta.content ?? '') + Buffer.byteLength(delta.reasoning_content ?? '');
+  for (const call of delta.tool_calls ?? []) {
+    bytes += Buffer.byteLength(call.function.name ?? '') + Buffer.byteLength(call.function.arguments ?? '');
+  }
+  return bytes;
+}
+
 export function addChunk(assembly: Assembly, chunk: ChatCompletionChunk): void {
   const choice = chunk.choices[0];
   if (!choice) return;

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { GatewayError } from '../../common/gateway-error.js';
 import type { ChatCompletionChunk, FinishReason } from './openai.types.js';
 import { toUsage, type UsageLike } from './usage.mapper.js';
 import { finishReason } from './tables.js';
@@ -67,7 +68,7 @@ export async function* streamChunks(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
 ): AsyncGenerator<ChatCompletionChunk, StreamState> {
-  for await (const event of events) yield* eventToChunks(state, event);
+  for await (const event of events) yield* mapEvent(state, event);
   yield* finalChunks(state);
   return state;
 }
@@ -77,7 +78,7 @@ export function* messageChunks(
   events: Iterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
 ): Generator<ChatCompletionChunk, StreamState> {
-  for (const event of events) yield* eventToChunks(state, event);
+  for (const event of events) yield* mapEvent(state, event);
   yield* finalChunks(state);
   return state;
 }
@@ -89,6 +90,25 @@ export function* messageChunks(
 export function signedThinkingChunk(state: StreamState, block: SignedThinking, index: number): ChatCompletionChunk {
   const [detail] = toReasoningDetails([block]);
   return chunk(state, { reasoning_details: [{ ...detail, index }], thinking_blocks: toThinkingBlocks([block]) });
+}
+
+/**
+ * An event that does not have the shape the Messages API documents (say,
+ * `message_start` with `message: null`) is upstream's fault: a 502 naming
+ * the event, never our 500.
+ */
+function mapEvent(state: StreamState, event: Anthropic.RawMessageStreamEvent): ChatCompletionChunk[] {
+  try {
+    return eventToChunks(state, event);
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    const type = typeof event?.type === 'string' ? event.type : 'unknown';
+    throw new GatewayError(502, `The upstream Anthropic API sent a malformed ${type} event.`, {
+      type: 'api_error',
+      code: 'upstream_malformed_event',
+      cause: error,
+    });
+  }
 }
 
 /** After `message_stop`: the usage chunk OpenAI sends when `stream_options.include_usage` is set. */

@@ -1,0 +1,69 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import bodyParser from 'body-parser';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppConfig } from '../../config/app-config.js';
+import { GatewayError, invalidRequest } from '../gateway-error.js';
+import { checkJsonShape, JsonShapeError } from './json-shape.js';
+
+/**
+ * Reads and parses a JSON body for the routes that take one. A middleware
+ * (not Express's app-wide parser) so that it runs after the client-key check:
+ * a client without a key never gets its body read. The shape limits are
+ * checked on the raw bytes before `JSON.parse` (see json-shape.ts).
+ */
+@Injectable()
+export class JsonBodyMiddleware implements NestMiddleware {
+  private readonly parse: RequestHandler;
+
+  constructor(config: AppConfig) {
+    const limits = { maxDepth: config.get('JSON_MAX_DEPTH'), maxItems: config.get('JSON_MAX_ITEMS') };
+    this.parse = bodyParser.json({
+      limit: config.get('BODY_LIMIT'),
+      verify: (_req, _res, bytes) => checkJsonShape(bytes, limits),
+    });
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    this.parse(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
+  }
+}
+
+/** body-parser's errors carry a `type` such as `entity.parse.failed`. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Every way reading a body can fail, in OpenAI's shape; no library's raw message reaches the client. */
+export function bodyError(error: unknown): GatewayError {
+  if (error instanceof JsonShapeError) return invalidRequest(error.message, null, 'json_too_complex');
+  const { type, status } = (error ?? {}) as BodyParserError;
+  switch (type) {
+    case 'entity.parse.failed':
+      return invalidRequest(
+        'We could not parse the JSON body of your request. The body must be valid JSON (Content-Type: application/json).',
+        null,
+        'invalid_json',
+      );
+    case 'entity.too.large':
+      return new GatewayError(413, 'Request body is too large (limit set by BODY_LIMIT).', { code: 'request_too_large' });
+    case 'encoding.unsupported':
+      return new GatewayError(415, 'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br.', {
+        code: 'unsupported_content_encoding',
+      });
+    case 'charset.unsupported':
+      return new GatewayError(415, 'Unsupported charset: send the JSON body as UTF-8.', { code: 'unsupported_charset' });
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return invalidRequest('The request body ended before its declared length.', null, 'incomplete_body');
+  }
+  // Anything else arose while decompressing (zlib's "incorrect header check" and the like).
+  if (status === undefined || status < 500) {
+    return invalidRequest(
+      'The request body could not be decompressed: it does not match its Content-Encoding header.',
+      null,
+      'invalid_content_encoding',
+    );
+  }
+  return invalidRequest('Could not read the request body.', null, 'unreadable_body');
+}

@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { type SseStep, streamSteps } from './support/anthropic-stand-in.js';
+import { postRaw, useGateway } from './support/lifecycle.js';
+
+/*
+ * Property-based fuzzing through the real HTTP stack: seeded, so a failure
+ * reproduces (fast-check prints the seed and the shrunk counterexample), and
+ * bounded in count, so the suite's time stays predictable.
+ */
+const ctx = useGateway({ JSON_MAX_ITEMS: '5000' });
+// FUZZ_SEED and FUZZ_RUNS (a multiplier) explore further locally: FUZZ_SEED=$RANDOM FUZZ_RUNS=10 npm test -- test/fuzz
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_127);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** OpenAI's error object, exactly. */
+function expectOpenAIError(body: any, where: string) {
+  if (!body || typeof body !== 'object' || !body.error) throw new Error(`${where}: not an OpenAI error: ${JSON.stringify(body)}`);
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  expect(typeof body.error.message).toBe('string');
+  expect(typeof body.error.type).toBe('string');
+  expect(body.error.code).not.toBe('internal_error');
+}
+
+/** Every answer is a completion, a well-formed stream, or an OpenAI error; never a 500. */
+function checkAnswer(res: { status: number; json: any; text: string; headers: Headers }, input: string) {
+  const where = `${res.status} for ${input.slice(0, 300)}`;
+  if (res.status >= 500 && res.status !== 502 && res.status !== 503 && res.status !== 504) throw new Error(`${where}: ${res.text.slice(0, 300)}`);
+  if (res.status !== 200) return expectOpenAIError(res.json, where);
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    expect(res.json?.object).toBe('chat.completion');
+    return;
+  }
+  const events = res.text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  for (const data of events) {
+    if (data === '[DONE]') continue;
+    const parsed = JSON.parse(data);
+    if (parsed.error) expectOpenAIError(parsed, where);
+    else expect(parsed.object).toBe('chat.completion.chunk');
+  }
+}
+
+/** /health/live is asked every 50 ms while the fuzzing runs; the slowest answer is kept. */
+function watchLiveness() {
+  let running = true;
+  let slowest = 0;
+  const done = (async () => {
+    while (running) {
+      const started = Date.now();
+      await fetch(`${ctx.gw.url}/health/live`).then((r) => r.text());
+      slowest = Math.max(slowest, Date.now() - started);
+      await sleep(50);
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    return slowest;
+  };
+}
+
+// --- Requests: valid-looking ones, then with parts replaced by arbitrary JSON.
+
+const text = fc.string({ maxLength: 20 });
+const json = fc.jsonValue({ maxDepth: 3 });
+const part = fc.oneof(
+  fc.record({ type: fc.constant('text'), text }),
+  fc.record({ type: fc.constant('image_url'), image_url: fc.record({ url: fc.constantFrom('https://x/y.png', 'data:image/png;base64,iVBORw0KGgo=', 'data:', 'nope') }) }),
+  fc.record({ type: fc.constant('file'), file: fc.record({ file_data: fc.constantFrom('data:application/pdf;base64,JVBERi0=', 'x') }) }),
+);
+const content = fc.oneof(text, fc.array(part, { maxLength: 3 }), fc.constant(null));
+const toolCall = fc.record({
+  id: text,
+  type: fc.constant('function'),
+  function: fc.record({ name: text, arguments: fc.oneof(fc.constant('{}'), fc.constant('{"a":1}'), text) }),
+});
+const message = fc.oneof(
+  fc.record({ role: fc.constantFrom('system', 'developer', 'user'), content }),
+  fc.record({ role: fc.constant('assistant'), content, tool_calls: fc.array(toolCall, { maxLength: 2 }) }, { requiredKeys: ['role'] }),
+  fc.record({ role: fc.constant('tool'), tool_call_id: text, content }),
+);
+const tool = fc.record({ type: fc.constant('function'), function: fc.record({ name: text, description: text, parameters: fc.constant({ type: 'object' }) }, { requiredKeys: ['name'] }) });
+const request = fc.record(
+  {
+    model: fc.oneof(fc.constant('claude-sonnet-5-5'), text),
+    messages: fc.array(message, { minLength: 1, maxLength: 4 }),
+    max_tokens: fc.oneof(fc.integer({ min: -5, max: 200_000 }), fc.constant('10')),
+    max_completion_tokens: fc.integer({ min: 0, max: 10 }),
+    stream: fc.boolean(),
+    stream_options: fc.record({ include_usage: fc.boolean() }),
+    tools: fc.array(tool, { maxLength: 2 }),
+    tool_choice: fc.oneof(fc.constantFrom('auto', 'none', 'required'), fc.record({ type: fc.constant('function'), function: fc.record({ name: text }) })),
+    parallel_tool_calls: fc.boolean(),
+    stop: fc.oneof(text, fc.array(text, { maxLength: 3 })),
+    temperature: fc.double({ min: -1, max: 3, noNaN: true }),
+    n: fc.integer({ min: 0, max: 3 }),
+    user: text,
+    response_format: fc.oneof(fc.record({ type: fc.constantFrom('text', 'json_object') }), fc.record({ type: fc.constant('json_schema'), json_schema: fc.record({ name: text, schema: fc.constant({ type: 'object' }) }) })),
+    reasoning_effort: fc.constantFrom('low', 'high', 'extreme'),
+  },
+  { requiredKeys: ['model', 'messages'] },
+);
+
+/** Replaces the value at a path chosen by `steps` (indexes into keys, level by level) with `value`. */
+function mutate(body: any, steps: number[], value: unknown): any {
+  let target = body;
+  for (let i = 0; i < steps.length; i++) {
+    const keys = Object.keys(target);
+    if (keys.length === 0) break;
+    const key = keys[steps[i] % keys.length];
+    const next = target[key];
+    if (i === steps.length - 1 || !next || typeof next !== 'object') {
+      target[key] = value;
+      return body;
+    }
+    target = next;
+  }
+  return body;
+}
+
+const mutation = fc.record({ steps: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), value: json });
+const requestBody = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(request, fc.array(mutation, { maxLength: 3 })).map(([body, ms]) => JSON.stringify(ms.reduce((b, m) => mutate(b, m.steps, m.value), body))) },
+  { weight: 1, arbitrary: json.map((v) => JSON.stringify(v)) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('[', '{"a":')).map(([n, open]) => open.repeat(n)) },
+);
+
+describe('fuzzing the HTTP stack', () => {
+  it('arbitrary request bodies: never a 500, always a completion or an OpenAI error, liveness within 1 s', async () => {
+    const slowest = watchLiveness();
+    await fc.assert(
+      fc.asyncProperty(requestBody, async (body) => {
+        checkAnswer(await postRaw(ctx.gw.url, body), body);
+      }),
+      { seed: SEED, numRuns: 300 * RUNS },
+    );
+    expect(await slowest()).toBeLessThan(1000);
+  }, 180_000);
+
+  // --- Upstream faults: the real event sequence with one event damaged, dropped or replaced.
+
+  const fault = fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom('damage', 'null-field', 'drop', 'garbage'),
+    value: json,
+  });
+
+  function faulty(steps: SseStep[], f: { at: number; kind: string; value: unknown }): SseStep[] {
+    const out = steps.map((s) => ('data' in s ? { ...s, data: structuredClone(s.data) } : s));
+    const i = f.at % out.length;
+    const step = out[i];
+    if (f.kind === 'drop') out.splice(i, 1);
+    else if (f.kind === 'garbage') out.splice(i, 0, { raw: `event: ${'event' in step ? step.event : 'x'}\ndata: {not json\n\n` });
+    else if ('data' in step && step.data && typeof step.data === 'object') {
+      const data = step.data as Record<string, unknown>;
+      const keys = Object.keys(data).filter((k) => k !== 'type');
+      if (keys.length) data[keys[f.at % keys.length]] = f.kind === 'null-field' ? null : f.value;
+    }
+    return out;
+  }
+
+  it('arbitrary upstream faults: never a 500, errors in OpenAI shape (in-band for streams), liveness within 1 s', async () => {
+    const slowest = watchLiveness();
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.boolean(), fault, async (stream, tools, f) => {
+        const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
+        ctx.standIn.reply({ kind: 'sse', steps: faulty(streamSteps(spec), f) });
+        const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream });
+        checkAnswer(await postRaw(ctx.gw.url, body), `${body} with ${JSON.stringify(f)}`);
+      }),
+      { seed: SEED, numRuns: 200 * RUNS },
+    );
+    expect(await slowest()).toBeLessThan(1000);
+  }, 180_000);
+
+  it('found by fuzzing: tool_calls[0].function and tools[0].function as arrays are 400s naming the field', async () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'q' }] };
+    const call = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: [] }] }] }));
+    expect(call.status).toBe(400);
+    expect(call.json.error.param).toMatch(/^messages\[1\]\.tool_calls\[0\]\.function\b/);
+    const defined = await postRaw(ctx.gw.url, JSON.stringify({ ...base, tools: [{ type: 'function', function: [] }] }));
+    expect(defined.status).toBe(400);
+    expect(defined.json.error.param).toMatch(/^tools\[0\]\.function\b/);
+    expect(ctx.standIn.requests).toHaveLength(0);
+  });
+
+  it('found by fuzzing: message_start with message: null is a 502, not a 500', async () => {
+    const steps = streamSteps({ text: 'x' });
+    ctx.standIn.reply({ kind: 'sse', steps: [{ event: 'message_start', data: { type: 'message_start', message: null } }, ...steps.slice(1)] });
+    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }] }));
+    expect(res.status).toBe(502);
+    expect(res.json.error).toMatchObject({ type: 'api_error', code: 'upstream_malformed_event' });
+    expect(res.json.error.message).toBe('The upstream Anthropic API sent a malformed message_start event.');
+  });
+
+  it('found by fuzzing: max_tokens as a string says it must be an integer', async () => {
+    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }], max_tokens: '10' }));
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toBe("Invalid 'max_tokens': max_tokens must be an integer number.");
+  });
+});

@@ -1,0 +1,95 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type SseStep, streamSteps } from './support/anthropic-stand-in.js';
+import { postRaw, useGateway } from './support/lifecycle.js';
+
+const ctx = useGateway({ UPSTREAM_TIMEOUT_MS: '1000', STREAM_WRITE_TIMEOUT_MS: '3000', MAX_ASSEMBLED_BYTES: '1048576' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A text answer of `pieces` deltas of `size` bytes each (sharing one step
+ * object, so the test holds little), with `gapMs` between them when upstream
+ * should still be talking after the first seconds.
+ */
+function bigAnswer(pieces: number, size: number, gapMs = 0): SseStep[] {
+  const steps = streamSteps({ text: 'x' }, { fragment: 1 });
+  const delta = steps.findIndex((s) => 'event' in s && s.event === 'content_block_delta');
+  const big: SseStep = { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'y'.repeat(size) } } };
+  const body = new Array<SseStep[]>(pieces).fill(gapMs ? [big, { wait: gapMs }] : [big]).flat();
+  return [...steps.slice(0, delta), ...body, ...steps.slice(delta + 1)];
+}
+
+/** Opens a stream and hands back the paused response; reading is up to the test. */
+function openPaused(): Promise<IncomingMessage> {
+  const { port } = new URL(ctx.gw.url);
+  const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.pause();
+        resolve(res);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const readAll = (res: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const parts: string[] = [];
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => parts.push(d));
+    res.on('end', () => resolve(parts.join('')));
+    res.on('error', reject);
+    res.resume();
+  });
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(25)) if (condition()) return true;
+  return condition();
+}
+
+describe('a streaming client that does not read', () => {
+  it('is dropped after STREAM_WRITE_TIMEOUT_MS, and the upstream call is stopped with it', async () => {
+    // 100 MB over 20 s or more: upstream keeps talking long after the socket buffers between the ends are full.
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(1000, 100_000, 20) });
+    const res = await openPaused();
+    expect(await until(() => ctx.standIn.requests.length === 1 && ctx.standIn.last.closedAt !== undefined, 20_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
+    expect(ctx.gw.logs.text).toContain('stream dropped: the client read nothing for 3000 ms (STREAM_WRITE_TIMEOUT_MS); upstream call stopped');
+    expect(ctx.gw.logs.text).not.toContain('stopped sending');
+    // The connection was reset: reading now fails rather than finishing the answer.
+    await expect(readAll(res)).rejects.toThrow(/aborted|ECONNRESET/);
+  }, 30_000);
+
+  it('a pause longer than UPSTREAM_TIMEOUT_MS is the client\'s, not upstream silence: no 504, the answer completes', async () => {
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(120, 100_000) });
+    const res = await openPaused();
+    // Upstream answers at once; only the client is slow, for twice UPSTREAM_TIMEOUT_MS.
+    await sleep(2000);
+    const text = await readAll(res);
+    expect(text).not.toContain('upstream_timeout');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  }, 30_000);
+});
+
+describe('a non-streaming answer', () => {
+  it('past MAX_ASSEMBLED_BYTES is a 502 that says to stream, and the upstream call is stopped', async () => {
+    // 4 MB over 2 s or more: upstream is still talking when the cap is reached.
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(400, 10_000, 5) });
+    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }));
+    expect(res.status).toBe(502);
+    expect(res.json.error).toMatchObject({ type: 'api_error', code: 'answer_too_large', param: null });
+    expect(res.json.error.message).toMatch(/1048576 bytes \(MAX_ASSEMBLED_BYTES\).*stream: true/);
+    expect(await until(() => ctx.standIn.last.closedAt !== undefined, 5_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
+  }, 30_000);
+
+  it('under the cap is answered whole', async () => {
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(50, 10_000) });
+    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }));
+    expect(res.status).toBe(200);
+    expect(res.json.choices[0].message.content).toHaveLength(500_000);
+  }, 30_000);
+});
