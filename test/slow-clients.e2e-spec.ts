@@ -86,6 +86,20 @@ describe('a non-streaming answer', () => {
     expect(ctx.standIn.last.closedEarly).toBe(true);
   }, 30_000);
 
+  it('past MAX_ASSEMBLED_BYTES on /v1/responses is the same 502, and the upstream call is stopped', async () => {
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(400, 10_000, 5) });
+    const res = await fetch(`${ctx.gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', input: 'x' }),
+    });
+    const json = (await res.json()) as any;
+    expect(res.status).toBe(502);
+    expect(json.error).toMatchObject({ type: 'api_error', code: 'answer_too_large', param: null });
+    expect(await until(() => ctx.standIn.last.closedAt !== undefined, 5_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
+  }, 30_000);
+
   it('under the cap is answered whole', async () => {
     ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(50, 10_000) });
     const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }));

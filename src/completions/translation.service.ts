@@ -1,9 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { AnswerCap } from '../translation/answer-cap.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
-import { GatewayError } from '../common/gateway-error.js';
 import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
 import { unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
@@ -60,7 +60,7 @@ export class TranslationService {
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const state = createStreamState(request.model, false);
     const assembly = createAssembly();
-    const cap = { bytes: 0, max: this.maxAssembledBytes };
+    const cap = new AnswerCap(this.maxAssembledBytes);
     // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).
     const final =
       isList(events) && request.response_format?.type !== 'json_object'
@@ -84,43 +84,29 @@ const jsonMode = (chunks: Chunks, request: ChatCompletionRequest): Chunks =>
 
 const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
 
-/** MAX_ASSEMBLED_BYTES, and what the answer has used of it so far. */
-interface Cap {
-  bytes: number;
-  max: number;
-}
-
 /** Adds a chunk to the answer held in memory; false once the answer would grow past the cap. */
-function add(assembly: Assembly, chunk: ChatCompletionChunk, cap: Cap): boolean {
-  cap.bytes += chunkBytes(chunk);
-  if (cap.bytes > cap.max) return false;
+function add(assembly: Assembly, chunk: ChatCompletionChunk, cap: AnswerCap): boolean {
+  if (!cap.take(chunkBytes(chunk))) return false;
   addChunk(assembly, chunk);
   return true;
 }
 
-const tooLarge = (cap: Cap) =>
-  new GatewayError(
-    502,
-    `The answer grew past ${cap.max} bytes (MAX_ASSEMBLED_BYTES), the most the gateway assembles for a non-streaming request. Ask for it with stream: true, or with a lower max_tokens.`,
-    { type: 'api_error', code: 'answer_too_large' },
-  );
-
-function fold(chunks: Generator<ChatCompletionChunk, StreamState>, assembly: Assembly, cap: Cap): StreamState {
+function fold(chunks: Generator<ChatCompletionChunk, StreamState>, assembly: Assembly, cap: AnswerCap): StreamState {
   for (;;) {
     const next = chunks.next();
     if (next.done) return next.value;
-    if (!add(assembly, next.value, cap)) throw tooLarge(cap);
+    if (!add(assembly, next.value, cap)) throw cap.error();
   }
 }
 
 /** Past the cap the chunks are closed, which stops upstream (watchedEvents), before the client is told. */
-async function foldAsync(chunks: Chunks, assembly: Assembly, cap: Cap): Promise<StreamState> {
+async function foldAsync(chunks: Chunks, assembly: Assembly, cap: AnswerCap): Promise<StreamState> {
   for (;;) {
     const next = await chunks.next();
     if (next.done) return next.value;
     if (!add(assembly, next.value, cap)) {
       await chunks.return(undefined as never);
-      throw tooLarge(cap);
+      throw cap.error();
     }
   }
 }

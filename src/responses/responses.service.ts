@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
 import { TranslationService } from '../completions/translation.service.js';
+import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
@@ -37,6 +38,8 @@ export interface OpenedResponse {
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
   private readonly webSearch: boolean;
+  /** MAX_ASSEMBLED_BYTES: a non-streaming answer is held in memory until complete. */
+  private readonly maxAssembledBytes: number;
 
   constructor(
     private readonly upstream: UpstreamPort,
@@ -46,6 +49,7 @@ export class ResponsesService {
     config: AppConfig,
   ) {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
+    this.maxAssembledBytes = config.get('MAX_ASSEMBLED_BYTES');
   }
 
   /**
@@ -53,7 +57,13 @@ export class ResponsesService {
    * only the state they fold into, and upstream may answer in one piece
    * (the port decides). `observer`: the request's metrics and log record.
    */
-  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, emitting = true): Promise<OpenedResponse> {
+  async open(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+    emitting = true,
+    cap?: AnswerCap,
+  ): Promise<OpenedResponse> {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
@@ -82,6 +92,8 @@ export class ResponsesService {
     };
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       for await (const event of events) {
+        // Leaving the loop closes upstream's events, which stops the call.
+        if (cap && !cap.take(eventBytes(event))) throw cap.error();
         const out = eventToResponseEvents(state, event);
         // Kept before `response.completed` goes out: a client may continue from it at once.
         if (event.type === 'message_stop' && state.finished) keepAnswer();
@@ -97,7 +109,7 @@ export class ResponsesService {
     signal: AbortSignal,
     observer?: UpstreamObserver,
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const opened = await this.open(request, signal, observer, false);
+    const opened = await this.open(request, signal, observer, false, new AnswerCap(this.maxAssembledBytes));
     for await (const _event of opened.events) {
       // The state is the answer; the events only matter to streaming clients.
     }
