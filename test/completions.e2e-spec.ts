@@ -373,12 +373,13 @@ describe('long and stalled upstream answers', () => {
 
   it('an upstream that goes silent in the middle of an answer is a 504, and is hung up on', async () => {
     const steps = streamSteps({ text: 'never finished' });
-    standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 3), { wait: 3000 }, ...steps.slice(3)] });
+    // Upstream would resume after 8 s; the 1 s silence limit answers long before (generously, for a busy machine).
+    standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 3), { wait: 8000 }, ...steps.slice(3)] });
     const started = Date.now();
     const error = await gw.openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
     expect(error.status).toBe(504);
     expect(error.error).toMatchObject({ type: 'timeout', code: 'upstream_timeout' });
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(6000);
     for (let i = 0; i < 100 && standIn.last.closedAt === undefined; i++) await sleep(10);
     expect(standIn.last.closedEarly).toBe(true);
   });

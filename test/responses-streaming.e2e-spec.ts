@@ -48,7 +48,8 @@ describe('/v1/responses streaming lifecycle', () => {
 
   it('sends SSE comment heartbeats during long silences and still completes', async () => {
     const steps = streamSteps({ text: 'slow' });
-    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 2), { wait: 1700 }, ...steps.slice(2)] });
+    // Three and a half heartbeat periods of silence: a timer late by a whole period on a busy machine still fires.
+    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 2), { wait: 3500 }, ...steps.slice(2)] });
     const text = await rawStream();
     expect(text).toContain(': keep-alive\n\n');
     expect(events(text).at(-1)?.name).toBe('response.completed');

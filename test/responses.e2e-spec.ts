@@ -262,6 +262,15 @@ describe('POST /v1/responses through the openai client', () => {
     await expect(ctx.gw.openai.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('returns signed thinking on GET when the SDK asks with include (sent as include[]=…)', async () => {
+    ctx.standIn.reply(messageReply({ thinking: 'Kept for later.', text: 'Done.' }));
+    const created = await ctx.gw.openai.responses.create({ model: MODEL, input: 'hi' });
+    const plain = await ctx.gw.openai.responses.retrieve(created.id);
+    expect(plain.output[0]).not.toHaveProperty('encrypted_content');
+    const full = await ctx.gw.openai.responses.retrieve(created.id, { include: ['reasoning.encrypted_content'] });
+    expect(full.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.any(String) });
+  });
+
   it('resolves item_reference from the store, as the Vercel AI SDK sends with store: true', async () => {
     ctx.standIn.reply(messageReply({ text: 'First answer.' }), messageReply({ text: 'Second.' }));
     const first = await ctx.gw.openai.responses.create({ model: MODEL, input: 'one' });
@@ -360,6 +369,9 @@ describe('POST /v1/responses through the openai client', () => {
     [{ input: [{ role: 'robot', content: 'x' }] }, 'input[0].role'],
     [{ input: [{ type: 'function_call', call_id: 'c', name: 'f' }] }, 'input[0].arguments'],
     [{ text: { format: { type: 'json_schema', name: 'x' } } }, 'text.format.schema'],
+    // A type Claude has no tool for is named back in a header: it must be a name, not header-breaking text.
+    [{ tools: [{ type: 'evil\r\nset-cookie: a=b' }] }, 'tools[0].type'],
+    [{ tools: [{ type: '検索' }], stream: true }, 'tools[0].type'],
   ])('answers 400 naming the field for %j', async (patch, param) => {
     const res = await post({ model: MODEL, input: 'x', ...patch });
     expect(res.status).toBe(400);

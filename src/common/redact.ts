@@ -10,22 +10,38 @@ const SECRET_PATTERN = /sk-ant-[A-Za-z0-9_-]+/g;
 
 /** Shorter values would redact ordinary words; no real key or token is this short. */
 const MIN_SECRET_LENGTH = 8;
-/** Login tokens rotate; the oldest are forgotten first, so the registry stays small. */
-const MAX_SECRETS = 64;
+/** Login tokens rotate; the oldest are forgotten first, so that registry stays small. */
+const MAX_ROTATING = 64;
 
-const known = new Set<string>();
+/** The configured secrets: fixed for the life of the process, never forgotten. */
+const pinned = new Set<string>();
+/** Tokens read from the Claude Code login: a new one every few hours, the oldest forgotten first. */
+const rotating = new Set<string>();
 
-/** Registers a secret value (a configured key, a token once read) for redaction by value. */
-export function rememberSecret(value: string | null | undefined): void {
+const usable = (value: string | null | undefined): string | null => {
   const secret = value?.trim();
-  if (!secret || secret.length < MIN_SECRET_LENGTH || known.has(secret)) return;
-  if (known.size >= MAX_SECRETS) known.delete(known.values().next().value as string);
-  known.add(secret);
+  return secret && secret.length >= MIN_SECRET_LENGTH ? secret : null;
+};
+
+/** Registers a configured secret (a key, a fixed token) for redaction by value, for good. */
+export function rememberConfiguredSecret(value: string | null | undefined): void {
+  const secret = usable(value);
+  if (secret) pinned.add(secret);
+}
+
+/** Registers a token read at run time (the login's) for redaction by value. */
+export function rememberSecret(value: string | null | undefined): void {
+  const secret = usable(value);
+  if (!secret || pinned.has(secret) || rotating.has(secret)) return;
+  if (rotating.size >= MAX_ROTATING) rotating.delete(rotating.values().next().value as string);
+  rotating.add(secret);
 }
 
 export function redactSecrets(text: string): string {
   let out = text.replace(SECRET_PATTERN, 'sk-ant-***');
-  for (const secret of known) if (out.includes(secret)) out = out.split(secret).join('***');
+  for (const registry of [pinned, rotating]) {
+    for (const secret of registry) if (out.includes(secret)) out = out.split(secret).join('***');
+  }
   return out;
 }
 

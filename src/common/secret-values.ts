@@ -1,5 +1,5 @@
 import { parseKeyList, SECRET_VARIABLES } from '../config/environment.js';
-import { rememberSecret } from './redact.js';
+import { rememberConfiguredSecret } from './redact.js';
 
 /**
  * Registers the configured secrets for redaction by value before anything
@@ -9,7 +9,7 @@ export function rememberConfiguredSecrets(env: Record<string, string | undefined
   for (const name of SECRET_VARIABLES) {
     const value = env[name];
     if (!value) continue;
-    rememberSecret(value);
-    for (const part of parseKeyList(value)) rememberSecret(part);
+    rememberConfiguredSecret(value);
+    for (const part of parseKeyList(value)) rememberConfiguredSecret(part);
   }
 }

@@ -51,19 +51,27 @@ export class CompletionsController {
 
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
-    const { chunks, requestId } = await this.completions.stream(body, signal, exchange);
+    const { chunks, requestId, cancel } = await this.completions.stream(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
-    sse.open(requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {});
-    if (exchange) {
-      exchange.streamOpened = true;
-      this.metrics.streamOpened();
-    }
     await relayStream(
       chunks,
       sse,
       { write: (chunk) => sse.data(chunk), fail: (error) => sse.data(error.toBody()) },
-      { signal, exchange, logger: this.logger },
+      {
+        headers: requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {},
+        cancel,
+        onOpened: () => this.streamOpened(exchange),
+        signal,
+        exchange,
+        logger: this.logger,
+      },
     );
+  }
+
+  private streamOpened(exchange: Exchange | undefined): void {
+    if (!exchange) return;
+    exchange.streamOpened = true;
+    this.metrics.streamOpened();
   }
 }
 

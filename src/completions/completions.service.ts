@@ -12,6 +12,8 @@ export interface CompletionResult {
 export interface StreamResult {
   chunks: AsyncIterable<ChatCompletionChunk>;
   requestId: string | null;
+  /** Stops the upstream call when the stream cannot even be opened to the client. */
+  cancel: () => void;
 }
 
 /**
@@ -39,8 +41,8 @@ export class CompletionsService {
    * status; after that, chunks follow upstream events one for one.
    */
   async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<StreamResult> {
-    const { events, requestId } = await this.open('stream', request, signal, observer);
-    return { chunks: this.translation.toChunks(events, request), requestId };
+    const { events, requestId, cancel } = await this.open('stream', request, signal, observer);
+    return { chunks: this.translation.toChunks(events, request), requestId, cancel };
   }
 
   /** Upstream's refusal of a block names the client's field, not the translated request's. */

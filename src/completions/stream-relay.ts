@@ -13,35 +13,53 @@ export interface StreamFormat<T> {
 }
 
 export interface RelayContext {
+  /** The response's headers besides the SSE ones. */
+  headers: Record<string, string>;
+  /** Stops the upstream call: for when the stream cannot even be opened. */
+  cancel: () => void;
+  /** Once the status line and headers are out (metrics count open streams from here). */
+  onOpened: () => void;
   signal: AbortSignal;
   exchange?: Exchange;
   logger: Logger;
 }
 
 /**
- * Relays a translated stream to an opened SSE response until it ends, and
- * decides how it ends: completed; the client stalled (dropped, its own log
- * line, upstream stopped); the client gone (nobody left to tell); or failed
- * (in-band error). Shared by every streaming endpoint so they end alike.
+ * Opens the SSE response and relays a translated stream to it until it
+ * ends, and decides how it ends: completed; the client stalled (dropped, its
+ * own log line, upstream stopped); the client gone (nobody left to tell); or
+ * failed (in-band error). Whatever happens, the writer is ended (its
+ * heartbeat stopped) and upstream is not left talking to nobody. Shared by
+ * every streaming endpoint so they end alike.
  */
 export async function relayStream<T>(
   items: AsyncIterable<T>,
   sse: SseWriter,
   format: StreamFormat<T>,
-  { signal, exchange, logger }: RelayContext,
+  { headers, cancel, onOpened, signal, exchange, logger }: RelayContext,
 ): Promise<void> {
   try {
+    sse.open(headers);
+  } catch (error) {
+    // Nothing has read the events yet, so leaving them would not stop upstream.
+    cancel();
+    throw error;
+  }
+  onOpened();
+  let completed = false;
+  try {
     for await (const item of items) await format.write(item);
-    sse.end(true);
+    completed = true;
   } catch (error) {
     exchange?.fail(error, false);
     if (error instanceof ClientStalledError) {
       logger.warn(`stream dropped: ${error.message}; upstream call stopped`);
-      return sse.end(false);
+    } else if (!signal.aborted) {
+      logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
+      // The in-band error may itself meet a client that stopped reading: that ends here too.
+      await format.fail(toGatewayError(error)).catch(() => undefined);
     }
-    if (signal.aborted) return sse.end(false);
-    logger.warn(redactSecrets(`stream failed after it started: ${(error as Error)?.message ?? error}`));
-    await format.fail(toGatewayError(error));
-    sse.end(false);
+  } finally {
+    sse.end(completed);
   }
 }

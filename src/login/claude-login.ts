@@ -104,7 +104,10 @@ export class ClaudeLogin {
   /** One log line per change of state, not one per request. */
   private report(read: LoginRead): LoginRead {
     // From now on the token is redacted by value wherever it might surface.
-    if (read.ok) rememberSecret(read.token.accessToken);
+    if (read.ok) {
+      rememberSecret(read.token.accessToken);
+      rememberSecret(read.token.refreshToken);
+    }
     const previous = this.lastReported;
     this.lastReported = read;
     if (!read.ok) {

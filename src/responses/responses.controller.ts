@@ -52,8 +52,9 @@ export class ResponsesController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Query('include') include?: string | string[]) {
-    const wanted = ([] as string[]).concat(include ?? []);
+  get(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    // `include=a&include=b` (raw HTTP, Python) or `include[]=a` (the OpenAI Node SDK's array format).
+    const wanted = [query.include, query['include[]']].flat().filter((v): v is string => typeof v === 'string');
     return this.responses.get(id, wanted.includes(ENCRYPTED_REASONING));
   }
 
@@ -66,11 +67,6 @@ export class ResponsesController {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
     const opened = await this.responses.open(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
-    sse.open(headers(opened.requestId, opened.omittedTools));
-    if (exchange) {
-      exchange.streamOpened = true;
-      this.metrics.streamOpened();
-    }
     await relayStream(
       opened.events,
       sse,
@@ -81,7 +77,18 @@ export class ResponsesController {
           for (const event of failureEvents(opened.state, error.toBody().error)) await sse.event(event.type, event);
         },
       },
-      { signal, exchange, logger: this.logger },
+      {
+        headers: headers(opened.requestId, opened.omittedTools),
+        cancel: opened.cancel,
+        onOpened: () => {
+          if (!exchange) return;
+          exchange.streamOpened = true;
+          this.metrics.streamOpened();
+        },
+        signal,
+        exchange,
+        logger: this.logger,
+      },
     );
   }
 }

@@ -27,6 +27,8 @@ export interface OpenedResponse {
   requestId: string | null;
   /** Tool types left out because Claude has no function for them. */
   omittedTools: string[];
+  /** Stops the upstream call when the stream cannot even be opened to the client. */
+  cancel: () => void;
 }
 
 /**
@@ -73,7 +75,7 @@ export class ResponsesService {
       this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
     }
     const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
-    const { events, requestId } = await call.catch((error: unknown) => {
+    const { events, requestId, cancel } = await call.catch((error: unknown) => {
       // Upstream's refusal of a block names the client's field, not the translated request's.
       throw withClientPath(error, paths());
     });
@@ -100,7 +102,7 @@ export class ResponsesService {
         yield* out;
       }
     }
-    return { events: mapped(), state, requestId, omittedTools: tools.omitted };
+    return { events: mapped(), state, requestId, omittedTools: tools.omitted, cancel };
   }
 
   /** The non-streaming answer: the same events, folded by the same mapper. */

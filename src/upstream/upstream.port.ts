@@ -28,6 +28,11 @@ export interface UpstreamStream {
   events: Events;
   /** Upstream's `request-id`, passed to the client as `x-upstream-request-id`. */
   requestId: string | null;
+  /**
+   * Stops the upstream call without reading its events: for a caller that
+   * fails before it starts reading (reading, then leaving early, stops it too).
+   */
+  cancel: () => void;
 }
 
 /**
@@ -62,7 +67,7 @@ export class UpstreamPort implements OnApplicationShutdown {
       // The stream's own controller is the one its fetch listens to: aborting
       // it on silence needs no controller of ours besides the client's signal.
       const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
-      return { events: watchedEvents(data, watch), requestId: request_id ?? null };
+      return { events: watchedEvents(data, watch), requestId: request_id ?? null, cancel: watch.abortUpstream };
     };
     return this.call(open, observer);
   }
@@ -79,7 +84,8 @@ export class UpstreamPort implements OnApplicationShutdown {
       const { data, request_id } = await this.client.messages
         .create({ ...request, stream: false }, { signal: client })
         .withResponse();
-      return { events: messageToEvents(data), requestId: request_id ?? null };
+      // The answer is complete already: nothing left to stop.
+      return { events: messageToEvents(data), requestId: request_id ?? null, cancel: () => undefined };
     };
     return this.call(ask, observer);
   }

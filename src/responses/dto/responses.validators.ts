@@ -68,11 +68,16 @@ function contentProblem(content: unknown, path: string): Problem {
   return null;
 }
 
+/** Every tool type OpenAI names (`web_search_preview_2025_03_11`, `mcp`, ...) fits this; nothing else need. */
+const TOOL_TYPE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export function toolsProblem(value: unknown): Problem {
   if (!Array.isArray(value)) return at('', 'must be an array');
   for (let i = 0; i < value.length; i++) {
     const tool = value[i];
     if (!obj(tool) || !str(tool.type)) return at(`[${i}].type`, 'must be a string');
+    // A type Claude has no tool for is named back in a response header, so it must be a name, not free text.
+    if (!TOOL_TYPE.test(tool.type)) return at(`[${i}].type`, 'must be a tool type name (letters, digits, `_`, `-`, `.`, `:`)');
     if (tool.type === 'function' || tool.type === 'custom') {
       if (!str(tool.name) || !tool.name) return at(`[${i}].name`, 'must be a non-empty string');
       if (tool.parameters != null && !obj(tool.parameters)) return at(`[${i}].parameters`, 'must be an object');

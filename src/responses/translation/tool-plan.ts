@@ -7,7 +7,7 @@ import type { CustomToolDef, FunctionToolDef, NamespaceToolDef, ResponsesToolCho
  * What the gateway can offer Claude from a Responses `tools` list. Coding
  * agents send built-in tools and `namespace` groups on every request, so
  * refusing what Claude has no function for would break them outright: it is
- * left out and named (log line and `x-gateway-tools-omitted` header) instead.
+ * left out and named (log line and `x-gateway-omitted-tools` header) instead.
  */
 export interface ToolPlan {
   /** Function tools in the chat shape, namespace members flattened. */
