@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
 import { TranslationService } from '../completions/translation.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
+import { randomHex } from './random-hex.js';
 import { ResponseStore, StoreMiss } from './response-store.js';
 import { toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
@@ -156,5 +156,5 @@ function notFound(id: string, param: string | null, code: string): GatewayError 
 }
 
 function newResponseId(): string {
-  return `resp_${randomBytes(16).toString('hex')}`;
+  return `resp_${randomHex(16)}`;
 }
