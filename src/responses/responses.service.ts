@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 import { TranslationService } from '../completions/translation.service.js';
@@ -48,12 +49,37 @@ export class ResponsesService {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
   }
 
+  /** A streaming answer: the Responses events of each upstream event as it arrives. */
+  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<OpenedResponse> {
+    const { events, fold, ...opened } = await this.call(request, signal, observer, true);
+    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
+      for await (const event of events) yield* fold(event);
+    }
+    return { ...opened, events: mapped() };
+  }
+
+  /** The non-streaming answer: the same events, folded by the same mapper. */
+  async create(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
+    const { events, fold, ...opened } = await this.call(request, signal, observer, false);
+    // The state is the answer; the events only matter to streaming clients. An
+    // answer upstream sent in one piece is a plain list: folded without awaiting
+    // between events, as chat completions fold theirs.
+    if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) fold(event);
+    else for await (const event of events) fold(event);
+    return { ...opened, response: clientView(opened.state) };
+  }
+
   /**
    * `emitting: false` for a non-streaming answer: the events are not wanted,
    * only the state they fold into, and upstream may answer in one piece
    * (the port decides). `observer`: the request's metrics and log record.
+   * `fold` maps one upstream event (and stores the answer once it is complete).
    */
-  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, emitting = true): Promise<OpenedResponse> {
+  private async call(request: ResponsesRequest, signal: AbortSignal, observer: UpstreamObserver | undefined, emitting: boolean) {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
@@ -80,28 +106,13 @@ export class ResponsesService {
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
     };
-    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
-      for await (const event of events) {
-        const out = eventToResponseEvents(state, event);
-        // Kept before `response.completed` goes out: a client may continue from it at once.
-        if (event.type === 'message_stop' && state.finished) keepAnswer();
-        yield* out;
-      }
-    }
-    return { events: mapped(), state, requestId, omittedTools: tools.omitted };
-  }
-
-  /** The non-streaming answer: the same events, folded by the same mapper. */
-  async create(
-    request: ResponsesRequest,
-    signal: AbortSignal,
-    observer?: UpstreamObserver,
-  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const opened = await this.open(request, signal, observer, false);
-    for await (const _event of opened.events) {
-      // The state is the answer; the events only matter to streaming clients.
-    }
-    return { ...opened, response: clientView(opened.state) };
+    const fold = (event: Anthropic.RawMessageStreamEvent): ResponseStreamEvent[] => {
+      const out = eventToResponseEvents(state, event);
+      // Kept before `response.completed` goes out: a client may continue from it at once.
+      if (event.type === 'message_stop' && state.finished) keepAnswer();
+      return out;
+    };
+    return { events, fold, state, requestId, omittedTools: tools.omitted };
   }
 
   get(id: string, includeEncrypted: boolean): ResponseObject {
