@@ -3,14 +3,17 @@
  * `npm run bench`: the same gateway process, the same conversation sent to
  * /v1/chat/completions and to /v1/responses in alternating rounds. The ratio
  * that decides is CPU per request read inside the gateway (probe.ts), which
- * stays comparable on a shared machine; req/s is printed alongside.
+ * stays comparable on a shared machine; req/s is printed alongside. Each
+ * round of one endpoint is paired with the round of the other that follows
+ * it, and the ratio is the median of the pairs' ratios, so that a burst of
+ * other work on the machine during one round does not decide the result.
  */
 import autocannon from 'autocannon';
-import { mean, usage } from './processes.js';
+import { mean, median, usage } from './processes.js';
 import type { Target } from './servers.js';
 
-const DURATION = Number(process.env.DURATION ?? 5);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const DURATION = Number(process.env.RESPONSES_DURATION ?? 3);
+const ROUNDS = Number(process.env.RESPONSES_ROUNDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
 /** The conversation of the throughput section, as a chat completion. */
@@ -47,8 +50,10 @@ export const responsesBody = (stream: boolean) =>
 export interface ResponsesResult {
   chat: { rps: number; cpuMsPerRequest: number };
   responses: { rps: number; cpuMsPerRequest: number };
-  /** Responses CPU per request over chat's: the overhead, 1.10 at most. */
+  /** Responses CPU per request over chat's (median of the rounds' pairs): the overhead, 1.10 at most. */
   cpuRatio: number;
+  /** The same for req/s. */
+  rpsRatio: number;
 }
 
 async function load(target: Target, path: string, body: string, duration: number) {
@@ -84,10 +89,14 @@ export async function responses(gateway: Target): Promise<ResponsesResult> {
   const summary = (s: { rps: number[]; cpu: number[] }) => ({ rps: mean(s.rps), cpuMsPerRequest: mean(s.cpu) });
   const chat = summary(samples.chat);
   const resp = summary(samples.responses);
-  const cpuRatio = resp.cpuMsPerRequest / chat.cpuMsPerRequest;
+  const pairs = samples.chat.cpu.map((_, i) => i);
+  const cpuRatios = pairs.map((i) => samples.responses.cpu[i] / samples.chat.cpu[i]);
+  const cpuRatio = median(cpuRatios);
+  const rpsRatio = median(pairs.map((i) => samples.responses.rps[i] / samples.chat.rps[i]));
   console.log(`${'endpoint'.padEnd(22)} ${'req/s'.padStart(7)} ${'CPU ms/req'.padStart(11)}`);
   console.log(`${'/v1/chat/completions'.padEnd(22)} ${chat.rps.toFixed(0).padStart(7)} ${chat.cpuMsPerRequest.toFixed(3).padStart(11)}`);
   console.log(`${'/v1/responses'.padEnd(22)} ${resp.rps.toFixed(0).padStart(7)} ${resp.cpuMsPerRequest.toFixed(3).padStart(11)}`);
-  console.log(`ratio responses / chat: CPU per request ${cpuRatio.toFixed(3)}, req/s ${(resp.rps / chat.rps).toFixed(3)}`);
-  return { chat, responses: resp, cpuRatio };
+  console.log(`ratio responses / chat (median of the rounds' pairs): CPU per request ${cpuRatio.toFixed(3)}, req/s ${rpsRatio.toFixed(3)}`);
+  console.log(`CPU ratio per pair: ${cpuRatios.map((r) => r.toFixed(2)).join(', ')}`);
+  return { chat, responses: resp, cpuRatio, rpsRatio };
 }
