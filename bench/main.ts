@@ -6,21 +6,22 @@
  * load is printed so a reader can judge.
  *
  *   npm run bench                      (all sections)
- *   BENCH=throughput npm run bench     (or BENCH=streams)
+ *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses)
  *   DURATION=5 ROUNDS=3 CONNECTIONS=32 STREAM_ROUNDS=3 OPEN_STREAMS=1000
  */
 import { cpus, loadavg } from 'node:os';
 import { stopServer, type Server } from './processes.js';
 import { startStandIn, startTargets } from './servers.js';
 import { streams, type StreamResult } from './streams.js';
+import { responses, type ResponsesResult } from './responses.js';
 import { throughput, type ThroughputResult } from './throughput.js';
 
-const SECTIONS = (process.env.BENCH ?? 'throughput,streams').split(',');
+const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses').split(',');
 const LIMIT_MS = 15 * 60_000;
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined) {
+function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined) {
   const lines: Array<[string, boolean]> = [];
   if (t) {
     const [bare, gateway, portkey] = t;
@@ -37,6 +38,9 @@ function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefin
       [`RSS with open streams ${(gateway.openRss / 2 ** 20).toFixed(0)} MB (≤ 180)`, gateway.openRss <= 180 * 2 ** 20],
       [`added p50 per streamed event ${gateway.addedP50.toFixed(3)} ms (≤ 0.25)`, gateway.addedP50 <= 0.25],
     );
+  }
+  if (r) {
+    lines.push([`/v1/responses CPU per request ${r.cpuRatio.toFixed(3)}× /v1/chat/completions' (≤ 1.10)`, r.cpuRatio <= 1.1]);
   }
   console.log('\n## Targets');
   for (const [line, ok] of lines) console.log(`${ok ? 'met   ' : 'MISSED'} ${line}`);
@@ -63,7 +67,9 @@ async function main() {
     };
     const t = SECTIONS.includes('throughput') ? await throughput(await fresh()) : undefined;
     const s = SECTIONS.includes('streams') ? await streams(standIn, await fresh()) : undefined;
-    verdicts(t, s);
+    // The gateway alone: the other two servers have no /v1/responses.
+    const r = SECTIONS.includes('responses') ? await responses((await fresh())[1]) : undefined;
+    verdicts(t, s, r);
     console.log(`\nload average at the end ${load()}`);
   } finally {
     clearTimeout(guard);

@@ -5,17 +5,22 @@
  * to tell what a change bought.
  *
  *   DURATION=8 CONNECTIONS=32 npm run bench:profile
+ *   ENDPOINT=responses npm run bench:profile    (/v1/responses, the same conversation)
+ *   TOP=30 npm run bench:profile                (also the 30 functions with the most self time)
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServer, stopServer } from './processes.js';
+import { chatBody, responsesBody } from './responses.js';
 import { startStandIn } from './servers.js';
 
 const DURATION = Number(process.env.DURATION ?? 8);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const STREAM = process.env.BENCH_STREAM === '1';
+const RESPONSES = process.env.ENDPOINT === 'responses';
+const TOP = Number(process.env.TOP ?? 0);
 
 /** First match wins: more specific places before the general ones. */
 const AREAS: Array<[string, RegExp]> = [
@@ -42,6 +47,7 @@ function summarise(file: string) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const time = new Map<string, number>();
+  const functions = new Map<string, number>();
   let busy = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)!;
@@ -55,9 +61,15 @@ function summarise(file: string) {
     else if (!url) area = functionName.includes('Promise') || functionName === 'await' ? 'promises (native)' : 'native (JSON, builtins)';
     else area = AREAS.find(([, re]) => re.test(url))?.[0] ?? 'other';
     time.set(area, (time.get(area) ?? 0) + dt);
+    const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|src)\//, '$1/')}`;
+    functions.set(where, (functions.get(where) ?? 0) + dt);
   });
   const rows = [...time].sort((a, b) => b[1] - a[1]);
   for (const [area, t] of rows) console.log(`${((100 * t) / busy).toFixed(1).padStart(5)}%  ${area}`);
+  if (TOP > 0) {
+    console.log(`\n# the ${TOP} functions with the most self time`);
+    for (const [where, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`${((100 * t) / busy).toFixed(1).padStart(5)}%  ${where}`);
+  }
   return busy / 1000;
 }
 
@@ -67,24 +79,13 @@ async function main() {
   const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
   // GATEWAY_MAIN: another build of the gateway (an absolute path), to profile before and after a change.
   const gateway = await startServer('claude-code-proxy', process.env.GATEWAY_MAIN ?? 'src/main.js', await freePort(), env, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-  const body = JSON.stringify({
-    model: 'claude-sonnet-5-5',
-    max_tokens: 256,
-    stream: STREAM,
-    messages: [
-      { role: 'system', content: 'You are a concise assistant.' },
-      { role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' },
-      { role: 'assistant', content: 'Prince Hamlet seeks revenge for his father.' },
-      { role: 'user', content: [{ type: 'text', text: 'Shorter, please.' }] },
-    ],
-    tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
-  });
+  const body = RESPONSES ? responsesBody(STREAM) : chatBody(STREAM);
   let requests = 0;
   try {
     // DURATION=0: start-up alone, to subtract from a loaded profile.
     if (DURATION === 0) return;
     const result = await autocannon({
-      url: `http://127.0.0.1:${gateway.port}/v1/chat/completions`,
+      url: `http://127.0.0.1:${gateway.port}${RESPONSES ? '/v1/responses' : '/v1/chat/completions'}`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -102,7 +103,7 @@ async function main() {
 function report(dir: string, requests: number) {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
-  console.log(`# profile of the gateway, ${STREAM ? 'streaming' : 'non-streaming'}, ${DURATION} s x ${CONNECTIONS} connections, ${requests} requests (${join(dir, file)})`);
+  console.log(`# profile of the gateway, ${RESPONSES ? '/v1/responses' : '/v1/chat/completions'}, ${STREAM ? 'streaming' : 'non-streaming'}, ${DURATION} s x ${CONNECTIONS} connections, ${requests} requests (${join(dir, file)})`);
   const busyMs = summarise(join(dir, file));
   console.log(`busy ${busyMs.toFixed(0)} ms of main thread, ${(busyMs / Math.max(requests, 1)).toFixed(3)} ms per request (start-up included)`);
 }

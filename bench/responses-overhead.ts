@@ -3,45 +3,22 @@
  * conversation: one gateway process in front of the loopback stand-in,
  * loaded by autocannon on /v1/chat/completions and /v1/responses in
  * alternating rounds within one run. The result that matters is the ratio.
+ * `npm run bench` has the same comparison with CPU per request (responses.ts).
  *
  *   npm run bench:responses            (DURATION=5 ROUNDS=2 CONNECTIONS=20 by default)
  *   STREAM=1 npm run bench:responses   the same, both endpoints streaming
  */
 import autocannon from 'autocannon';
 import { freePort, mean, startServer, stopServer, type Server } from './processes.js';
+import { chatBody, responsesBody } from './responses.js';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const STREAM = process.env.STREAM === '1';
 
-const chat = JSON.stringify({
-  model: 'claude-sonnet-5-5',
-  max_tokens: 512,
-  messages: [
-    { role: 'system', content: 'You are a concise assistant.' },
-    { role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' },
-    { role: 'assistant', content: 'Prince Hamlet seeks revenge for his father.' },
-    { role: 'user', content: [{ type: 'text', text: 'Shorter, please.' }] },
-  ],
-  tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
-  stream: STREAM,
-});
-
-/** The same conversation as a Responses request; `store: false` keeps the store out of the comparison. */
-const responses = JSON.stringify({
-  model: 'claude-sonnet-5-5',
-  max_output_tokens: 512,
-  store: false,
-  instructions: 'You are a concise assistant.',
-  input: [
-    { role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' },
-    { role: 'assistant', content: 'Prince Hamlet seeks revenge for his father.' },
-    { role: 'user', content: [{ type: 'input_text', text: 'Shorter, please.' }] },
-  ],
-  tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
-  stream: STREAM,
-});
+const chat = chatBody(STREAM);
+const responses = responsesBody(STREAM);
 
 async function load(port: number, path: string, body: string, duration = DURATION) {
   const result = await autocannon({

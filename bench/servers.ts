@@ -23,7 +23,9 @@ export async function startTargets(standIn: Server): Promise<Target[]> {
   const upstream = `http://127.0.0.1:${standIn.port}`;
   const env = { ANTHROPIC_BASE_URL: upstream, ANTHROPIC_API_KEY: KEY };
   const baseline = await startServer('bare translator', 'bench/baseline-translator.js', await freePort(), env, { readyPath: '/' });
-  const gateway = await startServer('claude-code-proxy', 'src/main.js', await freePort(), env);
+  // GATEWAY_NODE_ARGS: node flags for the gateway alone (e.g. V8 heap settings to try), space-separated.
+  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean);
+  const gateway = await startServer('claude-code-proxy', 'src/main.js', await freePort(), env, { nodeArgs });
   const portkeyPort = await freePort();
   // --headless: no console UI, no log-streaming endpoint; nothing but the gateway.
   const portkey = await startServer('portkey gateway', portkeyScript, portkeyPort, {}, {

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
 import { invalidRequest } from './gateway-error.js';
 
 /**
@@ -34,11 +35,27 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
 }
 
 /**
+ * Nest's pipe, without the two walks over a body that cannot change it:
+ * a body parsed here has no sparse arrays, and one whose bytes proved it has
+ * no prototype keys has none to delete (see body/plain-json.ts). Every other
+ * value is walked as Nest walks it.
+ */
+export class GatewayValidationPipe extends ValidationPipe {
+  protected override closeArrayGaps(value: unknown): void {
+    if (!isParsedBody(value)) super.closeArrayGaps(value);
+  }
+
+  protected override stripProtoKeys(value: unknown): void {
+    if (!isProtoKeyFree(value)) super.stripProtoKeys(value);
+  }
+}
+
+/**
  * Whitelisting strips the many fields OpenAI clients send that Claude has no
  * use for; unknown fields are never an error (no `forbidNonWhitelisted`).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GatewayValidationPipe({
     transform: true,
     whitelist: true,
     exceptionFactory: (errors) => {

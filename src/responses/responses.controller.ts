@@ -43,7 +43,8 @@ export class ResponsesController {
       if (body.stream) return await this.stream(body, res, signal, exchange);
       const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange);
       // As chat completions answer: a string given to end() leaves with the header in one write.
-      res.set({ ...headers(requestId, omittedTools), 'content-type': 'application/json; charset=utf-8' });
+      setHeaders(res, requestId, omittedTools);
+      res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(response));
     } catch (error) {
       exchange?.fail(error, false);
@@ -91,6 +92,12 @@ export class ResponsesController {
       },
     );
   }
+}
+
+/** `headers()` set one by one: no object to build and spread for each answer. */
+function setHeaders(res: Response, requestId: string | null, omittedTools: string[]): void {
+  if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
+  if (omittedTools.length > 0) res.setHeader(OMITTED_TOOLS_HEADER, omittedTools.join(', '));
 }
 
 function headers(requestId: string | null, omittedTools: string[]): Record<string, string> {

@@ -1,5 +1,5 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
 import { TranslationService } from '../completions/translation.service.js';
 import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
+import { randomHex } from './random-hex.js';
 import { ResponseStore, StoreMiss } from './response-store.js';
 import { toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
@@ -54,18 +55,44 @@ export class ResponsesService {
     this.maxAssembledBytes = config.get('MAX_ASSEMBLED_BYTES');
   }
 
+  /** A streaming answer: the Responses events of each upstream event as it arrives. */
+  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<OpenedResponse> {
+    const { events, fold, ...opened } = await this.call(request, signal, observer, true);
+    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
+      for await (const event of events) yield* fold(event);
+    }
+    return { ...opened, events: mapped() };
+  }
+
+  /** The non-streaming answer: the same events, folded by the same mapper. */
+  async create(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
+    const { events, fold, ...opened } = await this.call(request, signal, observer, false);
+    // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
+    const cap = new AnswerCap(this.maxAssembledBytes);
+    const take = (event: Anthropic.RawMessageStreamEvent) => {
+      if (!cap.take(eventBytes(event))) throw cap.error();
+      fold(event);
+    };
+    // The state is the answer; the events only matter to streaming clients. An
+    // answer upstream sent in one piece is a plain list: folded without awaiting
+    // between events, as chat completions fold theirs. Leaving the loop early
+    // (past the cap) closes upstream's events, which stops the call.
+    if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) take(event);
+    else for await (const event of events) take(event);
+    return { ...opened, response: clientView(opened.state) };
+  }
+
   /**
    * `emitting: false` for a non-streaming answer: the events are not wanted,
    * only the state they fold into, and upstream may answer in one piece
    * (the port decides). `observer`: the request's metrics and log record.
+   * `fold` maps one upstream event (and stores the answer once it is complete).
    */
-  async open(
-    request: ResponsesRequest,
-    signal: AbortSignal,
-    observer?: UpstreamObserver,
-    emitting = true,
-    cap?: AnswerCap,
-  ): Promise<OpenedResponse> {
+  private async call(request: ResponsesRequest, signal: AbortSignal, observer: UpstreamObserver | undefined, emitting: boolean) {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
@@ -92,30 +119,13 @@ export class ResponsesService {
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
     };
-    async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
-      for await (const event of events) {
-        // Leaving the loop closes upstream's events, which stops the call.
-        if (cap && !cap.take(eventBytes(event))) throw cap.error();
-        const out = eventToResponseEvents(state, event);
-        // Kept before `response.completed` goes out: a client may continue from it at once.
-        if (event.type === 'message_stop' && state.finished) keepAnswer();
-        yield* out;
-      }
-    }
-    return { events: mapped(), state, requestId, omittedTools: tools.omitted, cancel };
-  }
-
-  /** The non-streaming answer: the same events, folded by the same mapper. */
-  async create(
-    request: ResponsesRequest,
-    signal: AbortSignal,
-    observer?: UpstreamObserver,
-  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const opened = await this.open(request, signal, observer, false, new AnswerCap(this.maxAssembledBytes));
-    for await (const _event of opened.events) {
-      // The state is the answer; the events only matter to streaming clients.
-    }
-    return { ...opened, response: clientView(opened.state) };
+    const fold = (event: Anthropic.RawMessageStreamEvent): ResponseStreamEvent[] => {
+      const out = eventToResponseEvents(state, event);
+      // Kept before `response.completed` goes out: a client may continue from it at once.
+      if (event.type === 'message_stop' && state.finished) keepAnswer();
+      return out;
+    };
+    return { events, fold, state, requestId, omittedTools: tools.omitted, cancel };
   }
 
   get(id: string, includeEncrypted: boolean): ResponseObject {
@@ -170,5 +180,5 @@ function notFound(id: string, param: string | null, code: string): GatewayError 
 }
 
 function newResponseId(): string {
-  return `resp_${randomBytes(16).toString('hex')}`;
+  return `resp_${randomHex(16)}`;
 }

@@ -4,6 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { GatewayError, invalidRequest } from '../gateway-error.js';
 import { checkJsonShape, JsonShapeError } from './json-shape.js';
+import { markParsedBody, provesNoProtoKeys } from './plain-json.js';
 
 /**
  * Reads and parses a JSON body for the routes that take one. A middleware
@@ -19,14 +20,29 @@ export class JsonBodyMiddleware implements NestMiddleware {
     const limits = { maxDepth: config.get('JSON_MAX_DEPTH'), maxItems: config.get('JSON_MAX_ITEMS') };
     this.parse = bodyParser.json({
       limit: config.get('BODY_LIMIT'),
-      verify: (_req, _res, bytes) => checkJsonShape(bytes, limits),
+      verify: (req, _res, bytes, encoding) => {
+        checkJsonShape(bytes, limits);
+        // The proof reads UTF-8 bytes; body-parser also takes UTF-16, where it would not see the names.
+        protoKeyFree.set(req, UTF8.has(String(encoding).toLowerCase()) && provesNoProtoKeys(bytes));
+      },
     });
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    this.parse(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
+    this.parse(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(bodyError(error));
+      // Only a body body-parser parsed here has been through `verify` (not an empty or absent one).
+      const free = protoKeyFree.get(req);
+      if (free !== undefined) markParsedBody(req.body, free);
+      next();
+    });
   }
 }
+
+const UTF8 = new Set(['utf-8', 'utf8']);
+
+/** What `verify` learnt from a request's bytes, until the parsed body can be marked (see plain-json.ts). */
+const protoKeyFree = new WeakMap<object, boolean>();
 
 /** body-parser's errors carry a `type` such as `entity.parse.failed`. */
 interface BodyParserError {

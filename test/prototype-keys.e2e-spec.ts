@@ -1,0 +1,48 @@
+import { useGateway } from './support/lifecycle.js';
+
+/**
+ * `__proto__`, `prototype` and `constructor` keys are deleted from a body at
+ * any depth before it is validated (Nest's guard against prototype
+ * pollution). The pipe skips that walk only for a body whose bytes prove
+ * there is no such key (src/common/body/plain-json.ts): these spell the keys
+ * every way JSON allows and check none gets through.
+ */
+const ctx = useGateway();
+
+/** A tool whose JSON schema has `key` among its properties, sent as raw JSON text with `key` spelled as given. */
+function bodyWithProperty(spelledKey: string): string {
+  return (
+    '{"model":"claude-sonnet-5-5","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":' +
+    `{"name":"lookup","parameters":{"type":"object","properties":{"city":{"type":"string"},"${spelledKey}":{"type":"string"}}}}}]}`
+  );
+}
+
+async function post(body: Buffer | string, contentType = 'application/json') {
+  const res = await fetch(`${ctx.gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
+  return ctx.standIn.last.body.tools[0].input_schema.properties as Record<string, unknown>;
+}
+
+describe('prototype keys never reach past validation', () => {
+  it.each([
+    ['__proto__', '__proto__'],
+    ['prototype', 'prototype'],
+    ['constructor', 'constructor'],
+    ['one letter escaped', '\\u0063onstructor'],
+    ['every letter escaped', '\\u0070\\u0072\\u006f\\u0074\\u006f\\u0074\\u0079\\u0070\\u0065'],
+  ])('%s', async (_name, spelled) => {
+    const properties = await post(bodyWithProperty(spelled));
+    expect(Object.keys(properties)).toEqual(['city']);
+  });
+
+  it('in a UTF-16 body too, whose bytes do not spell the names in ASCII', async () => {
+    const properties = await post(Buffer.from(bodyWithProperty('constructor'), 'utf16le'), 'application/json; charset=utf-16le');
+    expect(Object.keys(properties)).toEqual(['city']);
+  });
+
+  it('a body without them is passed on whole', async () => {
+    const properties = await post(bodyWithProperty('country'));
+    expect(Object.keys(properties)).toEqual(['city', 'country']);
+  });
+});
