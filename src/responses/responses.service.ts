@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
@@ -5,6 +6,7 @@ import { TranslationService } from '../completions/translation.service.js';
 import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
+import { mapGuarded } from '../translation/malformed-event.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { ResponseStore, StoreMiss } from './response-store.js';
@@ -92,11 +94,15 @@ export class ResponsesService {
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
     };
+    // Counting reads the event too: a malformed one is upstream's fault there as well.
+    const capped = (state: ResponsesStreamState, event: Anthropic.RawMessageStreamEvent) => {
+      if (cap && !cap.take(eventBytes(event))) throw cap.error();
+      return eventToResponseEvents(state, event);
+    };
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       for await (const event of events) {
         // Leaving the loop closes upstream's events, which stops the call.
-        if (cap && !cap.take(eventBytes(event))) throw cap.error();
-        const out = eventToResponseEvents(state, event);
+        const out = mapGuarded(capped, state, event);
         // Kept before `response.completed` goes out: a client may continue from it at once.
         if (event.type === 'message_stop' && state.finished) keepAnswer();
         yield* out;
