@@ -85,6 +85,7 @@ export class ResponsesService {
       includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,
       names: tools.names,
       emitting,
+      jsonMode: request.text?.format?.type === 'json_object',
     });
     const keep = request.store !== false;
     const { store, thinking } = this;
