@@ -23,7 +23,11 @@ import {
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 export interface OpenedResponse {
-  /** Responses events, one Anthropic event at a time; a completed response is stored when they end. */
+  /**
+   * Responses events, one Anthropic event at a time. A completed response is
+   * stored at upstream's `message_stop`, before `response.completed` goes out,
+   * so a client may continue from it at once.
+   */
   events: AsyncIterable<ResponseStreamEvent>;
   state: ResponsesStreamState;
   requestId: string | null;
@@ -35,8 +39,10 @@ export interface OpenedResponse {
 
 /**
  * Orchestrates one Responses call: the conversation so far (from the store),
- * the translation, the upstream stream (always streamed, as for chat
- * completions) and the store once the answer is complete.
+ * the translation, the upstream call (`UpstreamPort.stream` for a streaming
+ * client; `.message` otherwise, which asks upstream without streaming when
+ * the budget is modest, as for chat completions) and the store once the
+ * answer is complete.
  */
 @Injectable()
 export class ResponsesService {
@@ -78,8 +84,8 @@ export class ResponsesService {
     }
     const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
     const { events, requestId, cancel } = await call.catch((error: unknown) => {
-      // Upstream's refusal of a block names the client's field, not the translated request's.
-      throw withClientPath(error, paths());
+      // Upstream's refusal of a block names the client's field, not the translated request's (paths worked out for a 400 only).
+      throw withClientPath(error, paths);
     });
     const state = createResponsesStreamState(responseSkeleton(request, newResponseId()), {
       includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,
