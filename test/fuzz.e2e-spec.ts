@@ -218,6 +218,19 @@ describe('fuzzing the HTTP stack', () => {
     expect(await slowest()).toBeLessThan(1000);
   }, 180_000);
 
+  it('arbitrary faults in a whole (non-streaming) upstream answer: never a 500, errors in OpenAI shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.array(mutation, { minLength: 1, maxLength: 2 }), async (endpoint, tools, ms) => {
+        const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
+        const damaged = ms.reduce((b, m) => mutate(b, m.steps, m.value), wholeMessage(spec));
+        ctx.standIn.reply({ kind: 'json', body: damaged });
+        const body = requestFor(endpoint, false, 256);
+        checkAnswer(await postTo(endpoint, body), `${endpoint} answered from ${JSON.stringify(damaged)}`, endpoint);
+      }),
+      { seed: SEED, numRuns: 200 * RUNS },
+    );
+  }, 180_000);
+
   it('found by fuzzing: tool_calls[0].function and tools[0].function as arrays are 400s naming the field', async () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'q' }] };
     const call = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: [] }] }] }));

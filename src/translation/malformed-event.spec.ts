@@ -37,4 +37,25 @@ describe('mapGuarded', () => {
       }, null, { type: 'content_block_delta' }),
     ).toThrow(own);
   });
+
+  const pass = (_state: null, event: unknown) => event;
+
+  it.each([
+    ['a text_delta whose text is not text', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: [] } }],
+    ['a thinking_delta without its thinking', { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta' } }],
+    ['an input_json_delta with a number', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: 1 } }],
+    ['a tool_use whose name is not text', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 't', name: false, input: {} } }],
+    ['a thinking start whose thinking is a list', { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: [] } }],
+  ])('refuses %s, which would otherwise travel on into an answer', (_name, event) => {
+    expect(() => mapGuarded(pass, null, event)).toThrow(/malformed content_block_(delta|start) event/);
+  });
+
+  it.each([
+    ['a thinking start without a signature, as documented', { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } }],
+    ['a citations_delta', { type: 'content_block_delta', index: 0, delta: { type: 'citations_delta', citation: {} } }],
+    ['a delta of a kind newer than the SDK', { type: 'content_block_delta', index: 0, delta: { type: 'future_delta', x: 1 } }],
+    ['a text start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+  ])('passes %s', (_name, event) => {
+    expect(mapGuarded(pass, null, event)).toBe(event);
+  });
 });
