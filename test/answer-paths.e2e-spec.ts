@@ -6,6 +6,7 @@
  * is fetched both ways and compared.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type OpenAI from 'openai';
 import { AnthropicStandIn, errorReply, messageReply, type MessageSpec } from './support/anthropic-stand-in.js';
 import { startGateway, type Gateway } from './support/gateway.js';
 
@@ -61,6 +62,59 @@ describe.each(ANSWERS)('%s', (_name, spec) => {
   it('is the same answer whether upstream streamed or not', async () => {
     const direct = await answer(spec, MODEST);
     const assembled = await answer(spec, LARGE);
+    expect(direct.upstreamStreamed).toBe(false);
+    expect(assembled.upstreamStreamed).toBe(true);
+    expect(direct.upstreamMaxTokens).toBe(MODEST);
+    expect(direct.rest).toEqual(assembled.rest);
+  });
+});
+
+const weatherTool = {
+  type: 'function' as const,
+  name: 'get_weather',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  strict: false,
+};
+const applyPatch = { type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'text' } };
+
+/** The same equivalence for `POST /v1/responses`: each answer with the request fields that bring it about. */
+const RESPONSES: Array<[string, MessageSpec, Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming>]> = [
+  ['text', { text: 'Hello, world. Ünïcödé and emoji 🎉 too.' }, {}],
+  ['thinking, signed content included', { thinking: 'Let me think about it.', text: 'Forty-two.' }, { include: ['reasoning.encrypted_content'] }],
+  [
+    'a function call after text',
+    { text: 'Looking it up.', toolUses: [{ id: 'toolu_01', name: 'get_weather', input: { city: 'Paris', nested: { days: [1, 2] } } }] },
+    { tools: [weatherTool] },
+  ],
+  [
+    'a web search with citations',
+    { webSearch: { query: 'nestjs 12 release', url: 'https://example.com/nest', title: 'Nest' }, text: 'It was released.' },
+    { tools: [{ type: 'web_search' }] as OpenAI.Responses.Tool[] },
+  ],
+  [
+    'a custom tool call',
+    { toolUses: [{ id: 'toolu_ap', name: 'apply_patch', input: { input: '*** Begin Patch\n+hi\n*** End Patch' } }] },
+    { tools: [applyPatch] as OpenAI.Responses.Tool[] },
+  ],
+  ['cut at max_output_tokens', { text: 'This answer was cut', stopReason: 'max_tokens' }, {}],
+];
+
+/** One non-streaming response, with what differs by nature (ids, times) taken out. */
+async function respond(spec: MessageSpec, maxTokens: number, fields: Partial<OpenAI.Responses.ResponseCreateParamsNonStreaming>) {
+  standIn.reply(messageReply(spec, { fragment: 3 }));
+  const response = await gw.openai.responses.create({ model: MODEL, input: 'q', max_output_tokens: maxTokens, store: false, ...fields });
+  expect(response.id).toMatch(/^resp_[0-9a-f]+$/);
+  // Item ids are made from the response id.
+  const { id: _id, created_at: _created, completed_at: _completed, max_output_tokens: _max, ...rest } = JSON.parse(
+    JSON.stringify(response).replaceAll(response.id.slice('resp_'.length), '<id>'),
+  );
+  return { rest, upstreamStreamed: standIn.last.body.stream as boolean, upstreamMaxTokens: standIn.last.body.max_tokens as number };
+}
+
+describe.each(RESPONSES)('/v1/responses: %s', (_name, spec, fields) => {
+  it('is the same response whether upstream streamed or not', async () => {
+    const direct = await respond(spec, MODEST, fields);
+    const assembled = await respond(spec, LARGE, fields);
     expect(direct.upstreamStreamed).toBe(false);
     expect(assembled.upstreamStreamed).toBe(true);
     expect(direct.upstreamMaxTokens).toBe(MODEST);

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { type SseStep, streamSteps } from './support/anthropic-stand-in.js';
+import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { message as wholeMessage, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { postRaw, useGateway } from './support/lifecycle.js';
+import { Scrape } from './support/metrics.js';
 
 /*
  * Property-based fuzzing through the real HTTP stack: seeded, so a failure
@@ -13,6 +15,15 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_261_127);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The request's metrics are recorded when its response has finished: scraped until they show. */
+async function scrapeUntil(done: (scrape: Scrape) => boolean): Promise<Scrape> {
+  for (let i = 0; ; i++) {
+    const scrape = await Scrape.from(ctx.gw.url);
+    if (done(scrape) || i >= 100) return scrape;
+    await sleep(20);
+  }
+}
+
 /** OpenAI's error object, exactly. */
 function expectOpenAIError(body: any, where: string) {
   if (!body || typeof body !== 'object' || !body.error) throw new Error(`${where}: not an OpenAI error: ${JSON.stringify(body)}`);
@@ -23,22 +34,54 @@ function expectOpenAIError(body: any, where: string) {
   expect(body.error.code).not.toBe('internal_error');
 }
 
-/** Every answer is a completion, a well-formed stream, or an OpenAI error; never a 500. */
-function checkAnswer(res: { status: number; json: any; text: string; headers: Headers }, input: string) {
+/** Every answer is a completion (or response), a well-formed stream, or an OpenAI error; never a 500. */
+function checkAnswer(res: { status: number; json: any; text: string; headers: Headers }, input: string, endpoint: Endpoint = 'chat') {
   const where = `${res.status} for ${input.slice(0, 300)}`;
   if (res.status >= 500 && res.status !== 502 && res.status !== 503 && res.status !== 504) throw new Error(`${where}: ${res.text.slice(0, 300)}`);
   if (res.status !== 200) return expectOpenAIError(res.json, where);
   if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    expect(res.json?.object).toBe('chat.completion');
+    expect(res.json?.object).toBe(endpoint === 'chat' ? 'chat.completion' : 'response');
     return;
   }
-  const events = res.text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  const events = res.text
+    .split('\n\n')
+    .flatMap((e) => e.split('\n').filter((line) => line.startsWith('data: ')))
+    .map((line) => line.slice(6));
   for (const data of events) {
     if (data === '[DONE]') continue;
     const parsed = JSON.parse(data);
-    if (parsed.error) expectOpenAIError(parsed, where);
+    if (endpoint === 'responses') {
+      // Responses streams fail with an `error` event (its nested `error` is OpenAI's object), then `response.failed`.
+      if (parsed.type === 'error') expectOpenAIError({ error: parsed.error }, where);
+      else expect(parsed.type).toMatch(/^response\./);
+    } else if (parsed.error) expectOpenAIError(parsed, where);
     else expect(parsed.object).toBe('chat.completion.chunk');
   }
+}
+
+type Endpoint = 'chat' | 'responses';
+
+/** POST to one endpoint with a raw body. */
+function postTo(endpoint: Endpoint, body: string) {
+  return endpoint === 'chat' ? postRaw(ctx.gw.url, body) : postRawResponses(body);
+}
+
+async function postRawResponses(body: string) {
+  const res = await fetch(`${ctx.gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** A request for one endpoint: the same question, streamed or not, with an output budget or none. */
+function requestFor(endpoint: Endpoint, stream: boolean, maxTokens?: number): string {
+  if (endpoint === 'chat') return JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream, ...(maxTokens && { max_tokens: maxTokens }) });
+  return JSON.stringify({ model: 'm', input: 'x', stream, ...(maxTokens && { max_output_tokens: maxTokens }) });
 }
 
 /** /health/live is asked every 50 ms while the fuzzing runs; the slowest answer is kept. */
@@ -164,15 +207,28 @@ describe('fuzzing the HTTP stack', () => {
   it('arbitrary upstream faults: never a 500, errors in OpenAI shape (in-band for streams), liveness within 1 s', async () => {
     const slowest = watchLiveness();
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.boolean(), fault, async (stream, tools, f) => {
+      fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.boolean(), fault, async (endpoint, stream, tools, f) => {
         const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
         ctx.standIn.reply({ kind: 'sse', steps: faulty(streamSteps(spec), f) });
-        const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream });
-        checkAnswer(await postRaw(ctx.gw.url, body), `${body} with ${JSON.stringify(f)}`);
+        const body = requestFor(endpoint, stream);
+        checkAnswer(await postTo(endpoint, body), `${body} with ${JSON.stringify(f)}`, endpoint);
+      }),
+      { seed: SEED, numRuns: 300 * RUNS },
+    );
+    expect(await slowest()).toBeLessThan(1000);
+  }, 180_000);
+
+  it('arbitrary faults in a whole (non-streaming) upstream answer: never a 500, errors in OpenAI shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.array(mutation, { minLength: 1, maxLength: 2 }), async (endpoint, tools, ms) => {
+        const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
+        const damaged = ms.reduce((b, m) => mutate(b, m.steps, m.value), wholeMessage(spec));
+        ctx.standIn.reply({ kind: 'json', body: damaged });
+        const body = requestFor(endpoint, false, 256);
+        checkAnswer(await postTo(endpoint, body), `${endpoint} answered from ${JSON.stringify(damaged)}`, endpoint);
       }),
       { seed: SEED, numRuns: 200 * RUNS },
     );
-    expect(await slowest()).toBeLessThan(1000);
   }, 180_000);
 
   it('found by fuzzing: tool_calls[0].function and tools[0].function as arrays are 400s naming the field', async () => {
@@ -186,13 +242,43 @@ describe('fuzzing the HTTP stack', () => {
     expect(ctx.standIn.requests).toHaveLength(0);
   });
 
-  it('found by fuzzing: message_start with message: null is a 502, not a 500', async () => {
-    const steps = streamSteps({ text: 'x' });
-    ctx.standIn.reply({ kind: 'sse', steps: [{ event: 'message_start', data: { type: 'message_start', message: null } }, ...steps.slice(1)] });
-    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }] }));
-    expect(res.status).toBe(502);
-    expect(res.json.error).toMatchObject({ type: 'api_error', code: 'upstream_malformed_event' });
-    expect(res.json.error.message).toBe('The upstream Anthropic API sent a malformed message_start event.');
+  describe.each<Endpoint>(['chat', 'responses'])('a malformed upstream answer on %s', (endpoint) => {
+    const malformedStart = (): SseStep[] => [{ event: 'message_start', data: { type: 'message_start', message: null } }, ...streamSteps({ text: 'x' }).slice(1)];
+    const malformed = (type: string) => ({ type: 'api_error', code: 'upstream_malformed_event', message: `The upstream Anthropic API sent a malformed ${type}.` });
+
+    it('found by fuzzing: message_start with message: null is a 502, not a 500, counted as an upstream failure', async () => {
+      const before = await Scrape.from(ctx.gw.url);
+      ctx.standIn.reply({ kind: 'sse', steps: malformedStart() });
+      const res = await postTo(endpoint, requestFor(endpoint, false));
+      expect(res.status).toBe(502);
+      expect(res.json.error).toMatchObject(malformed('message_start event'));
+      const after = await scrapeUntil((s) => s.value(METRIC.upstreamErrors, { type: 'malformed' }) > before.value(METRIC.upstreamErrors, { type: 'malformed' }));
+      expect(Scrape.delta(before, after, METRIC.upstreamErrors, { type: 'malformed' })).toBe(1);
+    });
+
+    it('streamed: the same error in-band', async () => {
+      ctx.standIn.reply({ kind: 'sse', steps: malformedStart() });
+      const res = await postTo(endpoint, requestFor(endpoint, true));
+      expect(res.status).toBe(200);
+      const errors = res.text
+        .split('\n')
+        .filter((line) => line.startsWith('data: {'))
+        .map((line) => JSON.parse(line.slice(6)))
+        .filter((event) => event.error);
+      expect(errors).toHaveLength(1);
+      expect(errors[0].error).toMatchObject(malformed('message_start event'));
+    });
+
+    it('a whole (non-streaming) upstream answer without content is a 502 malformed, not a broken connection', async () => {
+      const before = await Scrape.from(ctx.gw.url);
+      ctx.standIn.reply({ kind: 'json', body: { ...wholeMessage({ text: 'x' }), content: null } });
+      const res = await postTo(endpoint, requestFor(endpoint, false, 256));
+      expect(ctx.standIn.last.body.stream).toBe(false);
+      expect(res.status).toBe(502);
+      expect(res.json.error).toMatchObject(malformed('message'));
+      const after = await scrapeUntil((s) => s.value(METRIC.upstreamErrors, { type: 'malformed' }) > before.value(METRIC.upstreamErrors, { type: 'malformed' }));
+      expect(Scrape.delta(before, after, METRIC.upstreamErrors, {})).toBe(1);
+    });
   });
 
   it('found by fuzzing: max_tokens as a string says it must be an integer', async () => {

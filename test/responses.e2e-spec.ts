@@ -482,3 +482,42 @@ describe('RESPONSES_WEB_SEARCH=off', () => {
     }
   });
 });
+
+describe('JSON mode (text.format json_object)', () => {
+  const fenced = '```json\n{"answer": 42, "note": "ok"}\n```';
+
+  it('takes a Markdown fence around the answer off, as chat completions do', async () => {
+    ctx.standIn.reply(messageReply({ text: fenced }, { fragment: 4 }));
+    const response = await ctx.gw.openai.responses.create({ model: MODEL, input: 'JSON please', text: { format: { type: 'json_object' } }, store: false });
+    expect(JSON.parse(response.output_text)).toEqual({ answer: 42, note: 'ok' });
+    expect(response.output_text).toBe('{"answer": 42, "note": "ok"}');
+  });
+
+  it('streamed: the deltas and the done text carry no fence either', async () => {
+    ctx.standIn.reply(messageReply({ text: fenced }, { fragment: 4 }));
+    const stream = await ctx.gw.openai.responses.create({
+      model: MODEL,
+      input: 'JSON please',
+      text: { format: { type: 'json_object' } },
+      store: false,
+      stream: true,
+    });
+    let deltas = '';
+    let done = '';
+    let completed = '';
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+      if (event.type === 'response.output_text.done') done = event.text;
+      if (event.type === 'response.completed') completed = JSON.stringify(event.response.output);
+    }
+    expect(deltas).toBe('{"answer": 42, "note": "ok"}');
+    expect(done).toBe(deltas);
+    expect(JSON.parse(completed)).toEqual([expect.objectContaining({ content: [expect.objectContaining({ text: deltas })] })]);
+  });
+
+  it('leaves the fence alone without JSON mode', async () => {
+    ctx.standIn.reply(messageReply({ text: fenced }));
+    const response = await ctx.gw.openai.responses.create({ model: MODEL, input: 'q', store: false });
+    expect(response.output_text).toBe(fenced);
+  });
+});

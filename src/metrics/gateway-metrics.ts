@@ -100,7 +100,7 @@ export class GatewayMetrics {
     });
     this.upstreamErrors = new Counter({
       name: METRIC.upstreamErrors,
-      help: 'Upstream failures by type: rate_limited (429), overloaded (529), server_error (5xx), timeout, broken_stream, connection, rejected (other 4xx).',
+      help: 'Upstream failures by type: rate_limited (429), overloaded (529), server_error (5xx), timeout, broken_stream, malformed, connection, rejected (other 4xx).',
       labelNames: ['type'],
       registers,
     });

@@ -54,6 +54,7 @@ describe('upstreamErrorType', () => {
     [502, 'upstream_unreachable', true, 'connection'],
     [502, 'upstream_connection_broken', true, 'broken_stream'],
     [502, 'upstream_stream_incomplete', true, 'broken_stream'],
+    [502, 'upstream_malformed_event', false, 'malformed'],
     [504, 'upstream_timeout', false, 'timeout'],
     [400, null, true, 'rejected'],
     [401, 'invalid_api_key', true, 'rejected'],

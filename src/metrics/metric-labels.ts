@@ -52,6 +52,7 @@ export type UpstreamErrorType =
   | 'server_error'
   | 'timeout'
   | 'broken_stream'
+  | 'malformed'
   | 'connection'
   | 'rejected';
 
@@ -60,6 +61,8 @@ const BY_CODE: Record<string, UpstreamErrorType> = {
   upstream_timeout: 'timeout',
   upstream_connection_broken: 'broken_stream',
   upstream_stream_incomplete: 'broken_stream',
+  // An event (or whole message) without the documented shape: the translation throws, not the port.
+  upstream_malformed_event: 'malformed',
   upstream_unreachable: 'connection',
   overloaded: 'overloaded',
   rate_limit_exceeded: 'rate_limited',

@@ -28,8 +28,11 @@ export class StoreMiss extends Error {
  * GET/DELETE /v1/responses/{id}. In-process and per replica: bounded in
  * entries and bytes (least recently used goes first) with a TTL from last use.
  * Each entry holds only its own turn and a link to the one before, so a long
- * conversation costs memory linear in its length; reading a conversation
- * touches every turn of it, so older turns never leave before newer ones.
+ * conversation costs memory linear in its length. Reading a conversation
+ * touches every turn of it, newest first: the oldest turn ends up the most
+ * recently used, so under pressure newer turns leave first. Either way a
+ * chain with one turn gone cannot be continued (StoreMiss), and the turns
+ * left behind keep their bytes until they are evicted or expire in turn.
  */
 export class ResponseStore {
   /** Insertion order is recency order: a touched entry is re-inserted at the end. */

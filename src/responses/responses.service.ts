@@ -5,6 +5,7 @@ import { TranslationService } from '../completions/translation.service.js';
 import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
+import { mapGuarded } from '../translation/malformed-event.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
@@ -22,7 +23,11 @@ import {
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 export interface OpenedResponse {
-  /** Responses events, one Anthropic event at a time; a completed response is stored when they end. */
+  /**
+   * Responses events, one Anthropic event at a time. A completed response is
+   * stored at upstream's `message_stop`, before `response.completed` goes out,
+   * so a client may continue from it at once.
+   */
   events: AsyncIterable<ResponseStreamEvent>;
   state: ResponsesStreamState;
   requestId: string | null;
@@ -34,8 +39,10 @@ export interface OpenedResponse {
 
 /**
  * Orchestrates one Responses call: the conversation so far (from the store),
- * the translation, the upstream stream (always streamed, as for chat
- * completions) and the store once the answer is complete.
+ * the translation, the upstream call (`UpstreamPort.stream` for a streaming
+ * client; `.message` otherwise, which asks upstream without streaming when
+ * the budget is modest, as for chat completions) and the store once the
+ * answer is complete.
  */
 @Injectable()
 export class ResponsesService {
@@ -73,10 +80,7 @@ export class ResponsesService {
     const { events, fold, ...opened } = await this.call(request, signal, observer, false);
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
     const cap = new AnswerCap(this.maxAssembledBytes);
-    const take = (event: Anthropic.RawMessageStreamEvent) => {
-      if (!cap.take(eventBytes(event))) throw cap.error();
-      fold(event);
-    };
+    const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event, cap);
     // The state is the answer; the events only matter to streaming clients. An
     // answer upstream sent in one piece is a plain list: folded without awaiting
     // between events, as chat completions fold theirs. Leaving the loop early
@@ -103,13 +107,14 @@ export class ResponsesService {
     }
     const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
     const { events, requestId, cancel } = await call.catch((error: unknown) => {
-      // Upstream's refusal of a block names the client's field, not the translated request's.
-      throw withClientPath(error, paths());
+      // Upstream's refusal of a block names the client's field, not the translated request's (paths worked out for a 400 only).
+      throw withClientPath(error, paths);
     });
     const state = createResponsesStreamState(responseSkeleton(request, newResponseId()), {
       includeEncrypted: request.include?.includes(ENCRYPTED_REASONING) ?? false,
       names: tools.names,
       emitting,
+      jsonMode: request.text?.format?.type === 'json_object',
     });
     const keep = request.store !== false;
     const { store, thinking } = this;
@@ -119,8 +124,13 @@ export class ResponsesService {
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
     };
-    const fold = (event: Anthropic.RawMessageStreamEvent): ResponseStreamEvent[] => {
-      const out = eventToResponseEvents(state, event);
+    // Counting reads the event too: a malformed one is upstream's fault there as well.
+    const map = (cap: AnswerCap | undefined) => (current: ResponsesStreamState, event: Anthropic.RawMessageStreamEvent) => {
+      if (cap && !cap.take(eventBytes(event))) throw cap.error();
+      return eventToResponseEvents(current, event);
+    };
+    const fold = (event: Anthropic.RawMessageStreamEvent, cap?: AnswerCap): ResponseStreamEvent[] => {
+      const out = mapGuarded(map(cap), state, event);
       // Kept before `response.completed` goes out: a client may continue from it at once.
       if (event.type === 'message_stop' && state.finished) keepAnswer();
       return out;

@@ -1,4 +1,5 @@
-import { rewriteUpstreamPath } from './error-paths.js';
+import { GatewayError } from '../common/gateway-error.js';
+import { rewriteUpstreamPath, withClientPath } from './error-paths.js';
 
 const paths = [['messages[0].content'], ['messages[2]', 'messages[2].tool_calls[0]'], ['messages[3]']];
 
@@ -18,5 +19,35 @@ describe('rewriteUpstreamPath', () => {
 
   it.each(['max_tokens: too large', 'messages.9.content.0: out of range', 'system.0.text: empty'])('leaves %s alone', (upstream) => {
     expect(rewriteUpstreamPath(upstream, paths)).toBeNull();
+  });
+});
+
+describe('withClientPath', () => {
+  const badId = () => new GatewayError(400, 'messages.2.content.0.tool_use_id: bad', { type: 'invalid_request_error' });
+
+  it('renames a 400 that names a block, working the paths out only then', () => {
+    let worked = 0;
+    const lazy = () => {
+      worked++;
+      return paths;
+    };
+    expect(withClientPath(badId(), lazy)).toMatchObject({ status: 400, param: 'messages[3].tool_use_id', message: 'messages[3].tool_use_id: bad' });
+    expect(withClientPath(badId(), paths)).toMatchObject({ param: 'messages[3].tool_use_id' });
+    expect(worked).toBe(1);
+  });
+
+  it.each([
+    new GatewayError(429, 'messages.2.content.0: rate limited', { code: 'rate_limit_exceeded' }),
+    new GatewayError(503, 'overloaded', { code: 'overloaded' }),
+    new GatewayError(499, 'The client closed the request.'),
+    new Error('not ours'),
+  ])('leaves %p alone without working the paths out', (error) => {
+    let worked = 0;
+    const lazy = () => {
+      worked++;
+      return paths;
+    };
+    expect(withClientPath(error, lazy)).toBe(error);
+    expect(worked).toBe(0);
   });
 });

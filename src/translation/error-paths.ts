@@ -28,10 +28,14 @@ export function rewriteUpstreamPath(message: string, paths: BlockPaths): Rewritt
   return { message: message.replace(found[0], param), param };
 }
 
-/** An upstream 400 that names a block, renamed to the client's path; anything else unchanged. */
-export function withClientPath(error: unknown, paths: BlockPaths): unknown {
+/**
+ * An upstream 400 that names a block, renamed to the client's path; anything
+ * else unchanged. `paths` may be a function: then it is worked out only for
+ * a 400, not for every 429 or 5xx.
+ */
+export function withClientPath(error: unknown, paths: BlockPaths | (() => BlockPaths)): unknown {
   if (!(error instanceof GatewayError) || error.status !== 400) return error;
-  const rewritten = rewriteUpstreamPath(error.message, paths);
+  const rewritten = rewriteUpstreamPath(error.message, typeof paths === 'function' ? paths() : paths);
   if (!rewritten) return error;
   return new GatewayError(400, rewritten.message, {
     type: error.type,

@@ -34,27 +34,51 @@ export function messageToEvents(message: Anthropic.Message): Anthropic.RawMessag
   return events;
 }
 
-/** A block's start event (empty, as streams open it) and the one delta that fills it. */
+/**
+ * A block's events as a stream carries them: the start event (empty, as
+ * streams open it) and the deltas that fill it, one of each kind. Each kind
+ * of block the SDK lists (`ContentBlock`) is named here, so a new one is a
+ * compile error until it is decided how a stream carries it.
+ */
 function blockEvents(block: Anthropic.ContentBlock, index: number): Anthropic.RawMessageStreamEvent[] {
+  const delta = (d: Anthropic.RawContentBlockDelta): Anthropic.RawContentBlockDeltaEvent => ({ type: 'content_block_delta', index, delta: d });
   switch (block.type) {
     case 'text':
+      // Citations arrive as deltas before the text they are about; the start block holds none yet.
       return [
-        { type: 'content_block_start', index, content_block: { ...block, text: '' } },
-        ...(block.text ? [{ type: 'content_block_delta' as const, index, delta: { type: 'text_delta' as const, text: block.text } }] : []),
+        { type: 'content_block_start', index, content_block: { ...block, text: '', citations: block.citations ? [] : null } },
+        ...(block.citations ?? []).map((citation) => delta({ type: 'citations_delta', citation })),
+        ...(block.text ? [delta({ type: 'text_delta', text: block.text })] : []),
       ];
     case 'thinking':
       return [
         { type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } },
-        { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } },
-        { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } },
+        delta({ type: 'thinking_delta', thinking: block.thinking }),
+        delta({ type: 'signature_delta', signature: block.signature }),
       ];
     case 'tool_use':
+    case 'server_tool_use':
+      // The input arrives as JSON text (for server tools too: the web search query is in it).
       return [
         { type: 'content_block_start', index, content_block: { ...block, input: {} } },
-        { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } },
+        delta({ type: 'input_json_delta', partial_json: JSON.stringify(block.input) }),
       ];
+    case 'redacted_thinking':
+    case 'web_search_tool_result':
+    case 'web_fetch_tool_result':
+    case 'code_execution_tool_result':
+    case 'bash_code_execution_tool_result':
+    case 'text_editor_code_execution_tool_result':
+    case 'tool_search_tool_result':
+    case 'container_upload':
+      // Whole in their start event, with no deltas, streamed or not.
+      return [{ type: 'content_block_start', index, content_block: block }];
     default:
-      // Server tools, their results and redacted thinking map to nothing a client sees, streamed or not.
-      return [{ type: 'content_block_start', index, content_block: block } as Anthropic.RawContentBlockStartEvent];
+      return unknownBlock(block, index);
   }
+}
+
+/** A block type newer than this SDK: passed on whole, as a stream would start it; the mappers skip what they do not know. */
+function unknownBlock(block: never, index: number): Anthropic.RawMessageStreamEvent[] {
+  return [{ type: 'content_block_start', index, content_block: block }];
 }

@@ -67,6 +67,18 @@ export function fromUpstream(error: unknown): GatewayError {
 
 export const clientClosed = () => new GatewayError(499, 'The client closed the request.');
 
+/**
+ * Upstream answered, but not in the shape the Messages API documents (an
+ * event or a whole message a translation cannot read): upstream's fault, a
+ * 502 that names what was malformed, and counted as an upstream failure.
+ */
+export const malformedUpstream = (what: string, cause: unknown) =>
+  new GatewayError(502, `The upstream Anthropic API sent a malformed ${what}.`, {
+    type: 'api_error',
+    code: 'upstream_malformed_event',
+    cause,
+  });
+
 function fromApiError(error: InstanceType<typeof Anthropic.APIError>): GatewayError {
   const body = error.error as { error?: { type?: string; message?: string } } | undefined;
   const status = error.status ?? STATUS_BY_TYPE[body?.error?.type ?? ''];

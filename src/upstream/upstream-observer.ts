@@ -32,15 +32,22 @@ interface Usage {
   cache_creation_input_tokens?: number | null;
 }
 
-/** `message_delta` usage is cumulative and may leave fields out: a field it sends replaces the one before. */
-function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
+/**
+ * `message_delta` usage is cumulative and may leave fields out: a field it
+ * sends replaces the one before. Only a count replaces one: the metrics
+ * counter throws on anything else, long after the request has been answered.
+ */
+export function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
   return {
-    input: usage.input_tokens ?? counts.input,
-    output: usage.output_tokens ?? counts.output,
-    cacheRead: usage.cache_read_input_tokens ?? counts.cacheRead,
-    cacheWrite: usage.cache_creation_input_tokens ?? counts.cacheWrite,
+    input: count(usage.input_tokens, counts.input),
+    output: count(usage.output_tokens, counts.output),
+    cacheRead: count(usage.cache_read_input_tokens, counts.cacheRead),
+    cacheWrite: count(usage.cache_creation_input_tokens, counts.cacheWrite),
   };
 }
+
+const count = (value: unknown, before: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : before;
 
 /**
  * The watched events passed through unchanged, with what they tell noted on

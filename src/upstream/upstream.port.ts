@@ -7,7 +7,7 @@ import { createAnthropicClient } from './anthropic-client.js';
 import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
 import { createUndiciFetch } from './undici-fetch.js';
-import { fromUpstream } from './upstream-errors.js';
+import { fromUpstream, malformedUpstream } from './upstream-errors.js';
 import { isUpstreamFailure, observedEvents, observedList, type UpstreamObserver } from './upstream-observer.js';
 import { watchedEvents } from './watched-events.js';
 
@@ -85,7 +85,7 @@ export class UpstreamPort implements OnApplicationShutdown {
         .create({ ...request, stream: false }, { signal: client })
         .withResponse();
       // The answer is complete already: nothing left to stop.
-      return { events: messageToEvents(data), requestId: request_id ?? null, cancel: () => undefined };
+      return { events: wholeMessageEvents(data), requestId: request_id ?? null, cancel: () => undefined };
     };
     return this.call(ask, observer);
   }
@@ -157,5 +157,14 @@ export class UpstreamPort implements OnApplicationShutdown {
       if (!this.retryRejected || !(error instanceof Anthropic.AuthenticationError)) throw error;
       return call();
     }
+  }
+}
+
+/** A whole message's events; a body without the documented shape is upstream's 502, not a broken connection. */
+function wholeMessageEvents(message: Anthropic.Message): Anthropic.RawMessageStreamEvent[] {
+  try {
+    return messageToEvents(message);
+  } catch (error) {
+    throw malformedUpstream('message', error);
   }
 }

@@ -1,9 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { GatewayError } from '../../common/gateway-error.js';
 import type { ChatCompletionChunk, FinishReason } from './openai.types.js';
 import { toUsage, type UsageLike } from './usage.mapper.js';
 import { finishReason } from './tables.js';
 import { toReasoningDetails, toThinkingBlocks, type SignedThinking } from '../../translation/thinking.js';
+import { mapGuarded } from '../../translation/malformed-event.js';
 import { captureThinking, createThinkingCapture, type ThinkingCapture } from '../../translation/thinking-capture.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
@@ -92,23 +92,9 @@ export function signedThinkingChunk(state: StreamState, block: SignedThinking, i
   return chunk(state, { reasoning_details: [{ ...detail, index }], thinking_blocks: toThinkingBlocks([block]) });
 }
 
-/**
- * An event that does not have the shape the Messages API documents (say,
- * `message_start` with `message: null`) is upstream's fault: a 502 naming
- * the event, never our 500.
- */
+/** The chunks for one event; a malformed event is upstream's 502 (malformed-event.ts). */
 function mapEvent(state: StreamState, event: Anthropic.RawMessageStreamEvent): ChatCompletionChunk[] {
-  try {
-    return eventToChunks(state, event);
-  } catch (error) {
-    if (error instanceof GatewayError) throw error;
-    const type = typeof event?.type === 'string' ? event.type : 'unknown';
-    throw new GatewayError(502, `The upstream Anthropic API sent a malformed ${type} event.`, {
-      type: 'api_error',
-      code: 'upstream_malformed_event',
-      cause: error,
-    });
-  }
+  return mapGuarded(eventToChunks, state, event);
 }
 
 /** After `message_stop`: the usage chunk OpenAI sends when `stream_options.include_usage` is set. */

@@ -28,7 +28,8 @@ export interface ResponsesTranslation {
   params: MessageRequest;
   /**
    * For each upstream message, for each of its blocks: the client's field,
-   * for upstream errors that name a block. Worked out only when one does.
+   * for upstream errors that name a block. Worked out only when one does:
+   * `withClientPath` calls it for an upstream 400, never for other failures.
    */
   paths: () => string[][];
   tools: ToolPlan;

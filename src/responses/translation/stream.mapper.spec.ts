@@ -13,10 +13,14 @@ const messageDelta = (stop_reason: string, usage = {}) =>
   ({ type: 'message_delta', delta: { stop_reason }, usage: { output_tokens: 9, ...usage } }) as unknown as Event;
 const end = { type: 'message_stop' } as Event;
 
-function run(events: Event[], options: { includeEncrypted?: boolean; names?: Map<string, { name: string; namespace?: string; custom?: boolean }> } = {}) {
+function run(
+  events: Event[],
+  options: { includeEncrypted?: boolean; names?: Map<string, { name: string; namespace?: string; custom?: boolean }>; jsonMode?: boolean } = {},
+) {
   const state = createResponsesStreamState(responseSkeleton({ model: 'client-model' }, 'resp_abc', 1_000_000), {
     includeEncrypted: options.includeEncrypted ?? false,
     names: options.names ?? new Map(),
+    jsonMode: options.jsonMode,
   });
   const out = events.flatMap((e) => eventToResponseEvents(state, e));
   return { state, out, types: out.map((e) => e.type) };
@@ -55,6 +59,26 @@ describe('eventToResponseEvents', () => {
       usage: { input_tokens: 5, output_tokens: 9, total_tokens: 14, input_tokens_details: { cached_tokens: 0 } },
     });
     expect(state.finished).toBe(true);
+  });
+
+  it('in JSON mode, takes a Markdown fence off the text, in the deltas and the done text alike', () => {
+    const pieces = ['``', '`json\n{"a"', ':1}', '\n`', '``'];
+    const { out, state } = run(
+      [start(), blockStart(0, { type: 'text', text: '' }), ...pieces.map((text) => delta(0, { type: 'text_delta', text })), stop(0), messageDelta('end_turn'), end],
+      { jsonMode: true },
+    );
+    const deltas = out.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta as string);
+    expect(deltas.join('')).toBe('{"a":1}');
+    expect(out.find((e) => e.type === 'response.output_text.done')).toMatchObject({ text: '{"a":1}' });
+    expect(state.response.output[0]).toMatchObject({ content: [{ text: '{"a":1}' }] });
+  });
+
+  it('in JSON mode, passes unfenced text on as it is, and leaves a fence alone without it', () => {
+    const text = (jsonMode: boolean, t: string) =>
+      run([start(), blockStart(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: t }), stop(0), messageDelta('end_turn'), end], { jsonMode })
+        .state.response.output[0];
+    expect(text(true, '{"a":1}')).toMatchObject({ content: [{ text: '{"a":1}' }] });
+    expect(text(false, '```json\n{"a":1}\n```')).toMatchObject({ content: [{ text: '```json\n{"a":1}\n```' }] });
   });
 
   it('carries each item and part as it was when its event was made, though the stream goes on filling them', () => {

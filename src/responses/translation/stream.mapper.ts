@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { mergeUsage } from '../../completions/translation/stream.mapper.js';
 import { finishReason } from '../../completions/translation/tables.js';
 import { toUsage, type UsageLike } from '../../completions/translation/usage.mapper.js';
+import { createFenceState, endFenced, type FenceState, pushFenced } from '../../translation/json-fence.js';
 import { encodeThinking, type ThinkingBlock } from './reasoning-codec.js';
 import type { ToolName } from './tool-plan.js';
 import type {
@@ -41,8 +42,14 @@ export interface ResponsesStreamState {
   names: Map<string, ToolName>;
   sequence: number;
   blocks: Map<number, OpenBlock>;
-  /** The assistant message item consecutive text blocks write into, until another kind of block starts. */
-  message: { item: OutputMessage; outputIndex: number } | null;
+  /**
+   * The assistant message item consecutive text blocks write into, until
+   * another kind of block starts. `fence`: in JSON mode, a Markdown fence
+   * around its text is taken off (json-fence.ts), as chat completions do.
+   */
+  message: { item: OutputMessage; outputIndex: number; fence: FenceState | null } | null;
+  /** `text.format: json_object`: JSON mode is an instruction upstream, and a fence the model adds anyway comes off. */
+  jsonMode: boolean;
   usage: UsageLike;
   /** Every signed thinking block of the answer, in order, for the gateway's thinking cache. */
   thinking: ThinkingBlock[];
@@ -57,7 +64,7 @@ export interface ResponsesStreamState {
 
 export function createResponsesStreamState(
   response: ResponseObject,
-  options: { includeEncrypted: boolean; names: ResponsesStreamState['names']; emitting?: boolean },
+  options: { includeEncrypted: boolean; names: ResponsesStreamState['names']; emitting?: boolean; jsonMode?: boolean },
 ): ResponsesStreamState {
   return {
     response,
@@ -66,6 +73,7 @@ export function createResponsesStreamState(
     sequence: 0,
     blocks: new Map(),
     message: null,
+    jsonMode: options.jsonMode ?? false,
     usage: { input_tokens: 0, output_tokens: 0 },
     thinking: [],
     stop: null,
@@ -198,7 +206,7 @@ function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBloc
       const part: OutputText = { type: 'output_text', text: '', annotations: [], logprobs: [] };
       item.content.push(part);
       emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: partSnapshot(part) });
-      state.message = { item, outputIndex };
+      state.message = { item, outputIndex, fence: state.jsonMode ? createFenceState() : null };
     }
     state.blocks.set(event.index, { kind: 'text', start: state.message.item.content[0].text.length, sources: [] });
     if (block.text) textDelta(state, block.text, emit);
@@ -269,6 +277,13 @@ function blockStart(state: ResponsesStreamState, event: Anthropic.RawContentBloc
 function textDelta(state: ResponsesStreamState, text: string, emit: Emit): void {
   const message = state.message;
   if (!message) return;
+  if (!message.fence) return appendText(message, text, emit);
+  const passed = pushFenced(message.fence, text);
+  if (passed) appendText(message, passed, emit);
+}
+
+/** Text that goes out now (in JSON mode, what the fence reducer passes on). */
+function appendText(message: NonNullable<ResponsesStreamState['message']>, text: string, emit: Emit): void {
   message.item.content[0].text += text;
   emit('response.output_text.delta', { item_id: message.item.id, output_index: message.outputIndex, content_index: 0, delta: text, logprobs: [] });
 }
@@ -403,6 +418,9 @@ function searchQuery(input: string): string | undefined {
 function closeMessage(state: ResponsesStreamState, emit: Emit): void {
   const message = state.message;
   if (!message) return;
+  // Text held back while it might have been a closing fence goes out before the text is done.
+  const held = message.fence ? endFenced(message.fence) : '';
+  if (held) appendText(message, held, emit);
   state.message = null;
   const { item, outputIndex } = message;
   const part = item.content[0];
