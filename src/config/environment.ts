@@ -242,7 +242,7 @@ export class EnvironmentVariables {
   JSON_MAX_ITEMS: number = 20_000;
 
   @Variable({
-    doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit).',
+    doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit). What is held can reach about 3× this for thinking-heavy answers, whose signed blocks are also kept for replay.',
     defaultText: '`10485760` (10 MiB)',
     helm: { value: 'config.maxAssembledBytes' },
   })

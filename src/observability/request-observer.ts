@@ -49,15 +49,26 @@ export class RequestObserver {
       const disconnected = !res.writableFinished;
       // A client that left closes the response before the aborted upstream call has
       // wound down; its tokens and outcome are known a moment later.
-      if (exchange.upstreamInFlight) {
-        void exchange.upstreamEnd(UPSTREAM_SETTLE_MS).then(() => this.finish(req, res, exchange, span, endedAt, disconnected));
-      } else {
-        this.finish(req, res, exchange, span, endedAt, disconnected);
-      }
+      const finish = () => this.finishSafely(req, res, exchange, span, endedAt, disconnected);
+      if (exchange.upstreamInFlight) void exchange.upstreamEnd(UPSTREAM_SETTLE_MS).then(finish);
+      else finish();
     });
     if (span) this.tracing.runInSpan(span, next);
     else next();
   };
+
+  /**
+   * Runs in the response's `close` listener, outside any request handler: a
+   * throw there would be an uncaught exception and end the process, so
+   * recording the request can fail only into the log.
+   */
+  private finishSafely(...args: Parameters<RequestObserver['finish']>): void {
+    try {
+      this.finish(...args);
+    } catch (error) {
+      this.logger.error(redactSecrets(`recording a request failed: ${(error as Error)?.stack ?? error}`));
+    }
+  }
 
   private finish(req: Request, res: Response, exchange: Exchange, span: Span | null, now: number, disconnected: boolean): void {
     const route = routeLabel((req.route as { path?: unknown } | undefined)?.path);
