@@ -3,8 +3,8 @@ import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
-import { exchangeOf } from '../observability/request-observer.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
+import { describeExchange, sendJson, streamOpened } from './answer-io.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
 import { relayStream } from './stream-relay.js';
@@ -28,21 +28,12 @@ export class CompletionsController {
   @HttpCode(200)
   async create(@Body() body: ChatCompletionRequestDto, @Res() res: Response): Promise<void> {
     const signal = abortOnClose(res);
-    const exchange = exchangeOf(res);
-    if (exchange) {
-      exchange.model = body.model;
-      exchange.stream = body.stream === true;
-    }
+    const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
       const { completion, requestId } = await this.completions.complete(body, signal, exchange);
       if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
-      // What res.json() sends, without its detour: Express turns a body over
-      // 1,000 characters into a Buffer to count it, and the header and that
-      // Buffer then leave in two pieces. A string given to end() is counted by
-      // Node and leaves with the header in one write.
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(completion));
+      sendJson(res, completion);
     } catch (error) {
       exchange?.fail(error, false);
       throw error;
@@ -60,7 +51,7 @@ export class CompletionsController {
       {
         headers: requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {},
         cancel,
-        onOpened: () => this.streamOpened(exchange),
+        onOpened: () => streamOpened(exchange, this.metrics),
         signal,
         exchange,
         logger: this.logger,
@@ -68,11 +59,6 @@ export class CompletionsController {
     );
   }
 
-  private streamOpened(exchange: Exchange | undefined): void {
-    if (!exchange) return;
-    exchange.streamOpened = true;
-    this.metrics.streamOpened();
-  }
 }
 
 /**

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { describeExchange, sendJson, streamOpened } from '../completions/answer-io.js';
 import { abortOnClose, UPSTREAM_REQUEST_ID } from '../completions/completions.controller.js';
 import { SseWriter } from '../completions/sse-writer.js';
 import { relayStream } from '../completions/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
-import { exchangeOf } from '../observability/request-observer.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ENCRYPTED_REASONING, ResponsesService } from './responses.service.js';
 import { failureEvents } from './translation/stream.mapper.js';
@@ -34,18 +34,12 @@ export class ResponsesController {
   async create(@Body() body: CreateResponseDto, @Res() res: Response): Promise<void> {
     const signal = abortOnClose(res);
     // The request's metrics and log record, as for chat completions.
-    const exchange = exchangeOf(res);
-    if (exchange) {
-      exchange.model = body.model;
-      exchange.stream = body.stream === true;
-    }
+    const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
       const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange);
-      // As chat completions answer: a string given to end() leaves with the header in one write.
       setHeaders(res, requestId, omittedTools);
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(response));
+      sendJson(res, response);
     } catch (error) {
       exchange?.fail(error, false);
       throw error;
@@ -81,11 +75,7 @@ export class ResponsesController {
       {
         headers: headers(opened.requestId, opened.omittedTools),
         cancel: opened.cancel,
-        onOpened: () => {
-          if (!exchange) return;
-          exchange.streamOpened = true;
-          this.metrics.streamOpened();
-        },
+        onOpened: () => streamOpened(exchange, this.metrics),
         signal,
         exchange,
         logger: this.logger,
