@@ -63,20 +63,9 @@ type Endpoint = 'chat' | 'responses';
 
 /** POST to one endpoint with a raw body. */
 function postTo(endpoint: Endpoint, body: string) {
-  return endpoint === 'chat' ? postRaw(ctx.gw.url, body) : postRawResponses(body);
+  return postRaw(ctx.gw.url, body, undefined, endpoint === 'chat' ? '/v1/chat/completions' : '/v1/responses');
 }
 
-async function postRawResponses(body: string) {
-  const res = await fetch(`${ctx.gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
-}
 
 /** A request for one endpoint: the same question, streamed or not, with an output budget or none. */
 function requestFor(endpoint: Endpoint, stream: boolean, maxTokens?: number): string {

@@ -19,13 +19,14 @@ export function useGateway(env?: Record<string, string | undefined>): { standIn:
   return ctx;
 }
 
-/** POST a raw body, as a client that is not an SDK would. */
+/** POST a raw body, as a client that is not an SDK would (to chat completions unless `path` says otherwise). */
 export async function postRaw(
   url: string,
   body: string,
   headers: Record<string, string> = { 'content-type': 'application/json' },
+  path = '/v1/chat/completions',
 ): Promise<{ status: number; headers: Headers; json: any; text: string }> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body });
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers, body });
   const text = await res.text();
   let json: any;
   try {
