@@ -64,7 +64,8 @@ export class ResponsesService {
 
   /** A streaming answer: the Responses events of each upstream event as it arrives. */
   async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<OpenedResponse> {
-    const { events, fold, ...opened } = await this.call(request, signal, observer, true);
+    const { events, folder, ...opened } = await this.call(request, signal, observer, true);
+    const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       for await (const event of events) yield* fold(event);
     }
@@ -77,10 +78,10 @@ export class ResponsesService {
     signal: AbortSignal,
     observer?: UpstreamObserver,
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const { events, fold, ...opened } = await this.call(request, signal, observer, false);
+    const { events, folder, ...opened } = await this.call(request, signal, observer, false);
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
-    const cap = new AnswerCap(this.maxAssembledBytes);
-    const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event, cap);
+    const fold = folder(new AnswerCap(this.maxAssembledBytes));
+    const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event);
     // The state is the answer; the events only matter to streaming clients. An
     // answer upstream sent in one piece is a plain list: folded without awaiting
     // between events, as chat completions fold theirs. Leaving the loop early
@@ -94,7 +95,8 @@ export class ResponsesService {
    * `emitting: false` for a non-streaming answer: the events are not wanted,
    * only the state they fold into, and upstream may answer in one piece
    * (the port decides). `observer`: the request's metrics and log record.
-   * `fold` maps one upstream event (and stores the answer once it is complete).
+   * `folder(cap)` makes, once per call, the function that maps one upstream
+   * event (and stores the answer once it is complete).
    */
   private async call(request: ResponsesRequest, signal: AbortSignal, observer: UpstreamObserver | undefined, emitting: boolean) {
     const input = this.ownInput(request);
@@ -125,17 +127,21 @@ export class ResponsesService {
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
     };
     // Counting reads the event too: a malformed one is upstream's fault there as well.
-    const map = (cap: AnswerCap | undefined) => (current: ResponsesStreamState, event: Anthropic.RawMessageStreamEvent) => {
-      if (cap && !cap.take(eventBytes(event))) throw cap.error();
-      return eventToResponseEvents(current, event);
+    const folder = (cap?: AnswerCap) => {
+      const map = cap
+        ? (current: ResponsesStreamState, event: Anthropic.RawMessageStreamEvent) => {
+            if (!cap.take(eventBytes(event))) throw cap.error();
+            return eventToResponseEvents(current, event);
+          }
+        : eventToResponseEvents;
+      return (event: Anthropic.RawMessageStreamEvent): ResponseStreamEvent[] => {
+        const out = mapGuarded(map, state, event);
+        // Kept before `response.completed` goes out: a client may continue from it at once.
+        if (event.type === 'message_stop' && state.finished) keepAnswer();
+        return out;
+      };
     };
-    const fold = (event: Anthropic.RawMessageStreamEvent, cap?: AnswerCap): ResponseStreamEvent[] => {
-      const out = mapGuarded(map(cap), state, event);
-      // Kept before `response.completed` goes out: a client may continue from it at once.
-      if (event.type === 'message_stop' && state.finished) keepAnswer();
-      return out;
-    };
-    return { events, fold, state, requestId, omittedTools: tools.omitted, cancel };
+    return { events, folder, state, requestId, omittedTools: tools.omitted, cancel };
   }
 
   get(id: string, includeEncrypted: boolean): ResponseObject {
