@@ -66,8 +66,9 @@ describe('/v1/responses streaming lifecycle', () => {
   }, 20_000);
 
   it('honours back-pressure: while the client does not read, upstream is not drained either', async () => {
-    const piece = 'y'.repeat(20_000);
-    ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: piece.repeat(1500) }, { fragment: 20_000 }) });
+    // 30 MB in 300 events rather than 1,500, as for chat completions: per-event work is what costs time on a busy machine.
+    const piece = 'y'.repeat(100_000);
+    ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: piece.repeat(300) }, { fragment: 100_000 }) });
     const { port } = new URL(ctx.gw.url);
     const body = JSON.stringify({ model: MODEL, input: 'x', stream: true, store: false });
     let resumedAt = 0;
