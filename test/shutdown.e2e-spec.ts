@@ -27,7 +27,8 @@ describe('graceful shutdown', () => {
       // Connections the finished requests leave idle are closed at once, not after keepAliveTimeout (5 s).
       const drainedAt = Date.now();
       await closed;
-      expect(Date.now() - drainedAt).toBeLessThan(1500);
+      // Well under those 5 s, with room for a busy machine.
+      expect(Date.now() - drainedAt).toBeLessThan(3000);
       await expect(fetch(`${gw.url}/health/live`)).rejects.toThrow();
     } finally {
       await standIn.close();

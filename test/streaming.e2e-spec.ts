@@ -199,7 +199,7 @@ describe('streaming through the openai client', () => {
 });
 
 describe('streaming lifecycle', () => {
-  it('a client that goes away closes the upstream connection within a second', async () => {
+  it('a client that goes away closes the upstream connection long before upstream would finish', async () => {
     const steps: SseStep[] = streamSteps({ text: 'x'.repeat(400) }, { fragment: 1, gapMs: 20 });
     ctx.standIn.reply({ kind: 'sse', steps });
     const stream = await streamCreate();
@@ -215,9 +215,11 @@ describe('streaming lifecycle', () => {
       return Date.now();
     })().catch(() => Date.now());
     const upstream = ctx.standIn.last;
-    for (let i = 0; i < 100 && upstream.closedAt === undefined; i++) await sleep(10);
+    // Upstream has some 8 s (400 deltas 20 ms apart) still to send: a close within 3 s is
+    // the abort's doing, with room for a busy machine (a 1 s bound was not).
+    for (const end = Date.now() + 3000; upstream.closedAt === undefined && Date.now() < end; ) await sleep(10);
     expect(upstream.closedEarly).toBe(true);
-    expect(upstream.closedAt! - abortedAt).toBeLessThan(1000);
+    expect(upstream.closedAt! - abortedAt).toBeLessThan(3000);
   });
 
   it('sends SSE comment heartbeats during long silences', async () => {

@@ -135,36 +135,34 @@ describe('thinking in a tool loop through the Vercel AI SDK, which keeps no thin
 describe('thinking in a tool loop without the gateway cache (THINKING_CACHE_ENTRIES=0)', () => {
   const ctx = useGateway({ THINKING_CACHE_ENTRIES: '0' });
 
-  it('takes the blocks back from OpenRouter-style reasoning_details, which it also emits', async () => {
+  /**
+   * One loop through a client that keeps `field` of the answer and sends it
+   * back on the assistant turn; returns what the gateway emitted in `field`.
+   */
+  async function loopCarrying(field: 'reasoning_details' | 'thinking_blocks'): Promise<unknown> {
     answerWithToolCall(ctx.standIn);
     const first = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [QUESTION], tools: TOOLS, reasoning_effort: 'high' });
-    const message = first.choices[0].message as OpenAI.ChatCompletionMessage & { reasoning_details: unknown[] };
-    expect(message.reasoning_details).toEqual([
-      { type: 'reasoning.text', text: THOUGHT, signature: signThinking(THOUGHT), format: 'anthropic-claude-v1', index: 0 },
-    ]);
+    const message = first.choices[0].message as OpenAI.ChatCompletionMessage & Record<typeof field, unknown>;
     const [question, assistant, result] = nextTurn(message);
     await ctx.gw.openai.chat.completions.create({
       model: MODEL,
-      messages: [question, { ...assistant, reasoning_details: message.reasoning_details } as unknown as OpenAI.ChatCompletionMessageParam, result],
+      messages: [question, { ...assistant, [field]: message[field] } as unknown as OpenAI.ChatCompletionMessageParam, result],
       tools: TOOLS,
       reasoning_effort: 'high',
     });
+    return message[field];
+  }
+
+  it('takes the blocks back from OpenRouter-style reasoning_details, which it also emits', async () => {
+    expect(await loopCarrying('reasoning_details')).toEqual([
+      { type: 'reasoning.text', text: THOUGHT, signature: signThinking(THOUGHT), format: 'anthropic-claude-v1', index: 0 },
+    ]);
     expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual(signedThought);
     expect(ctx.standIn.requests[1].body.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
   });
 
   it('takes the blocks back from LiteLLM-style thinking_blocks, which it also emits', async () => {
-    answerWithToolCall(ctx.standIn);
-    const first = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [QUESTION], tools: TOOLS, reasoning_effort: 'high' });
-    const message = first.choices[0].message as OpenAI.ChatCompletionMessage & { thinking_blocks: unknown[] };
-    expect(message.thinking_blocks).toEqual([signedThought]);
-    const [question, assistant, result] = nextTurn(message);
-    await ctx.gw.openai.chat.completions.create({
-      model: MODEL,
-      messages: [question, { ...assistant, thinking_blocks: message.thinking_blocks } as unknown as OpenAI.ChatCompletionMessageParam, result],
-      tools: TOOLS,
-      reasoning_effort: 'high',
-    });
+    expect(await loopCarrying('thinking_blocks')).toEqual([signedThought]);
     expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual(signedThought);
   });
 

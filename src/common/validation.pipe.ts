@@ -40,7 +40,7 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
  * no prototype keys has none to delete (see body/plain-json.ts). Every other
  * value is walked as Nest walks it.
  */
-export class GatewayValidationPipe extends ValidationPipe {
+class GatewayValidationPipe extends ValidationPipe {
   protected override closeArrayGaps(value: unknown): void {
     if (!isParsedBody(value)) super.closeArrayGaps(value);
   }

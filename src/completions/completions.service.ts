@@ -52,11 +52,12 @@ export class CompletionsService {
     signal: AbortSignal,
     observer?: UpstreamObserver,
   ) {
-    const { request: upstreamRequest, paths } = this.translation.toMessageRequest(request);
+    const translated = this.translation.toMessageRequest(request);
     try {
-      return await this.upstream[how](upstreamRequest, signal, observer);
+      return await this.upstream[how](translated.request, signal, observer);
     } catch (error) {
-      throw withClientPath(error, paths);
+      // `paths` is a getter: the blocks are walked for an upstream 400 only.
+      throw withClientPath(error, () => translated.paths);
     }
   }
 }

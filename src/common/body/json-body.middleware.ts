@@ -51,7 +51,7 @@ interface BodyParserError {
 }
 
 /** Every way reading a body can fail, in OpenAI's shape; no library's raw message reaches the client. */
-export function bodyError(error: unknown): GatewayError {
+function bodyError(error: unknown): GatewayError {
   if (error instanceof JsonShapeError) return invalidRequest(error.message, null, 'json_too_complex');
   const { type, status } = (error ?? {}) as BodyParserError;
   switch (type) {

@@ -63,7 +63,10 @@ export function toAnthropicRequest(req: ChatCompletionRequest, defaults: Request
   return mapRequest(req, defaults).request;
 }
 
-/** The request, and where each of its blocks came from in the client's request. Pure. */
+/**
+ * The request, and where each of its blocks came from in the client's request
+ * (`paths`, a getter that walks the blocks when read). Pure.
+ */
 export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults): { request: MessageRequest; paths: RequestPaths } {
   refuseUnsupportedOutput(req);
   const walk: Walk = {
@@ -137,8 +140,13 @@ export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults
   if (outputConfig) params.output_config = outputConfig;
   const automatic = automaticCacheControl(walk.cache, { mode: req.prompt_cache_options?.mode, explicitBreakpoints: walk.breakpoints });
   if (automatic) params.cache_control = automatic;
-  const paths = turns.map((turn) => turn.content.map((block) => walk.origins.get(block) ?? ''));
-  return { request: params, paths };
+  return {
+    request: params,
+    // Read only when upstream refuses a block (a 400): not worked out for every request.
+    get paths() {
+      return turns.map((turn) => turn.content.map((block) => walk.origins.get(block) ?? ''));
+    },
+  };
 }
 
 /** Output Claude cannot give is refused by name rather than answered without it. */

@@ -87,7 +87,7 @@ export function* messageChunks(
  * A completed signed thinking block, for clients that send it back in the next
  * request of a tool loop: in both fields clients use (see thinking.ts).
  */
-export function signedThinkingChunk(state: StreamState, block: SignedThinking, index: number): ChatCompletionChunk {
+function signedThinkingChunk(state: StreamState, block: SignedThinking, index: number): ChatCompletionChunk {
   const [detail] = toReasoningDetails([block]);
   return chunk(state, { reasoning_details: [{ ...detail, index }], thinking_blocks: toThinkingBlocks([block]) });
 }
