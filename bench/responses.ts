@@ -11,25 +11,14 @@
 import autocannon from 'autocannon';
 import { mean, median, usage } from './processes.js';
 import type { Target } from './servers.js';
+import { conversation } from './throughput.js';
 
 const DURATION = Number(process.env.RESPONSES_DURATION ?? 3);
 const ROUNDS = Number(process.env.RESPONSES_ROUNDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
 /** The conversation of the throughput section, as a chat completion. */
-export const chatBody = (stream: boolean) =>
-  JSON.stringify({
-    model: 'claude-sonnet-5-5',
-    max_tokens: 256,
-    messages: [
-      { role: 'system', content: 'You are a concise assistant.' },
-      { role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' },
-      { role: 'assistant', content: 'Prince Hamlet seeks revenge for his father.' },
-      { role: 'user', content: [{ type: 'text', text: 'Shorter, please.' }] },
-    ],
-    tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
-    stream,
-  });
+export const chatBody = (stream: boolean) => JSON.stringify({ ...conversation, stream });
 
 /** The same conversation as a Responses request; `store: false` keeps the store out of the comparison. */
 export const responsesBody = (stream: boolean) =>

@@ -11,7 +11,8 @@ const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
-const body = JSON.stringify({
+/** The conversation every chat-completions section sends (responses.ts adds `stream` to it). */
+export const conversation = {
   model: 'claude-sonnet-5-5',
   max_tokens: 256,
   messages: [
@@ -21,7 +22,9 @@ const body = JSON.stringify({
     { role: 'user', content: [{ type: 'text', text: 'Shorter, please.' }] },
   ],
   tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
-});
+};
+
+const body = JSON.stringify(conversation);
 
 export interface ThroughputResult {
   target: Target;

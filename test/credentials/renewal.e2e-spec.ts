@@ -88,9 +88,14 @@ it('marks only the token that met the 401 as rejected, not a newer one issued me
   await world.home.writeLogin(old, Date.now() + HOUR);
   world.gw = await startLoginGateway(world.standIn, world.home);
 
-  // The first request's 401 arrives late; the login is renewed while it is in flight.
+  // The first request's 401 arrives late: only once the login was renewed and a
+  // request with the new token was answered (an event, not a fixed sleep that a busy machine outruns).
   world.standIn.reply(async () => {
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor(
+      () => world.standIn.requests.some((r) => r.headers.authorization === `Bearer ${fresh}` && r.finishedAt !== undefined),
+      'a request answered with the fresh token',
+      15_000,
+    );
     return { kind: 'error', status: 401, type: 'authentication_error', message: 'OAuth token has expired.' };
   });
   const slow = ask(world.gw).catch((e) => e);

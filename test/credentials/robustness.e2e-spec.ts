@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { jest } from '@jest/globals';
 import OpenAI from 'openai';
 import { HOUR, loginJson, oauthToken, waitFor } from '../support/claude-home.js';
 import { startGateway } from '../support/gateway.js';
@@ -47,9 +48,11 @@ it('shutdown does not wait for a hung CLI: a request waiting on it gets a 503 an
   // Not startLoginGateway: its start-up run hangs, and the request joins it.
   world.gw = await startGateway(world.standIn, world.home.env());
   const gw = world.gw;
+  // Calls through: only watched, so the test closes once the request is waiting on the run (no fixed sleep).
+  const joined = jest.spyOn(refreshOf(gw), 'runForRequest');
   const pending = ask(gw).catch((error: unknown) => error);
-  await waitFor(async () => (await world.home.calls()).length === 1, 'the hung CLI run');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await waitFor(async () => (await world.home.calls()).length === 1, 'the hung CLI run', 15_000);
+  await waitFor(() => joined.mock.calls.length === 1, 'the request to wait on the hung run', 15_000);
 
   const closing = Date.now();
   await gw.close();

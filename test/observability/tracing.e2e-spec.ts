@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnthropicStandIn, sseReply } from '../support/anthropic-stand-in.js';
+import { waitFor } from '../support/claude-home.js';
 import { startGateway, TEST_API_KEY } from '../support/gateway.js';
 
 jest.setTimeout(60_000);
@@ -92,8 +93,10 @@ it('exports a request span with the GenAI attributes, and the SDK span for the u
     });
     expect(res.status).toBe(200);
     await res.json();
-    // Give the response's close a moment to end the span before shutdown flushes the exporter.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The span ends in the same call that writes the request's log line (when the response
+    // closes, a moment after the client has its answer): wait for that line, then shut down,
+    // which flushes the exporter.
+    await waitFor(() => gw.logs.text.includes('"request_id":"trace-me-1"'), 'the request recorded', 15_000);
   } finally {
     await gw.close();
   }

@@ -16,7 +16,8 @@ export async function startLoginGateway(
 ): Promise<Gateway> {
   const gw = await startGateway(standIn, home.env(extra));
   const refresh = gw.app.get(RefreshService);
-  await waitFor(() => refresh.last !== null, 'the start-up refresh');
+  // The run spawns a process: seconds, not milliseconds, on a busy CI machine.
+  await waitFor(() => refresh.last !== null, 'the start-up refresh', 15_000);
   return gw;
 }
 

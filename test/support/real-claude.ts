@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,37 +43,6 @@ export const QUIET_CLI_ENV: Readonly<Record<string, string>> = {
   CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY: '1',
   ENABLE_CLAUDEAI_MCP_SERVERS: 'false',
 };
-
-export interface CliRun {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs argv with `env` (and nothing of this process's environment unless passed), killed after `timeoutMs`. */
-export function runCli(argv: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CliRun> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, timeoutMs);
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 /** The programs a namespace wrapper needs, when this host can make one; null otherwise. */
 export function netnsTools(): { unshare: string; ip: string } | null {
