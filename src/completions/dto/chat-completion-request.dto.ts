@@ -26,6 +26,7 @@ import type {
 import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
 import { IsConversation } from './conversation.validator.js';
 import { IsToolList } from './tool-list.validator.js';
+import { Verbatim } from '../../common/verbatim.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -102,6 +103,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
 
   // One pass over the whole conversation, not a nested class per message.
   @IsConversation()
+  @Verbatim()
   messages!: ChatMessage[];
 
   @IsOptional()
@@ -142,6 +144,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
 
   // One pass over every tool, not a nested class per tool.
   @IsToolList()
+  @Verbatim()
   tools?: FunctionTool[];
 
   @IsOptional()

@@ -8,6 +8,7 @@ import type {
   TextFormat,
   ToolDef,
 } from '../translation/responses.types.js';
+import { Verbatim } from '../../common/verbatim.js';
 import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } from './responses.validators.js';
 
 /*
@@ -36,6 +37,7 @@ export class CreateResponseDto implements ResponsesRequest {
 
   @IsOptional()
   @Checks('isResponsesInput', inputProblem)
+  @Verbatim()
   input?: string | InputItem[];
 
   @IsOptional()
@@ -66,6 +68,7 @@ export class CreateResponseDto implements ResponsesRequest {
 
   @IsOptional()
   @Checks('isResponsesTools', toolsProblem)
+  @Verbatim()
   tools?: ToolDef[] | null;
 
   @IsOptional()
