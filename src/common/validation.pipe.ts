@@ -1,6 +1,9 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
 import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
 import { invalidRequest } from './gateway-error.js';
+import { cacheValidationMetadata } from './validation-metadata-cache.js';
+import { madeFromParsedBody, verbatimTransformer } from './verbatim.js';
 
 /**
  * When a value breaks several rules, the one about its type says the most:
@@ -48,6 +51,16 @@ class GatewayValidationPipe extends ValidationPipe {
   protected override stripProtoKeys(value: unknown): void {
     if (!isProtoKeyFree(value)) super.stripProtoKeys(value);
   }
+
+  /** JSON has no binary values: an instance made from a body parsed here has none to look for. */
+  protected override findNestedBinaryValues(object: unknown, cache?: Map<unknown, unknown[]>): ValidationError[] {
+    return madeFromParsedBody(object) ? [] : super.findNestedBinaryValues(object, cache as Map<unknown, never[]>);
+  }
+
+  /** Every validator of a request body is synchronous: no promise per property to wait for. */
+  protected override validate(object: object, options?: ValidatorOptions): ValidationError[] {
+    return validateSync(object, options);
+  }
 }
 
 /**
@@ -55,9 +68,11 @@ class GatewayValidationPipe extends ValidationPipe {
  * use for; unknown fields are never an error (no `forbidNonWhitelisted`).
  */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new GatewayValidationPipe({
     transform: true,
     whitelist: true,
+    transformerPackage: verbatimTransformer,
     exceptionFactory: (errors) => {
       const { param, message } = firstProblem(errors);
       return invalidRequest(`Invalid '${param}': ${message}.`, param);
