@@ -20,7 +20,7 @@ import {
   sseReply,
   streamSteps,
 } from '../../test/support/anthropic-stand-in.js';
-import { createUndiciFetch, type UndiciFetch } from './undici-fetch.js';
+import { createUndiciFetch, ResponseHeaders, type UndiciFetch } from './undici-fetch.js';
 
 const KEY = 'sk-ant-api03-contract-0000000000';
 const params = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -178,3 +178,27 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('ResponseHeaders', () => {
+  // undici's shape: lowercase names, a list for a repeated header.
+  const raw = { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'retry-after': '7', 'request-id': 'req_1' };
+  const whatwg = new Headers();
+  for (const [name, value] of Object.entries(raw)) for (const v of [value].flat()) whatwg.append(name, v);
+  const light = new ResponseHeaders(raw);
+
+  it('reads as a WHATWG Headers built from the same answer does', () => {
+    for (const name of ['Content-Type', 'retry-after', 'REQUEST-ID', 'x-missing']) {
+      expect(light.get(name)).toBe(whatwg.get(name));
+      expect(light.has(name)).toBe(whatwg.has(name));
+    }
+    expect(light.getSetCookie()).toEqual(whatwg.getSetCookie());
+    // WHATWG joins a repeated header for get() and entries(), set-cookie aside: entries() lists each cookie.
+    expect([...light.entries()].filter(([name]) => name !== 'set-cookie')).toEqual([...whatwg.entries()].filter(([name]) => name !== 'set-cookie'));
+    expect([...light.keys()]).toEqual([...new Set(whatwg.keys())]);
+    const seen: string[] = [];
+    light.forEach((value, name) => seen.push(`${name}=${value}`));
+    expect(seen).toContain('retry-after=7');
+    // Anything that copies it into a real Headers gets the same values.
+    expect(new Headers([...light]).get('request-id')).toBe('req_1');
+  });
+});
