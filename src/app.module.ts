@@ -5,7 +5,6 @@ import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
 import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ShutdownModule } from './common/graceful-shutdown.js';
 import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
-import { RequireJsonMiddleware } from './common/require-json.middleware.js';
 import { rememberConfiguredSecrets } from './common/secret-values.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsController } from './completions/completions.controller.js';
@@ -53,7 +52,7 @@ export class AppModule implements NestModule {
     consumer
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
-      .apply(RequireJsonMiddleware, JsonBodyMiddleware)
+      .apply(JsonBodyMiddleware)
       .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST });
   }
 }

@@ -11,6 +11,10 @@ import { markParsedBody, provesNoProtoKeys } from './plain-json.js';
  * (not Express's app-wide parser) so that it runs after the client-key check:
  * a client without a key never gets its body read. The shape limits are
  * checked on the raw bytes before `JSON.parse` (see json-shape.ts).
+ *
+ * A body that is not JSON is refused first: sent as a form (`curl -d`
+ * without a header) it would otherwise be read as empty and fail validation
+ * with a misleading "model should not be empty".
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
@@ -29,6 +33,11 @@ export class JsonBodyMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
+    if (!req.is('application/json')) {
+      throw new GatewayError(415, "The request body must be JSON: send it with 'Content-Type: application/json'.", {
+        code: 'unsupported_media_type',
+      });
+    }
     this.parse(req, res, (error?: unknown) => {
       if (error !== undefined) return next(bodyError(error));
       // Only a body body-parser parsed here has been through `verify` (not an empty or absent one).
