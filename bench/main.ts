@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: this gateway against a bare node:http translator (the
  * floor) and the Portkey gateway (the peer), all in their own processes in
- * front of the same zero-latency loopback stand-in, in one run. Only ratios
+ * front of the same zero-latency loopback stand-in, in one run. The
+ * throughput section also measures the floor of the gateway's own stack
+ * (stack-floor.ts: Nest alone, then Nest and the SDK). Only ratios
  * and in-server CPU per request mean much on a shared machine; the machine's
  * load is printed so a reader can judge.
  *
@@ -11,7 +13,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { stopServer, type Server } from './processes.js';
-import { startStandIn, startTargets } from './servers.js';
+import { startStackFloors, startStandIn, startTargets } from './servers.js';
 import { streams, type StreamResult } from './streams.js';
 import { responses, type ResponsesResult } from './responses.js';
 import { throughput, type ThroughputResult } from './throughput.js';
@@ -44,6 +46,16 @@ function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefin
   }
   console.log('\n## Targets');
   for (const [line, ok] of lines) console.log(`${ok ? 'met   ' : 'MISSED'} ${line}`);
+  if (t && t.length > 3) {
+    // What the stack itself allows: no gateway on Nest, Express and the SDK can do better than these rows.
+    const [bare, gateway, portkey, ...floors] = t;
+    console.log('\n## The stack\'s floors (same run): the bare translator\'s work in a minimal Nest app');
+    for (const floor of floors) {
+      console.log(
+        `${floor.target.name.padEnd(20)} CPU ${floor.cpuMsPerRequest.toFixed(3)} ms/req; throughput ${(floor.rps / bare.rps).toFixed(2)}× the bare translator, ${(floor.rps / portkey.rps).toFixed(2)}× Portkey; the gateway does ${(gateway.rps / floor.rps).toFixed(2)}× its throughput`,
+      );
+    }
+  }
 }
 
 async function main() {
@@ -65,7 +77,12 @@ async function main() {
       servers.push(...targets);
       return targets;
     };
-    const t = SECTIONS.includes('throughput') ? await throughput(await fresh()) : undefined;
+    const floors = async () => {
+      const targets = await startStackFloors(standIn);
+      servers.push(...targets);
+      return targets;
+    };
+    const t = SECTIONS.includes('throughput') ? await throughput([...(await fresh()), ...(await floors())]) : undefined;
     const s = SECTIONS.includes('streams') ? await streams(standIn, await fresh()) : undefined;
     // The gateway alone: the other two servers have no /v1/responses.
     const r = SECTIONS.includes('responses') ? await responses((await fresh())[1]) : undefined;

@@ -19,6 +19,20 @@ export async function startStandIn(): Promise<Server> {
   return startServer('stand-in', 'bench/stand-in-server.js', await freePort(), {}, { readyPath: '/' });
 }
 
+/**
+ * The stack's own floors (stack-floor.ts): the bare translator's work in a
+ * minimal Nest app, without and with the SDK. Non-streaming only.
+ */
+export async function startStackFloors(standIn: Server): Promise<Target[]> {
+  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: KEY };
+  const nest = await startServer('Nest floor', 'bench/stack-floor.js', await freePort(), env, { readyPath: '/' });
+  const sdk = await startServer('Nest + SDK floor', 'bench/stack-floor.js', await freePort(), { ...env, STACK_FLOOR_SDK: '1' }, { readyPath: '/' });
+  return [
+    { ...nest, headers: {} },
+    { ...sdk, headers: {} },
+  ];
+}
+
 export async function startTargets(standIn: Server): Promise<Target[]> {
   const upstream = `http://127.0.0.1:${standIn.port}`;
   const env = { ANTHROPIC_BASE_URL: upstream, ANTHROPIC_API_KEY: KEY };
