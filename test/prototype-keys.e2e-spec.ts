@@ -46,3 +46,57 @@ describe('prototype keys never reach past validation', () => {
     expect(Object.keys(properties)).toEqual(['city', 'country']);
   });
 });
+
+/**
+ * Keys named like `Object.prototype`'s members are ordinary JSON schema
+ * property names; class-transformer's copy of a plain object drops them, so
+ * every field that carries a schema keeps its parsed value (src/common/verbatim.ts).
+ */
+describe('property names like toString or hasOwnProperty reach upstream whole', () => {
+  const schema = {
+    type: 'object',
+    properties: { toString: { type: 'string' }, hasOwnProperty: { type: 'string' }, valueOf: { type: 'number' } },
+    required: ['toString', 'hasOwnProperty', 'valueOf'],
+    additionalProperties: false,
+  };
+  const names = ['toString', 'hasOwnProperty', 'valueOf'];
+  const send = async (path: string, body: object) => {
+    const res = await fetch(`${ctx.gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    return ctx.standIn.last.body as {
+      tools?: Array<{ input_schema: { properties: object } }>;
+      output_config?: { format?: { schema: { properties: object } } };
+    };
+  };
+  const chat = { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] };
+
+  it('in a chat tool', async () => {
+    const sent = await send('/v1/chat/completions', { ...chat, tools: [{ type: 'function', function: { name: 'f', parameters: schema } }] });
+    expect(Object.keys(sent.tools![0].input_schema.properties)).toEqual(names);
+  });
+
+  it('in a legacy function', async () => {
+    const sent = await send('/v1/chat/completions', { ...chat, functions: [{ name: 'f', parameters: schema }] });
+    expect(Object.keys(sent.tools![0].input_schema.properties)).toEqual(names);
+  });
+
+  it('in a chat response_format', async () => {
+    const sent = await send('/v1/chat/completions', { ...chat, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } } });
+    expect(Object.keys(sent.output_config!.format!.schema.properties)).toEqual(names);
+  });
+
+  it('in a Responses tool', async () => {
+    const sent = await send('/v1/responses', { model: 'claude-sonnet-5-5', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: schema }] });
+    expect(Object.keys(sent.tools![0].input_schema.properties)).toEqual(names);
+  });
+
+  it('in a Responses text format', async () => {
+    const sent = await send('/v1/responses', {
+      model: 'claude-sonnet-5-5',
+      input: 'hi',
+      text: { format: { type: 'json_schema', name: 'answer', schema } },
+    });
+    expect(Object.keys(sent.output_config!.format!.schema.properties)).toEqual(names);
+  });
+});

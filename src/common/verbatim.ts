@@ -1,5 +1,5 @@
 import type { Type, ValidationPipeOptions } from '@nestjs/common';
-import { classToPlain, type ClassTransformOptions, plainToInstance } from 'class-transformer';
+import { classToPlain, type ClassTransformOptions, plainToInstance, Transform } from 'class-transformer';
 import { isParsedBody } from './body/plain-json.js';
 
 /** The verbatim fields of each request class (see `Verbatim`). */
@@ -12,11 +12,26 @@ const VERBATIM = new Map<object, readonly string[]>();
  * which for a long conversation is most of the cost of validating a request.
  * Such a field keeps its parsed value; the class's other fields are
  * transformed as usual.
+ *
+ * Kept as parsed, it is also kept whole: class-transformer's copy of a plain
+ * object silently drops keys named like `Object.prototype`'s members
+ * (`toString`, `valueOf`, `hasOwnProperty`...), which are ordinary property
+ * names in a tool's JSON schema or a conversation.
  */
 export function Verbatim(): PropertyDecorator {
   return (target, key) => {
     VERBATIM.set(target.constructor, [...(VERBATIM.get(target.constructor) ?? []), String(key)]);
   };
+}
+
+/**
+ * For a field of a nested request class (a JSON schema under
+ * `response_format` or `functions`), where `@Verbatim()` does not reach: the
+ * field's parsed value, not class-transformer's copy of it, which drops keys
+ * named like `Object.prototype`'s members (see `Verbatim`).
+ */
+export function AsParsed(): PropertyDecorator {
+  return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
 }
 
 /** Instances the transformer made from a body JsonBodyMiddleware parsed (see body/plain-json.ts). */

@@ -26,7 +26,7 @@ import type {
 import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
 import { IsConversation } from './conversation.validator.js';
 import { IsToolList } from './tool-list.validator.js';
-import { Verbatim } from '../../common/verbatim.js';
+import { AsParsed, Verbatim } from '../../common/verbatim.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send
@@ -48,6 +48,7 @@ export class FunctionDefinitionDto {
 
   @IsOptional()
   @IsObject()
+  @AsParsed()
   parameters?: Record<string, unknown>;
 
   @IsOptional()
@@ -67,6 +68,7 @@ export class JsonSchemaDto {
 
   @IsOptional()
   @IsObject()
+  @AsParsed()
   schema?: Record<string, unknown>;
 
   @IsOptional()

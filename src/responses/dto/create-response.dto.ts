@@ -81,6 +81,7 @@ export class CreateResponseDto implements ResponsesRequest {
 
   @IsOptional()
   @Checks('isResponsesText', textProblem)
+  @Verbatim()
   text?: { format?: TextFormat | null; verbosity?: string | null } | null;
 
   @IsOptional()
