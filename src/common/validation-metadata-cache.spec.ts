@@ -35,6 +35,10 @@ describe('cacheValidationMetadata', () => {
     const lookup = () => storage.getTargetValidationMetadatas(Order, '', false, false);
     expect(lookup()).toBe(lookup());
     expect(storage.getTargetValidationMetadatas(Order, '', false, true)).not.toBe(lookup());
+    // A nested object is looked up with its parent's class name as the schema: kept too, apart.
+    const nested = () => storage.getTargetValidationMetadatas(Order, 'Parent', false, false);
+    expect(nested()).toBe(nested());
+    expect(nested()).not.toBe(lookup());
     const withGroups = () => storage.getTargetValidationMetadatas(Order, '', false, false, ['strict']);
     expect(withGroups()).not.toBe(withGroups());
   });

@@ -16,10 +16,10 @@ const patched = new WeakSet<Storage>();
  * profile), and it feeds the garbage collector for rules that do not change
  * once their classes are declared.
  *
- * So the lookup without groups or schemas, the only one this gateway makes,
- * is kept per class and options, with its grouping; any rule added later (a
+ * So the lookup without groups, the only one this gateway makes, is kept per
+ * class, schema name and options, with its grouping; any rule added later (a
  * class declared after start-up) clears what was kept. Lookups with groups
- * or a schema go to class-validator as before. `validation-metadata-cache.spec.ts`
+ * go to class-validator as before. `validation-metadata-cache.spec.ts`
  * checks that validation answers the same either way.
  */
 export function cacheValidationMetadata(storage: Storage = getMetadataStorage()): void {
@@ -37,8 +37,9 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
   };
 
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
-    if (schema || (groups && groups.length > 0)) return lookup(target, schema, always, strictGroups, groups);
-    const key = `${always}|${strictGroups}`;
+    if (groups && groups.length > 0) return lookup(target, schema, always, strictGroups, groups);
+    // class-validator passes the parent's class name as `schema` for a nested object: part of the key, not a reason to skip.
+    const key = `${schema ?? ''}|${always}|${strictGroups}`;
     let byOptions = lookups.get(target);
     if (!byOptions) lookups.set(target, (byOptions = new Map()));
     let metadata = byOptions.get(key);
