@@ -151,20 +151,25 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | null {
  * Read-only: nothing writes to a response's headers.
  */
 export class ResponseHeaders implements Iterable<[string, string]> {
-  constructor(private readonly raw: Dispatcher.ResponseData['headers']) {}
+  // Private, so a logger that lists an object's own fields finds nothing to print (a cookie, say).
+  readonly #raw: Dispatcher.ResponseData['headers'];
+
+  constructor(raw: Dispatcher.ResponseData['headers']) {
+    this.#raw = raw;
+  }
 
   get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
+    const value = this.#value(name.toLowerCase());
     if (value === undefined) return null;
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
   has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
+    return this.#value(name.toLowerCase()) !== undefined;
   }
 
   getSetCookie(): string[] {
-    const value = this.raw['set-cookie'];
+    const value = this.#value('set-cookie');
     return value === undefined ? [] : Array.isArray(value) ? [...value] : [value];
   }
 
@@ -173,7 +178,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.raw).sort()) {
+    for (const name of Object.keys(this.#raw).sort()) {
       const value = this.get(name);
       if (value !== null) yield [name, value];
     }
@@ -189,6 +194,11 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
+  }
+
+  /** Own names only: `get('constructor')` is not Object's. */
+  #value(name: string): string | string[] | undefined {
+    return Object.hasOwn(this.#raw, name) ? this.#raw[name] : undefined;
   }
 }
 
