@@ -62,14 +62,19 @@ export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStr
 /**
  * Every chunk for a stream of upstream events, then the stream's final state
  * as the generator's return value (id, model, usage), which the
- * non-streaming path needs to assemble its answer.
+ * non-streaming path needs to assemble its answer. `completed` sees that
+ * state once the last chunk is out, only when the stream completed: a caller
+ * with something to do then needs no generator of its own around this one
+ * (each layer costs every open stream its frames, and every chunk a hop).
  */
 export async function* streamChunks(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
+  completed?: (state: StreamState) => void,
 ): AsyncGenerator<ChatCompletionChunk, StreamState> {
   for await (const event of events) yield* mapEvent(state, event);
   yield* finalChunks(state);
+  completed?.(state);
   return state;
 }
 
