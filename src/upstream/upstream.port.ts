@@ -8,7 +8,7 @@ import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
 import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream, malformedUpstream } from './upstream-errors.js';
-import { isUpstreamFailure, observedEvents, observedList, type UpstreamObserver } from './upstream-observer.js';
+import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
 import { watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
@@ -67,7 +67,8 @@ export class UpstreamPort implements OnApplicationShutdown {
       // The stream's own controller is the one its fetch listens to: aborting
       // it on silence needs no controller of ours besides the client's signal.
       const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
-      return { events: watchedEvents(data, watch), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      const notes = observer && new StreamNotes(observer);
+      return { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
     };
     return this.call(open, observer);
   }
@@ -129,9 +130,10 @@ export class UpstreamPort implements OnApplicationShutdown {
     try {
       const opened = await this.withRejectedRetry(open);
       observer?.upstreamAccepted(opened.requestId);
-      if (!observer) return opened;
       const { events } = opened;
-      return { ...opened, events: isList(events) ? observedList(events, observer) : observedEvents(events, observer, fromUpstream) };
+      // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
+      if (!observer || !isList(events)) return opened;
+      return { ...opened, events: observedList(events, observer) };
     } catch (error) {
       const failure = fromUpstream(error);
       observer?.fail(failure, isUpstreamFailure(failure));
