@@ -9,7 +9,7 @@ import type { MessageRequest } from './message-request.js';
 import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream, malformedUpstream } from './upstream-errors.js';
 import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
-import { watchedEvents } from './watched-events.js';
+import { type StreamWatch, watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
 export type { UpstreamObserver } from './upstream-observer.js';
@@ -64,9 +64,7 @@ export class UpstreamPort implements OnApplicationShutdown {
       const { data, request_id } = await this.client.messages
         .create(withStream(request, true), { signal: client })
         .withResponse();
-      // The stream's own controller is the one its fetch listens to: aborting
-      // it on silence needs no controller of ours besides the client's signal.
-      const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
+      const watch = streamWatch(data.controller, client, this.silenceMs);
       const notes = observer && new StreamNotes(observer);
       return { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
     };
@@ -160,6 +158,17 @@ export class UpstreamPort implements OnApplicationShutdown {
       return call();
     }
   }
+}
+
+/**
+ * How a stream is stopped and timed. The stream's own controller is the one
+ * its fetch listens to: aborting it on silence needs no controller of ours
+ * besides the client's signal. Built out here so that `abortUpstream`, kept
+ * for as long as the stream is open, holds on to that controller alone, not
+ * to the request it was sent for.
+ */
+function streamWatch(upstream: AbortController, client: AbortSignal, silenceMs: number): StreamWatch {
+  return { client, abortUpstream: () => upstream.abort(), silenceMs };
 }
 
 /**
