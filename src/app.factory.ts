@@ -2,6 +2,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { GatewayExpressAdapter } from './common/express-adapter.js';
 import { RedactingLogger } from './common/redacting-logger.js';
 import { AppConfig } from './config/app-config.js';
 import { PinoLogger } from './logging/pino-logger.js';
@@ -15,7 +16,7 @@ export async function createApp(
   env: Record<string, string | undefined>,
   options: { logger?: LoggerService } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), new GatewayExpressAdapter(), {
     // Bodies are read by JsonBodyMiddleware, after the client-key check.
     bodyParser: false,
     bufferLogs: true,

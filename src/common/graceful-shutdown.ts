@@ -85,7 +85,8 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
     if (use) use.inFlight++;
     this.responses.add(res);
     if (this.state.draining) res.setHeader('connection', 'close');
-    res.once('close', () => {
+    // A response closes once (Node guards its 'close'): `on` spares the wrapper `once` keeps per open stream.
+    res.on('close', () => {
       this.responses.delete(res);
       if (!use) return;
       use.inFlight--;

@@ -70,7 +70,9 @@ export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
 /** Aborts the upstream call when the client goes away before its answer, so no tokens are spent for nobody. */
 export function abortOnClose(res: Response): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => {
+  // `on`, not `once`: a response closes once, and `once` would keep a wrapper
+  // and a bound function alive for as long as a stream stays open.
+  res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;

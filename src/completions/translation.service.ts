@@ -43,12 +43,13 @@ export class TranslationService {
     return mapRequest(request, this.defaults);
   }
 
-  /** `chat.completion.chunk`s, one upstream event at a time. */
-  async *toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const chunks = streamChunks(events, createStreamState(request.model, request.stream_options?.include_usage === true));
-    const state = yield* jsonMode(chunks, request);
-    this.remember(state);
-    return state;
+  /** `chat.completion.chunk`s, one upstream event at a time; the thinking is remembered once the stream completes. */
+  toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
+    const state = createStreamState(request.model, request.stream_options?.include_usage === true);
+    return jsonMode(
+      streamChunks(events, state, (final) => this.remember(final)),
+      request,
+    );
   }
 
   /**

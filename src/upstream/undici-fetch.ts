@@ -1,6 +1,6 @@
 import './node-dispatcher.js';
 import { STATUS_CODES } from 'node:http';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, errors, type Dispatcher } from 'undici';
 
 /**
  * A `fetch` for the Anthropic SDK built on `undici.request`: the SDK only
@@ -41,9 +41,14 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   async function undiciFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('undici-fetch takes a URL, not a Request');
     const signal = init.signal ?? undefined;
+    const { origin, path } = target(input);
     try {
-      const answer = await request(input, {
-        dispatcher: agent,
+      // The Agent asked directly: undici's own request(url, options) would copy
+      // the options by spreading them into an object with more keys, which V8
+      // (Node 20) gives a hidden class of its own, a new one every request.
+      const answer = await agent.request({
+        origin,
+        path,
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: requestHeaders(init.headers),
         body: requestBody(init.body),
@@ -58,6 +63,15 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   }
 
   return { fetch: undiciFetch as typeof fetch, close: () => agent.close() };
+}
+
+/** The origin and path undici's request(url, options) would derive from the URL, with its protocol check. */
+function target(input: string | URL): { origin: string; path: string } {
+  const url = typeof input === 'string' ? new URL(input) : input;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new errors.InvalidArgumentError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
+  }
+  return { origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
 }
 
 /** Statuses whose responses have no body, as fetch defines them. */

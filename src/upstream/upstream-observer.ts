@@ -50,32 +50,35 @@ const count = (value: unknown, before: number): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : before;
 
 /**
- * The watched events passed through unchanged, with what they tell noted on
- * the observer: first content, stop reason, token usage, and how the call
- * ended. The tokens are reported however it ends: what upstream counted was
- * spent even when the answer never reached the client.
+ * What a streamed call tells its observer, noted by the stream's one
+ * generator (`watchedEvents`) rather than by a generator of its own around
+ * it: first content, stop reason, token usage, and how the call ended. The
+ * tokens are reported however it ends: what upstream counted was spent even
+ * when the answer never reached the client.
  */
-export async function* observedEvents(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
-  observer: UpstreamObserver,
-  toError: (error: unknown) => GatewayError,
-): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
-  const tokens: Tokens = { counts: undefined };
-  let outcome: 'ok' | 'error' | 'aborted' = 'aborted';
-  try {
-    for await (const event of events) {
-      note(event, tokens, observer);
-      yield event;
-    }
-    outcome = 'ok';
-  } catch (error) {
-    const failure = toError(error);
-    outcome = failure.status === 499 ? 'aborted' : 'error';
-    observer.fail(failure, isUpstreamFailure(failure));
-    throw failure;
-  } finally {
-    // A consumer that stops reading early (the client left) ends here too, as `aborted`.
-    observer.upstreamEnded(outcome, tokens.counts);
+export class StreamNotes {
+  private readonly tokens: Tokens = { counts: undefined };
+  private outcome: 'ok' | 'error' | 'aborted' = 'aborted';
+
+  constructor(private readonly observer: UpstreamObserver) {}
+
+  event(event: Anthropic.RawMessageStreamEvent): void {
+    note(event, this.tokens, this.observer);
+  }
+
+  completed(): void {
+    this.outcome = 'ok';
+  }
+
+  /** The stream failed with `failure` (a consumer that stops reading early is `aborted`, and no failure). */
+  failed(failure: GatewayError): void {
+    this.outcome = failure.status === 499 ? 'aborted' : 'error';
+    this.observer.fail(failure, isUpstreamFailure(failure));
+  }
+
+  /** Once, however the stream ended. */
+  ended(): void {
+    this.observer.upstreamEnded(this.outcome, this.tokens.counts);
   }
 }
 

@@ -8,8 +8,8 @@ import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
 import { createUndiciFetch } from './undici-fetch.js';
 import { fromUpstream, malformedUpstream } from './upstream-errors.js';
-import { isUpstreamFailure, observedEvents, observedList, type UpstreamObserver } from './upstream-observer.js';
-import { watchedEvents } from './watched-events.js';
+import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
+import { type StreamWatch, watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
 export type { UpstreamObserver } from './upstream-observer.js';
@@ -62,12 +62,11 @@ export class UpstreamPort implements OnApplicationShutdown {
   stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
     const open = async () => {
       const { data, request_id } = await this.client.messages
-        .create({ ...request, stream: true }, { signal: client })
+        .create(withStream(request, true), { signal: client })
         .withResponse();
-      // The stream's own controller is the one its fetch listens to: aborting
-      // it on silence needs no controller of ours besides the client's signal.
-      const watch = { client, abortUpstream: () => data.controller.abort(), silenceMs: this.silenceMs };
-      return { events: watchedEvents(data, watch), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      const watch = streamWatch(data.controller, client, this.silenceMs);
+      const notes = observer && new StreamNotes(observer);
+      return { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
     };
     return this.call(open, observer);
   }
@@ -82,7 +81,7 @@ export class UpstreamPort implements OnApplicationShutdown {
     if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
     const ask = async () => {
       const { data, request_id } = await this.client.messages
-        .create({ ...request, stream: false }, { signal: client })
+        .create(withStream(request, false), { signal: client })
         .withResponse();
       // The answer is complete already: nothing left to stop.
       return { events: wholeMessageEvents(data), requestId: request_id ?? null, cancel: () => undefined };
@@ -129,9 +128,10 @@ export class UpstreamPort implements OnApplicationShutdown {
     try {
       const opened = await this.withRejectedRetry(open);
       observer?.upstreamAccepted(opened.requestId);
-      if (!observer) return opened;
       const { events } = opened;
-      return { ...opened, events: isList(events) ? observedList(events, observer) : observedEvents(events, observer, fromUpstream) };
+      // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
+      if (!observer || !isList(events)) return opened;
+      return { events: observedList(events, observer), requestId: opened.requestId, cancel: opened.cancel };
     } catch (error) {
       const failure = fromUpstream(error);
       observer?.fail(failure, isUpstreamFailure(failure));
@@ -158,6 +158,27 @@ export class UpstreamPort implements OnApplicationShutdown {
       return call();
     }
   }
+}
+
+/**
+ * How a stream is stopped and timed. The stream's own controller is the one
+ * its fetch listens to: aborting it on silence needs no controller of ours
+ * besides the client's signal. Built out here so that `abortUpstream`, kept
+ * for as long as the stream is open, holds on to that controller alone, not
+ * to the request it was sent for.
+ */
+function streamWatch(upstream: AbortController, client: AbortSignal, silenceMs: number): StreamWatch {
+  return { client, abortUpstream: () => upstream.abort(), silenceMs };
+}
+
+/**
+ * The request with the `stream` flag last, as `{ ...request, stream }` would
+ * have it, but not spread: V8 (Node 20) gives an object spread from another
+ * and then given more keys a hidden class of its own, one more for every
+ * request (held while upstream is awaited, and slower to serialize).
+ */
+function withStream<S extends boolean>(request: MessageRequest, stream: S): MessageRequest & { stream: S } {
+  return Object.assign({}, request, { stream });
 }
 
 /** A whole message's events; a body without the documented shape is upstream's 502, not a broken connection. */

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { GatewayError } from '../common/gateway-error.js';
 import { clientClosed, fromUpstream } from './upstream-errors.js';
+import type { StreamNotes } from './upstream-observer.js';
 
 export interface StreamWatch {
   /** The client's signal: once it fires, the end of the stream is the client leaving, not upstream failing. */
@@ -23,10 +24,15 @@ export interface StreamWatch {
  * only while a read waits on upstream: the time the consumer holds an event
  * (a client that pauses reading, back-pressure) is the client's, timed by
  * the writer, never upstream's silence.
+ *
+ * `notes`: what the stream tells the request's observer (upstream-observer.ts),
+ * noted here rather than by a generator of its own around this one: every
+ * layer costs each open stream its frames, and each event a hop.
  */
 export async function* watchedEvents(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
   watch: StreamWatch,
+  notes?: StreamNotes,
 ): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
   let silent = false;
   let waiting = true;
@@ -39,31 +45,42 @@ export async function* watchedEvents(
   let stopped = false;
   let drained = false;
   try {
-    for await (const event of events) {
-      if (event.type === 'message_stop') stopped = true;
-      waiting = false;
-      yield event;
-      waiting = true;
-      timer.refresh();
+    try {
+      for await (const event of events) {
+        if (event.type === 'message_stop') stopped = true;
+        notes?.event(event);
+        waiting = false;
+        yield event;
+        waiting = true;
+        timer.refresh();
+      }
+      drained = true;
+    } catch (error) {
+      throw silent ? silence() : watch.client.aborted ? clientClosed() : fromUpstream(error);
+    } finally {
+      clearTimeout(timer);
+      // A consumer that stops early (a size cap, an error of its own) leaves
+      // nobody to read the rest: stop upstream rather than leave it talking.
+      if (!drained) watch.abortUpstream();
     }
-    drained = true;
+    if (silent) throw silence();
+    // The SDK ends a stream quietly when it is aborted: that is the client leaving, not upstream failing.
+    if (watch.client.aborted) throw clientClosed();
+    // A stream that ends without message_stop was cut short: say so rather than finish quietly.
+    if (!stopped) {
+      throw new GatewayError(502, 'The upstream stream ended before the message was complete.', {
+        type: 'api_error',
+        code: 'upstream_stream_incomplete',
+      });
+    }
+    notes?.completed();
   } catch (error) {
-    throw silent ? silence() : watch.client.aborted ? clientClosed() : fromUpstream(error);
+    const failure = fromUpstream(error);
+    notes?.failed(failure);
+    throw failure;
   } finally {
-    clearTimeout(timer);
-    // A consumer that stops early (a size cap, an error of its own) leaves
-    // nobody to read the rest: stop upstream rather than leave it talking.
-    if (!drained) watch.abortUpstream();
-  }
-  if (silent) throw silence();
-  // The SDK ends a stream quietly when it is aborted: that is the client leaving, not upstream failing.
-  if (watch.client.aborted) throw clientClosed();
-  // A stream that ends without message_stop was cut short: say so rather than finish quietly.
-  if (!stopped) {
-    throw new GatewayError(502, 'The upstream stream ended before the message was complete.', {
-      type: 'api_error',
-      code: 'upstream_stream_incomplete',
-    });
+    // Once upstream has been stopped, as above, however the stream ended (a consumer leaving early too).
+    notes?.ended();
   }
 }
 
