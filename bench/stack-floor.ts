@@ -1,8 +1,8 @@
 /**
  * The floor of the stack the gateway is built on: the bare translator's work
  * (baseline-translator.ts) inside a minimal Nest application on
- * platform-express, with the body read by hand, no validation, no
- * middleware, no observability. With STACK_FLOOR_SDK=1 upstream is called
+ * platform-express (on the gateway's adapter), with the body read by hand,
+ * no validation, no middleware, no observability. With STACK_FLOOR_SDK=1 upstream is called
  * through the Anthropic SDK on the gateway's own transport (undici-fetch.ts),
  * as the gateway calls it; without, straight through `undici.request`.
  *
@@ -22,6 +22,7 @@ import { toAnthropicRequest } from '../src/completions/translation/request.mappe
 import { createStreamState, eventToChunks } from '../src/completions/translation/stream.mapper.js';
 import { defaultMaxTokens } from '../src/completions/translation/tables.js';
 import { messageToEvents } from '../src/upstream/message-events.js';
+import { GatewayExpressAdapter } from '../src/common/express-adapter.js';
 import { createUndiciFetch } from '../src/upstream/undici-fetch.js';
 
 const upstream = process.env.ANTHROPIC_BASE_URL ?? '';
@@ -67,7 +68,8 @@ class FloorController {
 @Module({ controllers: [FloorController] })
 class FloorModule {}
 
-const app = await NestFactory.create<NestExpressApplication>(FloorModule, { bodyParser: false, logger: ['error'] });
+// The gateway's adapter (requests and responses born on Express's prototypes): a floor must not be slower than the gateway for want of it.
+const app = await NestFactory.create<NestExpressApplication>(FloorModule, new GatewayExpressAdapter(), { bodyParser: false, logger: ['error'] });
 app.disable('x-powered-by');
 app.set('etag', false);
 await app.listen(Number(process.env.PORT), '127.0.0.1');
