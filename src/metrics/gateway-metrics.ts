@@ -162,14 +162,11 @@ export class GatewayMetrics {
 
   tokensUsed(model: string, counts: TokenCounts): void {
     if (!this.enabled) return;
-    const byType: [TokenKind, number][] = [
-      ['input', counts.input],
-      ['output', counts.output],
-      ['cache_read', counts.cacheRead],
-      ['cache_write', counts.cacheWrite],
-    ];
     // Zero increments still create the series, so a model's cache ratio reads 0 rather than "no data".
-    for (const [type, value] of byType) this.tokens.inc({ model, type }, value);
+    this.tokens.inc({ model, type: 'input' satisfies TokenKind }, counts.input);
+    this.tokens.inc({ model, type: 'output' satisfies TokenKind }, counts.output);
+    this.tokens.inc({ model, type: 'cache_read' satisfies TokenKind }, counts.cacheRead);
+    this.tokens.inc({ model, type: 'cache_write' satisfies TokenKind }, counts.cacheWrite);
   }
 
   upstreamError(type: UpstreamErrorType): void {

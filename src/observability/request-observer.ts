@@ -44,7 +44,8 @@ export class RequestObserver {
     res.locals.exchange = exchange;
     res.setHeader('x-request-id', exchange.id);
     const span = this.tracing.startRequestSpan(req.method);
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` wraps the listener in one more closure.
+    res.on('close', () => {
       const endedAt = performance.now();
       const disconnected = !res.writableFinished;
       // A client that left closes the response before the aborted upstream call has

@@ -80,11 +80,10 @@ export class UpstreamPort implements OnApplicationShutdown {
   message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
     if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
     const ask = async () => {
-      const { data, request_id } = await this.client.messages
-        .create(withStream(request, false), { signal: client })
-        .withResponse();
+      // The SDK notes `request-id` on the message itself: no `withResponse()` and its second promise.
+      const message = await this.client.messages.create(withStream(request, false), { signal: client });
       // The answer is complete already: nothing left to stop.
-      return { events: wholeMessageEvents(data), requestId: request_id ?? null, cancel: () => undefined };
+      return { events: wholeMessageEvents(message), requestId: message._request_id ?? null, cancel: noCancel };
     };
     return this.call(ask, observer);
   }
@@ -180,6 +179,8 @@ function streamWatch(upstream: AbortController, client: AbortSignal, silenceMs: 
 function withStream<S extends boolean>(request: MessageRequest, stream: S): MessageRequest & { stream: S } {
   return Object.assign({}, request, { stream });
 }
+
+const noCancel = () => undefined;
 
 /** A whole message's events; a body without the documented shape is upstream's 502, not a broken connection. */
 function wholeMessageEvents(message: Anthropic.Message): Anthropic.RawMessageStreamEvent[] {
