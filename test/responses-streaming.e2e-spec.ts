@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
 import { streamSteps, type SseStep } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
+import { readAfterPause } from './support/raw-http.js';
 
 /** The Responses stream shares the chat stream's writer and upstream port: the same lifecycle guarantees. */
 const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1' });
@@ -69,27 +69,8 @@ describe('/v1/responses streaming lifecycle', () => {
     // 30 MB in 300 events rather than 1,500, as for chat completions: per-event work is what costs time on a busy machine.
     const piece = 'y'.repeat(100_000);
     ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: piece.repeat(300) }, { fragment: 100_000 }) });
-    const { port } = new URL(ctx.gw.url);
     const body = JSON.stringify({ model: MODEL, input: 'x', stream: true, store: false });
-    let resumedAt = 0;
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, method: 'POST', path: '/v1/responses', headers: { 'content-type': 'application/json' } },
-        (res) => {
-          res.pause();
-          setTimeout(() => {
-            const parts: string[] = [];
-            res.setEncoding('utf8');
-            res.on('data', (d: string) => parts.push(d));
-            res.on('end', () => resolve(parts.join('')));
-            resumedAt = Date.now();
-            res.resume();
-          }, 500);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { text, resumedAt } = await readAfterPause(ctx.gw.url, '/v1/responses', body);
     expect(ctx.standIn.last.finishedAt).toBeGreaterThanOrEqual(resumedAt);
     expect(events(text).at(-1)?.name).toBe('response.completed');
   }, 60_000);

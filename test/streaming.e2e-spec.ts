@@ -1,9 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
-import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { errorReply, streamSteps, type SseStep } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
+import { readAfterPause } from './support/raw-http.js';
 
 const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1' });
 const MODEL = 'claude-sonnet-5-5';
@@ -236,27 +236,8 @@ describe('streaming lifecycle', () => {
     // in 300 events rather than 1,500, since per-event work is what costs time on a busy machine.
     const piece = 'y'.repeat(100_000);
     ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: piece.repeat(300) }, { fragment: 100_000 }) });
-    const { port } = new URL(ctx.gw.url);
     const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x' }], stream: true });
-    let resumedAt = 0;
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } },
-        (res) => {
-          res.pause();
-          setTimeout(() => {
-            const parts: string[] = [];
-            res.setEncoding('utf8');
-            res.on('data', (d: string) => parts.push(d));
-            res.on('end', () => resolve(parts.join('')));
-            resumedAt = Date.now();
-            res.resume();
-          }, 500);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { text, resumedAt } = await readAfterPause(ctx.gw.url, '/v1/chat/completions', body);
     expect(ctx.standIn.last.finishedAt).toBeGreaterThanOrEqual(resumedAt);
     const lines = dataLines(text);
     expect(lines[lines.length - 1]).toBe('[DONE]');

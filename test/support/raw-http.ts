@@ -15,3 +15,27 @@ export function statusBeforeBody(url: string, headers: Record<string, string>): 
     req.write('['.repeat(1024));
   });
 }
+
+/**
+ * POSTs a JSON body and reads the answer like a slow client: nothing is read
+ * for `pauseMs`, then all of it. `resumedAt` is when reading began, for
+ * checking that upstream was held back (back-pressure) until then.
+ */
+export function readAfterPause(url: string, path: string, body: string, pauseMs = 500): Promise<{ text: string; resumedAt: number }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.pause();
+      setTimeout(() => {
+        const parts: string[] = [];
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => parts.push(d));
+        const resumedAt = Date.now();
+        res.on('end', () => resolve({ text: parts.join(''), resumedAt }));
+        res.resume();
+      }, pauseMs);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
