@@ -6,11 +6,9 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   Min,
   ValidateIf,
   ValidateNested,
@@ -26,6 +24,7 @@ import type {
 import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
 import { IsConversation } from './conversation.validator.js';
 import { IsToolList } from './tool-list.validator.js';
+import { IsTemperature, IsTopP } from './sampling.validators.js';
 import { AsParsed, Verbatim } from '../../common/verbatim.js';
 
 /*
@@ -118,16 +117,10 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @Min(1)
   max_completion_tokens?: number | null;
 
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(2)
+  @IsTemperature()
   temperature?: number | null;
 
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @IsTopP()
   top_p?: number | null;
 
   @IsOptional()

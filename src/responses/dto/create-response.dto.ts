@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import type {
   InputItem,
   ReasoningEffortValue,
@@ -9,6 +9,7 @@ import type {
   ToolDef,
 } from '../translation/responses.types.js';
 import { Verbatim } from '../../common/verbatim.js';
+import { IsTemperature, IsTopP } from '../../completions/dto/sampling.validators.js';
 import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } from './responses.validators.js';
 
 /*
@@ -94,16 +95,10 @@ export class CreateResponseDto implements ResponsesRequest {
   @Min(1)
   max_output_tokens?: number | null;
 
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(2)
+  @IsTemperature()
   temperature?: number | null;
 
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @IsTopP()
   top_p?: number | null;
 
   @IsOptional()
