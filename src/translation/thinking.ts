@@ -7,7 +7,9 @@ import type Anthropic from '@anthropic-ai/sdk';
  * so Chat Completions and Responses share them.
  */
 
-export type Effort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+/** OpenAI's reasoning efforts, on both APIs: the DTOs accept these and no others. */
+export const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type Effort = (typeof EFFORTS)[number];
 export type SignedThinking = Anthropic.ThinkingBlockParam | Anthropic.RedactedThinkingBlockParam;
 
 interface ThinkingFamily {

@@ -25,6 +25,7 @@ import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './con
 import { IsConversation } from './conversation.validator.js';
 import { IsToolList } from './tool-list.validator.js';
 import { IsTemperature, IsTopP } from './sampling.validators.js';
+import { EFFORTS } from '../../translation/thinking.js';
 import { AsParsed, Verbatim } from '../../common/verbatim.js';
 
 /*
@@ -33,7 +34,6 @@ import { AsParsed, Verbatim } from '../../common/verbatim.js';
  * stripped by the whitelisting pipe, never rejected.
  */
 
-const EFFORTS: ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 
 /** A legacy `functions` entry (the function of a tool). */
 export class FunctionDefinitionDto {

@@ -3,7 +3,7 @@
  * written from the API reference. Kept apart from the DTOs (which validate)
  * so the pure mappers depend on plain shapes only.
  */
-import type { ReasoningDetail, SignedThinking } from '../../translation/thinking.js';
+import type { Effort, ReasoningDetail, SignedThinking } from '../../translation/thinking.js';
 
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
@@ -80,7 +80,7 @@ export interface ResponseFormat {
   json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean | null };
 }
 
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+export type ReasoningEffort = Effort;
 
 /** Legacy `functions[]` entry: a tool without the `{type, function}` wrapper. */
 export type FunctionDefinition = FunctionTool['function'];

@@ -9,6 +9,7 @@ import type {
   ToolDef,
 } from '../translation/responses.types.js';
 import { Verbatim } from '../../common/verbatim.js';
+import { EFFORTS } from '../../translation/thinking.js';
 import { IsTemperature, IsTopP } from '../../completions/dto/sampling.validators.js';
 import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } from './responses.validators.js';
 
@@ -18,7 +19,6 @@ import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } fr
  * top_logprobs, ...) is stripped by the whitelisting pipe, never rejected.
  */
 
-const EFFORTS: ReasoningEffortValue[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 
 export class ReasoningDto {
   @IsOptional()

@@ -1,3 +1,5 @@
+import type { Effort } from '../../translation/thinking.js';
+
 /**
  * The subset of OpenAI's Responses API wire format the gateway speaks, written
  * from the API reference (developers.openai.com/api/reference/resources/responses).
@@ -173,7 +175,7 @@ export interface TextFormat {
   description?: string;
 }
 
-export type ReasoningEffortValue = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+export type ReasoningEffortValue = Effort;
 
 export interface ResponsesRequest {
   model: string;
