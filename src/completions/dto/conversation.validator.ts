@@ -91,9 +91,11 @@ function toolCallProblem(call: unknown, list: string, index: number): Problem | 
 }
 
 /**
- * A list validated in one pass by `problem`. The message names the field
+ * A field validated in one pass by `problem`. The message names the field
  * itself (`messages[2].role: ...`), which the validation pipe turns into the
- * error's `param`, as it does for nested classes.
+ * error's `param`, as it does for nested classes. `problem` gives the path
+ * whole (`messages[2].role`) or from the field (`[2].role`, `.format.type`,
+ * or empty for the field itself).
  */
 export function IsCheckedList(name: string, problem: (value: unknown) => Problem | null, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
@@ -106,7 +108,9 @@ export function IsCheckedList(name: string, problem: (value: unknown) => Problem
         validate: (value: unknown) => problem(value) === null,
         defaultMessage: (args: ValidationArguments) => {
           const found = problem(args.value);
-          return found ? `${found.path}: ${found.message}` : `${args.property} is invalid`;
+          if (!found) return `${args.property} is invalid`;
+          const relative = found.path === '' || found.path.startsWith('[') || found.path.startsWith('.');
+          return `${relative ? args.property + found.path : found.path}: ${found.message}`;
         },
       },
     });

@@ -1,11 +1,11 @@
-import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsCheckedList, type Problem as FieldProblem } from '../../completions/dto/conversation.validator.js';
 
 /**
  * Responses fields are unions keyed by `type` (input items, content parts,
  * tools), which class-validator's nested classes cannot express; each is
  * checked by a function that names the first problem and its path.
  */
-type Problem = { path: string; message: string } | null;
+type Problem = FieldProblem | null;
 
 const obj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown) => typeof v === 'string';
@@ -110,20 +110,5 @@ export function textProblem(value: unknown): Problem {
   return null;
 }
 
-/** A property decorator from a problem function; the message starts with the full path of the problem. */
-export function Checks(name: string, problem: (value: unknown) => Problem) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name,
-      target: target.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => problem(value) === null,
-        defaultMessage: (args: ValidationArguments) => {
-          const found = problem(args.value);
-          // `input[2].role: must be ...`: the validation pipe takes the path before the colon as `param`.
-          return found ? `${args.property}${found.path}: ${found.message}` : `${args.property} is invalid`;
-        },
-      },
-    });
-}
+/** A Responses field checked by one of the problem functions above (paths from the field). */
+export const Checks = (name: string, problem: (value: unknown) => Problem) => IsCheckedList(name, problem);
