@@ -21,3 +21,9 @@ it('leaves values too short to be a credential alone', () => {
   rememberConfiguredSecret('short');
   expect(redactSecrets('a short word')).toBe('a short word');
 });
+
+it('redacts a secret that contains another whole, whichever was remembered first', () => {
+  rememberSecret('inner-token-4b1d9e');
+  rememberSecret('outer-inner-token-4b1d9e-tail');
+  expect(redactSecrets('a outer-inner-token-4b1d9e-tail b inner-token-4b1d9e')).toBe('a *** b ***');
+});

@@ -39,26 +39,14 @@ export function rememberSecret(value: string | null | undefined): void {
 
 export function redactSecrets(text: string): string {
   let out = text.replace(SECRET_PATTERN, 'sk-ant-***');
-  for (const registry of [pinned, rotating]) {
-    for (const secret of registry) if (out.includes(secret)) out = out.split(secret).join('***');
-  }
+  const found: string[] = [];
+  for (const registry of [pinned, rotating]) for (const secret of registry) if (out.includes(secret)) found.push(secret);
+  // Longest first: a secret that contains another (a refresh token built on its access token) goes whole.
+  for (const secret of found.sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
   return out;
 }
 
 /** Header values are text that leaves too. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redactSecrets(value)]));
-}
-
-/**
- * Replaces every occurrence of the given secret values, whatever their shape:
- * a token need not look like `sk-ant-…` to be one. Values shorter than 8
- * characters are ignored (they would match ordinary words).
- */
-export function redactValues(text: string, secrets: readonly string[]): string {
-  let redacted = text;
-  for (const secret of [...new Set(secrets)].filter((s) => s.length >= 8).sort((a, b) => b.length - a.length)) {
-    redacted = redacted.split(secret).join('***');
-  }
-  return redacted;
 }

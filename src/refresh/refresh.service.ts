@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationB
 import { Cron, SchedulerRegistry } from '@nestjs/schedule';
 import { CronTime } from 'cron';
 import { GatewayError } from '../common/gateway-error.js';
-import { redactSecrets, redactValues } from '../common/redact.js';
+import { redactSecrets, rememberSecret } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ClaudeLogin } from '../login/claude-login.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -199,8 +199,10 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
     if (result.ok || result.failure !== 'not-found') this.missingCliName = null;
     if (!result.ok) {
       // Redacted by value (the tokens read before and after, whatever their
-      // shape) and by the `sk-ant-` pattern: a CLI may echo either in its output.
-      const redact = (text: string) => redactSecrets(redactValues(text, secretsOf(before, after)));
+      // shape, remembered as secrets from now on) and by the `sk-ant-` pattern:
+      // a CLI may echo either in its output.
+      for (const secret of secretsOf(before, after)) rememberSecret(secret);
+      const redact = redactSecrets;
       if (result.failure === 'not-found') {
         record.detail = `\`${this.argv[0]}\` was not found on PATH`;
         if (this.missingCliName === null) {
