@@ -30,3 +30,14 @@ export function sendJson(res: Response, body: unknown): void {
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }
+
+/** Aborts the upstream call when the client goes away before its answer, so no tokens are spent for nobody. */
+export function abortOnClose(res: Response): AbortSignal {
+  const controller = new AbortController();
+  // `on`, not `once`: a response closes once, and `once` would keep a wrapper
+  // and a bound function alive for as long as a stream stays open.
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

@@ -4,7 +4,8 @@ import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
-import { describeExchange, sendJson, streamOpened } from './answer-io.js';
+import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
+import { abortOnClose, describeExchange, sendJson, streamOpened } from './answer-io.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
 import { relayStream } from './stream-relay.js';
@@ -58,22 +59,4 @@ export class CompletionsController {
       },
     );
   }
-
-}
-
-/**
- * Anthropic's `request-id` for the call, for support requests to Anthropic.
- * `x-request-id` is the gateway's own id (the client's, when it sent a valid one).
- */
-export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
-
-/** Aborts the upstream call when the client goes away before its answer, so no tokens are spent for nobody. */
-export function abortOnClose(res: Response): AbortSignal {
-  const controller = new AbortController();
-  // `on`, not `once`: a response closes once, and `once` would keep a wrapper
-  // and a bound function alive for as long as a stream stays open.
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { describeExchange, sendJson, streamOpened } from '../completions/answer-io.js';
-import { abortOnClose, UPSTREAM_REQUEST_ID } from '../completions/completions.controller.js';
+import { abortOnClose, describeExchange, sendJson, streamOpened } from '../completions/answer-io.js';
+import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { SseWriter } from '../completions/sse-writer.js';
 import { relayStream } from '../completions/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';

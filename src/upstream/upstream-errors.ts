@@ -3,6 +3,12 @@ import { HttpException } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 
 /**
+ * Anthropic's `request-id` for the call, for support requests to Anthropic.
+ * `x-request-id` is the gateway's own id (the client's, when it sent a valid one).
+ */
+export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
+
+/**
  * Anthropic statuses that change on the way out. 529 "overloaded" is not a
  * status load balancers, proxies or most HTTP clients know; 503 is what it
  * means and every OpenAI SDK retries it.
@@ -95,7 +101,7 @@ function fromApiError(error: InstanceType<typeof Anthropic.APIError>): GatewayEr
     if (value) headers[name] = value;
   }
   // Beside the gateway's own `x-request-id`, which the request observer sets.
-  if (error.requestID) headers['x-upstream-request-id'] = error.requestID;
+  if (error.requestID) headers[UPSTREAM_REQUEST_ID] = error.requestID;
   return new GatewayError(STATUS_OUT[status] ?? status, body?.error?.message ?? error.apiMessage ?? `Upstream error ${status}`, {
     // Upstream's own type is more precise than any status can say.
     type: body?.error?.type ?? TYPE_BY_STATUS[status],

@@ -12,6 +12,7 @@ import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } f
 import { type StreamWatch, watchedEvents } from './watched-events.js';
 
 export type { MessageRequest } from './message-request.js';
+export { UPSTREAM_REQUEST_ID } from './upstream-errors.js';
 export type { UpstreamObserver } from './upstream-observer.js';
 
 const MODEL_LIST_TIMEOUT_MS = 10_000;
