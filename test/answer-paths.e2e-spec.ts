@@ -183,7 +183,8 @@ describe('the non-streaming upstream call', () => {
   });
 
   it('is hung up on when the client leaves before the answer', async () => {
-    standIn.reply({ kind: 'json', body: {}, delayMs: 1500 });
+    // Far longer than the wait below: on a busy machine the stand-in must not answer before the hang-up.
+    standIn.reply({ kind: 'json', body: {}, delayMs: 8000 });
     const abort = new AbortController();
     const pending = gw.openai.chat.completions
       .create({ model: MODEL, max_tokens: MODEST, messages: [{ role: 'user', content: 'q' }] }, { signal: abort.signal })

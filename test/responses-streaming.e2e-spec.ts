@@ -27,7 +27,7 @@ const events = (text: string) =>
     });
 
 describe('/v1/responses streaming lifecycle', () => {
-  it('a client that goes away closes the upstream connection within a second', async () => {
+  it('a client that goes away closes the upstream connection long before upstream would finish', async () => {
     ctx.standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'x'.repeat(400) }, { fragment: 1, gapMs: 20 }) });
     const stream = ctx.gw.openai.responses.stream({ model: MODEL, input: 'Hi' });
     let deltas = 0;
@@ -41,9 +41,11 @@ describe('/v1/responses streaming lifecycle', () => {
       }
     })().catch(() => undefined);
     const upstream = ctx.standIn.last;
-    for (let i = 0; i < 100 && upstream.closedAt === undefined; i++) await sleep(10);
+    // Upstream has some 8 s still to send: a close within 3 s is the abort's doing, with
+    // room for a busy machine, as for chat completions (a 1 s bound was not).
+    for (const end = Date.now() + 3000; upstream.closedAt === undefined && Date.now() < end; ) await sleep(10);
     expect(upstream.closedEarly).toBe(true);
-    expect(upstream.closedAt! - abortedAt).toBeLessThan(1000);
+    expect(upstream.closedAt! - abortedAt).toBeLessThan(3000);
   }, 20_000);
 
   it('sends SSE comment heartbeats during long silences and still completes', async () => {
