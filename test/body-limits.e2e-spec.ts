@@ -1,26 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { postRaw, useGateway } from './support/lifecycle.js';
+import { watchLiveness } from './support/liveness.js';
 
 const ctx = useGateway({ JSON_MAX_ITEMS: '2000' });
 const valid = { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] };
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
-
-/** /health/live answers while `work` runs; returns the slowest answer in ms. */
-async function slowestLiveness(url: string, work: Promise<unknown>): Promise<number> {
-  let done = false;
-  let slowest = 0;
-  const probing = (async () => {
-    while (!done) {
-      const started = Date.now();
-      await fetch(`${url}/health/live`).then((r) => r.text());
-      slowest = Math.max(slowest, Date.now() - started);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  await work.finally(() => (done = true));
-  await probing;
-  return slowest;
-}
 
 describe('JSON bodies are bounded while they are read', () => {
   it('a body nested deeper than JSON_MAX_DEPTH is a 400 naming the limit (it was a 500 at 2,366 levels)', async () => {
@@ -50,10 +34,10 @@ describe('JSON bodies are bounded while they are read', () => {
   });
 
   it('a 4 MB nested body is rejected without stalling the process: liveness keeps answering', async () => {
-    const slowest = await slowestLiveness(
-      ctx.gw.url,
-      postRaw(ctx.gw.url, nested(2_000_000)).then((res) => expect(res.json.error.code).toBe('json_too_complex')),
-    );
+    const stop = watchLiveness(ctx.gw.url, 20);
+    const res = await postRaw(ctx.gw.url, nested(2_000_000));
+    expect(res.json.error.code).toBe('json_too_complex');
+    const slowest = await stop();
     // Before the bound, parsing and walking this body blocked the event loop for seconds.
     expect(slowest).toBeLessThan(1000);
   }, 30_000);

@@ -3,6 +3,7 @@ import { METRIC } from '../src/metrics/gateway-metrics.js';
 import { message as wholeMessage, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { postRaw, useGateway } from './support/lifecycle.js';
 import { Scrape } from './support/metrics.js';
+import { watchLiveness } from './support/liveness.js';
 
 /*
  * Property-based fuzzing through the real HTTP stack: seeded, so a failure
@@ -71,25 +72,6 @@ function postTo(endpoint: Endpoint, body: string) {
 function requestFor(endpoint: Endpoint, stream: boolean, maxTokens?: number): string {
   if (endpoint === 'chat') return JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream, ...(maxTokens && { max_tokens: maxTokens }) });
   return JSON.stringify({ model: 'm', input: 'x', stream, ...(maxTokens && { max_output_tokens: maxTokens }) });
-}
-
-/** /health/live is asked every 50 ms while the fuzzing runs; the slowest answer is kept. */
-function watchLiveness() {
-  let running = true;
-  let slowest = 0;
-  const done = (async () => {
-    while (running) {
-      const started = Date.now();
-      await fetch(`${ctx.gw.url}/health/live`).then((r) => r.text());
-      slowest = Math.max(slowest, Date.now() - started);
-      await sleep(50);
-    }
-  })();
-  return async () => {
-    running = false;
-    await done;
-    return slowest;
-  };
 }
 
 // --- Requests: valid-looking ones, then with parts replaced by arbitrary JSON.
@@ -161,7 +143,7 @@ const requestBody = fc.oneof(
 
 describe('fuzzing the HTTP stack', () => {
   it('arbitrary request bodies: never a 500, always a completion or an OpenAI error, liveness within 1 s', async () => {
-    const slowest = watchLiveness();
+    const slowest = watchLiveness(ctx.gw.url);
     await fc.assert(
       fc.asyncProperty(requestBody, async (body) => {
         checkAnswer(await postRaw(ctx.gw.url, body), body);
@@ -194,7 +176,7 @@ describe('fuzzing the HTTP stack', () => {
   }
 
   it('arbitrary upstream faults: never a 500, errors in OpenAI shape (in-band for streams), liveness within 1 s', async () => {
-    const slowest = watchLiveness();
+    const slowest = watchLiveness(ctx.gw.url);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.boolean(), fault, async (endpoint, stream, tools, f) => {
         const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
