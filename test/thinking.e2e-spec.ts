@@ -39,6 +39,10 @@ function nextTurn(message: OpenAI.ChatCompletionMessage): OpenAI.ChatCompletionM
   ];
 }
 
+/** The loop's second turn: the tool's result sent back after `first`'s call. */
+const continueLoop = (gw: { openai: OpenAI }, first: OpenAI.ChatCompletion, effort: OpenAI.ReasoningEffort = 'high') =>
+  gw.openai.chat.completions.create({ model: MODEL, messages: nextTurn(first.choices[0].message), tools: TOOLS, reasoning_effort: effort });
+
 const signedThought = { type: 'thinking', thinking: THOUGHT, signature: signThinking(THOUGHT) };
 
 describe('thinking in a tool loop, client drops unknown fields', () => {
@@ -53,12 +57,7 @@ describe('thinking in a tool loop, client drops unknown fields', () => {
       output_config: { effort: 'high' },
     });
 
-    const second = await ctx.gw.openai.chat.completions.create({
-      model: MODEL,
-      messages: nextTurn(first.choices[0].message),
-      tools: TOOLS,
-      reasoning_effort: 'high',
-    });
+    const second = await continueLoop(ctx.gw, first);
     expect(second.choices[0].message.content).toBe('It is 18°C in Paris.');
     const sent = ctx.standIn.requests[1].body;
     expect(sent.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
@@ -72,7 +71,7 @@ describe('thinking in a tool loop, client drops unknown fields', () => {
       messageReply({ text: 'ok' }),
     );
     const first = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [QUESTION], tools: TOOLS, reasoning_effort: 'low' });
-    await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: nextTurn(first.choices[0].message), tools: TOOLS, reasoning_effort: 'low' });
+    await continueLoop(ctx.gw, first, 'low');
     expect(ctx.standIn.requests[1].body.messages[1].content[0]).toEqual({ type: 'redacted_thinking', data: redactedData('r1') });
   });
 
@@ -169,12 +168,7 @@ describe('thinking in a tool loop without the gateway cache (THINKING_CACHE_ENTR
   it('without the block anywhere, continues the loop without thinking for that turn instead of a 400', async () => {
     answerWithToolCall(ctx.standIn);
     const first = await ctx.gw.openai.chat.completions.create({ model: MODEL, messages: [QUESTION], tools: TOOLS, reasoning_effort: 'high' });
-    const second = await ctx.gw.openai.chat.completions.create({
-      model: MODEL,
-      messages: nextTurn(first.choices[0].message),
-      tools: TOOLS,
-      reasoning_effort: 'high',
-    });
+    const second = await continueLoop(ctx.gw, first);
     expect(second.choices[0].message.content).toBe('It is 18°C in Paris.');
     expect(ctx.standIn.requests[1].body.thinking).toEqual({ type: 'between_tools' });
     expect(ctx.standIn.requests[1].body.messages[1].content[0]).toMatchObject({ type: 'tool_use' });
