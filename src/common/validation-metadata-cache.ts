@@ -1,4 +1,4 @@
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
@@ -6,6 +6,30 @@ type Metadata = ReturnType<Lookup>;
 type Grouped = ReturnType<Storage['groupByPropertyName']>;
 
 const patched = new WeakSet<Storage>();
+
+/** The object `validatePresentFields` is validating, until class-validator has grouped its class's rules. */
+let presentFieldsOf: object | undefined;
+
+/**
+ * `validateSync`, with the rules of the object's own fields that it does not
+ * have and that are optional left out. class-validator works through every
+ * declared field of a class for every object, present or not: for an absent
+ * `@IsOptional()` field it builds an error record, half a dozen filtered
+ * lists and closures, only to find the field optional and throw the record
+ * away. A request body declares some 25 optional fields and sends a few, so
+ * that was most of validation's cost (about 30 KB of garbage a request). The
+ * answer is the same: an absent optional field can break no rule, and
+ * whitelisting only looks at fields the object has. Nested objects are
+ * validated whole, as before. Needs `cacheValidationMetadata()` to have run.
+ */
+export function validatePresentFields(object: object, options?: ValidatorOptions): ValidationError[] {
+  presentFieldsOf = object;
+  try {
+    return validateSync(object, options);
+  } finally {
+    presentFieldsOf = undefined;
+  }
+}
 
 /**
  * class-validator looks a class's rules up again for every object it
@@ -29,11 +53,12 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
   const group = storage.groupByPropertyName.bind(storage);
   let lookups = new Map<object, Map<string, Metadata>>();
   let groupings = new WeakMap<Metadata, Grouped>();
-  let handedOut = new WeakSet<Metadata>();
+  /** Each list this cache handed out, with the class it was asked for. */
+  let handedOut = new WeakMap<Metadata, object>();
   const forget = () => {
     lookups = new Map();
     groupings = new WeakMap();
-    handedOut = new WeakSet();
+    handedOut = new WeakMap();
   };
 
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
@@ -45,7 +70,7 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
     let metadata = byOptions.get(key);
     if (!metadata) {
       byOptions.set(key, (metadata = lookup(target, schema, always, strictGroups, groups)));
-      handedOut.add(metadata);
+      handedOut.set(metadata, target);
     }
     return metadata;
   };
@@ -56,7 +81,10 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
       // Only a list this cache handed out comes back the same; any other is grouped each time as before.
       if (handedOut.has(metadata)) groupings.set(metadata, grouped);
     }
-    return grouped;
+    // The first grouping asked for during `validatePresentFields` is its object's own; nested objects get theirs whole.
+    const object = presentFieldsOf;
+    presentFieldsOf = undefined;
+    return object !== undefined && handedOut.get(metadata) === object.constructor ? presentOnly(grouped, object) : grouped;
   };
   for (const name of ['addValidationMetadata', 'addConstraintMetadata', 'addValidationSchema'] as const) {
     const add = (storage[name] as (arg: never) => void).bind(storage);
@@ -65,4 +93,19 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
       add(arg);
     };
   }
+}
+
+/** Fields whose rules include `@IsOptional()`, per grouping: their rules are skipped when the field is absent. */
+const optionalFields = new WeakMap<Grouped, ReadonlySet<string>>();
+
+/** The grouping without the optional fields `object` lacks, in the same order (errors come out in it). */
+function presentOnly(grouped: Grouped, object: object): Grouped {
+  let optional = optionalFields.get(grouped);
+  if (!optional) {
+    const names = Object.keys(grouped).filter((name) => grouped[name].some((rule) => rule.name === IS_OPTIONAL));
+    optionalFields.set(grouped, (optional = new Set(names)));
+  }
+  const kept: Grouped = {};
+  for (const name of Object.keys(grouped)) if (name in object || !optional.has(name)) kept[name] = grouped[name];
+  return kept;
 }

@@ -1,8 +1,8 @@
 import { ValidationPipe } from '@nestjs/common';
-import { type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
 import { invalidRequest } from './gateway-error.js';
-import { cacheValidationMetadata } from './validation-metadata-cache.js';
+import { cacheValidationMetadata, validatePresentFields } from './validation-metadata-cache.js';
 import { madeFromParsedBody, verbatimTransformer } from './verbatim.js';
 
 /**
@@ -57,9 +57,13 @@ class GatewayValidationPipe extends ValidationPipe {
     return madeFromParsedBody(object) ? [] : super.findNestedBinaryValues(object, cache as Map<unknown, never[]>);
   }
 
-  /** Every validator of a request body is synchronous: no promise per property to wait for. */
+  /**
+   * Every validator of a request body is synchronous: no promise per
+   * property to wait for. Only the fields the body has, and the required
+   * ones, are worked through (see `validatePresentFields`).
+   */
   protected override validate(object: object, options?: ValidatorOptions): ValidationError[] {
-    return validateSync(object, options);
+    return validatePresentFields(object, options);
   }
 }
 

@@ -39,173 +39,173 @@ import { AsParsed, Verbatim } from '../../common/verbatim.js';
 export class FunctionDefinitionDto {
   @IsString()
   @IsNotEmpty()
-  name!: string;
+  declare name: string;
 
   @IsOptional()
   @IsString()
-  description?: string;
+  declare description?: string;
 
   @IsOptional()
   @IsObject()
   @AsParsed()
-  parameters?: Record<string, unknown>;
+  declare parameters?: Record<string, unknown>;
 
   @IsOptional()
   @IsBoolean()
-  strict?: boolean | null;
+  declare strict?: boolean | null;
 }
 
 export class StreamOptionsDto {
   @IsOptional()
   @IsBoolean()
-  include_usage?: boolean;
+  declare include_usage?: boolean;
 }
 
 export class JsonSchemaDto {
   @IsString()
-  name!: string;
+  declare name: string;
 
   @IsOptional()
   @IsObject()
   @AsParsed()
-  schema?: Record<string, unknown>;
+  declare schema?: Record<string, unknown>;
 
   @IsOptional()
   @IsBoolean()
-  strict?: boolean | null;
+  declare strict?: boolean | null;
 }
 
 export class ResponseFormatDto {
   @IsIn(['text', 'json_object', 'json_schema'])
-  type!: 'text' | 'json_object' | 'json_schema';
+  declare type: 'text' | 'json_object' | 'json_schema';
 
   @ValidateIf((f: ResponseFormatDto) => f.type === 'json_schema')
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => JsonSchemaDto)
-  json_schema?: JsonSchemaDto;
+  declare json_schema?: JsonSchemaDto;
 }
 
 export class PromptCacheOptionsDto {
   @IsOptional()
   @IsIn(['implicit', 'explicit'])
-  mode?: 'implicit' | 'explicit' | null;
+  declare mode?: 'implicit' | 'explicit' | null;
 
   @IsOptional()
   @IsString()
-  ttl?: string | null;
+  declare ttl?: string | null;
 }
 
 export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsString()
   @IsNotEmpty()
-  model!: string;
+  declare model: string;
 
   // One pass over the whole conversation, not a nested class per message.
   @IsConversation()
   @Verbatim()
-  messages!: ChatMessage[];
+  declare messages: ChatMessage[];
 
   @IsOptional()
   @IsInt()
   @Min(1)
-  max_tokens?: number | null;
+  declare max_tokens?: number | null;
 
   @IsOptional()
   @IsInt()
   @Min(1)
-  max_completion_tokens?: number | null;
+  declare max_completion_tokens?: number | null;
 
   @IsTemperature()
-  temperature?: number | null;
+  declare temperature?: number | null;
 
   @IsTopP()
-  top_p?: number | null;
+  declare top_p?: number | null;
 
   @IsOptional()
   @IsStringOrStringArray()
-  stop?: string | string[] | null;
+  declare stop?: string | string[] | null;
 
   @IsOptional()
   @IsBoolean()
-  stream?: boolean | null;
+  declare stream?: boolean | null;
 
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => StreamOptionsDto)
-  stream_options?: StreamOptionsDto | null;
+  declare stream_options?: StreamOptionsDto | null;
 
   // One pass over every tool, not a nested class per tool.
   @IsToolList()
   @Verbatim()
-  tools?: FunctionTool[];
+  declare tools?: FunctionTool[];
 
   @IsOptional()
   @IsToolChoice()
-  tool_choice?: ToolChoice;
+  declare tool_choice?: ToolChoice;
 
   @IsOptional()
   @IsBoolean()
-  parallel_tool_calls?: boolean;
+  declare parallel_tool_calls?: boolean;
 
   @IsOptional()
   @IsString()
-  user?: string;
+  declare user?: string;
 
   @IsOptional()
   @IsInt()
   @Min(1)
-  n?: number | null;
+  declare n?: number | null;
 
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => ResponseFormatDto)
-  response_format?: ResponseFormatDto;
+  declare response_format?: ResponseFormatDto;
 
   @IsOptional()
   @IsIn(EFFORTS)
-  reasoning_effort?: ReasoningEffort | null;
+  declare reasoning_effort?: ReasoningEffort | null;
 
   /** Legacy tools. */
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => FunctionDefinitionDto)
-  functions?: FunctionDefinitionDto[];
+  declare functions?: FunctionDefinitionDto[];
 
   @IsOptional()
   @IsFunctionCallChoice()
-  function_call?: FunctionCallChoice;
+  declare function_call?: FunctionCallChoice;
 
   // Declared so that asking for them is refused by name rather than stripped.
   @IsOptional()
   @IsBoolean()
-  logprobs?: boolean | null;
+  declare logprobs?: boolean | null;
 
   @IsOptional()
   @IsInt()
   @Min(0)
-  top_logprobs?: number | null;
+  declare top_logprobs?: number | null;
 
   @IsOptional()
   @IsObject()
-  audio?: Record<string, unknown> | null;
+  declare audio?: Record<string, unknown> | null;
 
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
-  modalities?: string[] | null;
+  declare modalities?: string[] | null;
 
   // Accepted: Anthropic's cache is keyed by the prefix itself.
   @IsOptional()
   @IsString()
-  prompt_cache_key?: string | null;
+  declare prompt_cache_key?: string | null;
 
   @IsOptional()
   @ValidateNested()
   @Type(() => PromptCacheOptionsDto)
-  prompt_cache_options?: PromptCacheOptionsDto | null;
+  declare prompt_cache_options?: PromptCacheOptionsDto | null;
 }

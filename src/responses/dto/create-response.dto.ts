@@ -23,97 +23,97 @@ import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } fr
 export class ReasoningDto {
   @IsOptional()
   @IsIn(EFFORTS)
-  effort?: ReasoningEffortValue | null;
+  declare effort?: ReasoningEffortValue | null;
 
   /** Accepted; Claude's thinking text is returned as the summary whenever there is thinking. */
   @IsOptional()
   @IsString()
-  summary?: string | null;
+  declare summary?: string | null;
 }
 
 export class CreateResponseDto implements ResponsesRequest {
   @IsString()
   @IsNotEmpty()
-  model!: string;
+  declare model: string;
 
   @IsOptional()
   @Checks('isResponsesInput', inputProblem)
   @Verbatim()
-  input?: string | InputItem[];
+  declare input?: string | InputItem[];
 
   @IsOptional()
   @IsString()
-  instructions?: string | null;
+  declare instructions?: string | null;
 
   @IsOptional()
   @IsString()
   @IsNotEmpty()
-  previous_response_id?: string | null;
+  declare previous_response_id?: string | null;
 
   @IsOptional()
   @IsBoolean()
-  store?: boolean | null;
+  declare store?: boolean | null;
 
   @IsOptional()
   @IsBoolean()
-  stream?: boolean | null;
+  declare stream?: boolean | null;
 
   @IsOptional()
   @IsBoolean()
-  background?: boolean | null;
+  declare background?: boolean | null;
 
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
-  include?: string[] | null;
+  declare include?: string[] | null;
 
   @IsOptional()
   @Checks('isResponsesTools', toolsProblem)
   @Verbatim()
-  tools?: ToolDef[] | null;
+  declare tools?: ToolDef[] | null;
 
   @IsOptional()
   @Checks('isResponsesToolChoice', toolChoiceProblem)
-  tool_choice?: ResponsesToolChoice | null;
+  declare tool_choice?: ResponsesToolChoice | null;
 
   @IsOptional()
   @IsBoolean()
-  parallel_tool_calls?: boolean | null;
+  declare parallel_tool_calls?: boolean | null;
 
   @IsOptional()
   @Checks('isResponsesText', textProblem)
   @Verbatim()
-  text?: { format?: TextFormat | null; verbosity?: string | null } | null;
+  declare text?: { format?: TextFormat | null; verbosity?: string | null } | null;
 
   @IsOptional()
   @ValidateNested()
   @Type(() => ReasoningDto)
-  reasoning?: ReasoningDto | null;
+  declare reasoning?: ReasoningDto | null;
 
   @IsOptional()
   @IsInt()
   @Min(1)
-  max_output_tokens?: number | null;
+  declare max_output_tokens?: number | null;
 
   @IsTemperature()
-  temperature?: number | null;
+  declare temperature?: number | null;
 
   @IsTopP()
-  top_p?: number | null;
+  declare top_p?: number | null;
 
   @IsOptional()
   @IsObject()
-  metadata?: Record<string, string> | null;
+  declare metadata?: Record<string, string> | null;
 
   @IsOptional()
   @IsString()
-  user?: string | null;
+  declare user?: string | null;
 
   @IsOptional()
   @IsString()
-  safety_identifier?: string | null;
+  declare safety_identifier?: string | null;
 
   @IsOptional()
   @IsString()
-  prompt_cache_key?: string | null;
+  declare prompt_cache_key?: string | null;
 }
