@@ -50,6 +50,16 @@ describe('undici fetch, as the Anthropic SDK sees it', () => {
     expect(standIn.last.headers['anthropic-version']).toEqual(expect.any(String));
   });
 
+  it('sends each call to its own URL, whichever was asked before (the last target is kept)', async () => {
+    const paths: string[] = [];
+    for (const url of [`${standIn.url}/v1/messages`, `${standIn.url}/v1/messages?beta=true`, `${standIn.url}/v1/messages`]) {
+      standIn.reply(jsonReply({ text: 'ok' }));
+      await client().post(url.slice(standIn.url.length), { body: params });
+      paths.push(standIn.last.path);
+    }
+    expect(paths).toEqual(['/v1/messages', '/v1/messages?beta=true', '/v1/messages']);
+  });
+
   it('answers JSON: the message, its request id and the raw headers', async () => {
     standIn.reply(jsonReply({ text: 'Hello there.' }, { 'x-extra': 'yes' }));
     const { data, response, request_id } = await client().messages.create(params).withResponse();

@@ -65,13 +65,28 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   return { fetch: undiciFetch as typeof fetch, close: () => agent.close() };
 }
 
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/**
+ * The last URL string asked for, and its target: nearly every call is the
+ * same `…/v1/messages`, and parsing it again each time is a measurable part
+ * of what this transport does per request.
+ */
+let lastTarget: { input: string; target: Target } | undefined;
+
 /** The origin and path undici's request(url, options) would derive from the URL, with its protocol check. */
-function target(input: string | URL): { origin: string; path: string } {
+function target(input: string | URL): Target {
+  if (typeof input === 'string' && lastTarget?.input === input) return lastTarget.target;
   const url = typeof input === 'string' ? new URL(input) : input;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new errors.InvalidArgumentError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
   }
-  return { origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
+  const parsed = { origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
+  if (typeof input === 'string') lastTarget = { input, target: parsed };
+  return parsed;
 }
 
 /** Statuses whose responses have no body, as fetch defines them. */
