@@ -126,7 +126,8 @@ export class UpstreamPort implements OnApplicationShutdown {
   private async call(open: () => Promise<UpstreamStream>, observer?: UpstreamObserver): Promise<UpstreamStream> {
     observer?.upstreamStarted();
     try {
-      const opened = await this.withRejectedRetry(open);
+      // Only a login's token is retried after a 401: otherwise one async layer less per request.
+      const opened = await (this.retryRejected ? this.withRejectedRetry(open) : open());
       observer?.upstreamAccepted(opened.requestId);
       const { events } = opened;
       // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
