@@ -5,7 +5,9 @@ import OpenAI from 'openai';
 import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, loginJson, waitFor } from '../support/claude-home.js';
 import type { Gateway } from '../support/gateway.js';
+import { METRIC } from '../../src/metrics/gateway-metrics.js';
 import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
+import { Scrape } from '../support/metrics.js';
 import { API_HOST, invalidGrant, OAuthProxy, TOKEN_HOST } from '../support/oauth-proxy.js';
 import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_CLI_PACKAGE } from '../support/real-claude.js';
 
@@ -159,6 +161,27 @@ describeWithCli('the real Claude Code CLI renews the login through the default R
     await waitFor(() => refreshOf(gw!).last?.trigger === 'ahead', 'the refresh-ahead run', 20_000);
     expect(refreshOf(gw).last).toMatchObject({ outcome: 'renewed', tokenChanged: true });
     expect(proxy.grants.map((g) => g.fields.refresh_token)).toEqual([oldRefresh]);
+    expectOnlyTokenTraffic();
+  });
+
+  it('/metrics counts refresh runs by trigger and outcome, and its login countdown follows the renewal', async () => {
+    await writeLogin(Date.now() + 8 * HOUR);
+    gw = await start();
+    let scrape = await Scrape.from(gw.url);
+    expect(scrape.value(METRIC.refreshRuns, { trigger: 'startup', outcome: 'unchanged' })).toBe(1);
+    expect(scrape.value(METRIC.loginExpiry, { credential: 'claude-login' })).toBeGreaterThan(8 * 3600 - 120);
+
+    // Inside the CLI's 5-minute window: the next run renews, and the countdown follows the new expiry.
+    await writeLogin(Date.now() + 3 * 60_000);
+    await refreshOf(gw).run('ahead');
+    expect(refreshOf(gw).last).toMatchObject({ trigger: 'ahead', outcome: 'renewed', tokenChanged: true });
+    await ask(gw);
+    await waitFor(async () => (await Scrape.from(gw!.url)).value(METRIC.loginExpiry) > 7 * 3600, 'the renewed expiry in /metrics');
+    scrape = await Scrape.from(gw.url);
+    expect(scrape.value(METRIC.refreshRuns, { trigger: 'ahead', outcome: 'renewed' })).toBe(1);
+    for (const secret of [oldAccess, oldRefresh, ...proxy.issued.flatMap((l) => [l.accessToken, l.refreshToken])]) {
+      expect(scrape.text).not.toContain(secret);
+    }
     expectOnlyTokenTraffic();
   });
 
