@@ -8,7 +8,7 @@ import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from './answer-io.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
-import { relayStream } from './stream-relay.js';
+import { openStream } from './stream-relay.js';
 
 @Controller('v1')
 export class CompletionsController {
@@ -45,7 +45,8 @@ export class CompletionsController {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
     const { chunks, requestId, cancel } = await this.completions.stream(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
-    await relayStream(
+    // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
+    void openStream(
       chunks,
       sse,
       { write: (chunk) => sse.data(chunk), fail: (error) => sse.data(error.toBody()) },

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 import { ClientStalledError, type SseWriter } from './sse-writer.js';
-import { relayStream, type RelayContext } from './stream-relay.js';
+import { openStream, relayStream, type RelayContext } from './stream-relay.js';
 
 /** Just what relayStream uses of a writer, recording how it was ended. */
 function fakeWriter(options: { openThrows?: boolean } = {}) {
@@ -93,4 +93,43 @@ it('tells nobody when the client is gone, and ends the writer', async () => {
   await relayStream(items(new Error('aborted')), sse, { write: async () => undefined, fail: async () => void (told = true) }, ctx);
   expect(told).toBe(false);
   expect(log.ended).toEqual([false]);
+});
+
+describe('openStream, for request handlers', () => {
+  it('returns as soon as the stream is open, while it is still running, and ends it later', async () => {
+    const { sse, log } = fakeWriter();
+    const { ctx, calls } = context();
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    async function* holding() {
+      yield 1;
+      await held;
+      yield 2;
+    }
+    const written: number[] = [];
+    // Nothing awaited: a handler that waited for the end would hold its frames for the stream's life.
+    const ended = openStream(holding(), sse, { write: async (n) => void written.push(n), fail: async () => undefined }, ctx);
+    expect(log.opened).toBe(true);
+    expect(calls.opened).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual([1]);
+    expect(log.ended).toEqual([]);
+    release();
+    await ended;
+    expect(written).toEqual([1, 2]);
+    expect(log.ended).toEqual([true]);
+  });
+
+  it('throws at once when the response cannot be opened, and stops upstream', () => {
+    const { sse } = fakeWriter({ openThrows: true });
+    const { ctx, calls } = context();
+    expect(() => openStream(items(1), sse, { write: async () => undefined, fail: async () => undefined }, ctx)).toThrow('Invalid character');
+    expect(calls).toEqual({ cancel: 1, opened: 0 });
+  });
+
+  it('never rejects once open, even when ending the writer throws', async () => {
+    const { ctx } = context();
+    const sse = { open: () => undefined, end: () => { throw new Error('socket gone'); } } as unknown as SseWriter;
+    await expect(openStream(items(1), sse, { write: async () => undefined, fail: async () => undefined }, ctx)).resolves.toBeUndefined();
+  });
 });

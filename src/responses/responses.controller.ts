@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../completions/answer-io.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { SseWriter } from '../completions/sse-writer.js';
-import { relayStream } from '../completions/stream-relay.js';
+import { openStream } from '../completions/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
@@ -62,7 +62,8 @@ export class ResponsesController {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
     const opened = await this.responses.open(body, signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
-    await relayStream(
+    // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
+    void openStream(
       opened.events,
       sse,
       {
