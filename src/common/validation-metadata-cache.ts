@@ -1,4 +1,5 @@
-import { getMetadataStorage, IS_OPTIONAL, type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, validateSync } from '../config/class-validator.js';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];

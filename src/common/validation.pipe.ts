@@ -1,5 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
+import { getMetadataStorage } from '../config/class-validator.js';
 import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
 import { invalidRequest } from './gateway-error.js';
 import { cacheValidationMetadata, validatePresentFields } from './validation-metadata-cache.js';
@@ -67,6 +68,9 @@ class GatewayValidationPipe extends ValidationPipe {
   }
 }
 
+/** What Nest's pipe uses of class-validator: `validate` (synchronous here, see `validate` above) and the rules' storage. */
+const classValidator = { validate: validatePresentFields, getMetadataStorage };
+
 /**
  * Whitelisting strips the many fields OpenAI clients send that Claude has no
  * use for; unknown fields are never an error (no `forbidNonWhitelisted`).
@@ -77,6 +81,9 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     transformerPackage: verbatimTransformer,
+    // Given, so Nest does not load class-validator's index (see config/class-validator.ts);
+    // the metadata storage is what Nest reads to look for binary values in nested objects.
+    validatorPackage: classValidator,
     exceptionFactory: (errors) => {
       const { param, message } = firstProblem(errors);
       return invalidRequest(`Invalid '${param}': ${message}.`, param);

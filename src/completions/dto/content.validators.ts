@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerDecorator } from '../../config/class-validator.js';
 
 /**
  * Message content is a string, null, or a list of typed parts whose shape
