@@ -18,10 +18,11 @@ describe('the request classes through the validation pipe', () => {
     expect(Object.keys(out).sort()).toEqual(Object.keys(body).sort());
   });
 
+  const messages = [{ role: 'user', content: 'hi' }];
   it.each([
-    [ChatCompletionRequestDto, { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 0 }, 'max_tokens'],
-    [ChatCompletionRequestDto, { messages: [{ role: 'user', content: 'hi' }] }, 'model'],
-    [ChatCompletionRequestDto, { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
+    [ChatCompletionRequestDto, { model: 'm', messages, max_tokens: 0 }, 'max_tokens'],
+    [ChatCompletionRequestDto, { messages }, 'model'],
+    [ChatCompletionRequestDto, { model: 'm', messages, stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
     [CreateResponseDto, { model: 'm', input: 'hi', reasoning: { effort: 'most' } }, 'reasoning.effort'],
     [CreateResponseDto, { input: 'hi' }, 'model'],
   ])('%p still names what is wrong with %j', async (metatype, body, param) => {

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { GatewayError } from '../common/gateway-error.js';
 import { ClientStalledError, type SseWriter } from './sse-writer.js';
-import { openStream, relayStream, type RelayContext } from './stream-relay.js';
+import { openStream, type RelayContext } from './stream-relay.js';
 
-/** Just what relayStream uses of a writer, recording how it was ended. */
+/** Just what openStream uses of a writer, recording how it was ended. */
 function fakeWriter(options: { openThrows?: boolean } = {}) {
   const log = { opened: false, ended: [] as boolean[] };
   const sse = {
@@ -43,7 +43,7 @@ it('ends a completed stream as completed, once', async () => {
   const { sse, log } = fakeWriter();
   const { ctx, calls } = context();
   const written: number[] = [];
-  await relayStream(items(1, 2), sse, { write: async (n) => void written.push(n), fail: async () => undefined }, ctx);
+  await openStream(items(1, 2), sse, { write: async (n) => void written.push(n), fail: async () => undefined }, ctx);
   expect(written).toEqual([1, 2]);
   expect(log.ended).toEqual([true]);
   expect(calls).toEqual({ cancel: 0, opened: 1 });
@@ -57,9 +57,7 @@ it('stops upstream when the response cannot even be opened, without reading the 
     read = true;
     yield 1;
   }
-  await expect(relayStream(untouched(), sse, { write: async () => undefined, fail: async () => undefined }, ctx)).rejects.toThrow(
-    'Invalid character',
-  );
+  expect(() => openStream(untouched(), sse, { write: async () => undefined, fail: async () => undefined }, ctx)).toThrow('Invalid character');
   expect(calls).toEqual({ cancel: 1, opened: 0 });
   expect(read).toBe(false);
 });
@@ -68,7 +66,7 @@ it('sends a failure in-band, and still ends the writer when that write meets a s
   const { sse, log } = fakeWriter();
   const { ctx } = context();
   const failed: GatewayError[] = [];
-  await relayStream(
+  await openStream(
     items(1, new GatewayError(502, 'upstream broke')),
     sse,
     {
@@ -90,7 +88,7 @@ it('tells nobody when the client is gone, and ends the writer', async () => {
   aborted.abort();
   const { ctx } = context({ signal: aborted.signal });
   let told = false;
-  await relayStream(items(new Error('aborted')), sse, { write: async () => undefined, fail: async () => void (told = true) }, ctx);
+  await openStream(items(new Error('aborted')), sse, { write: async () => undefined, fail: async () => void (told = true) }, ctx);
   expect(told).toBe(false);
   expect(log.ended).toEqual([false]);
 });

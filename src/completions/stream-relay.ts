@@ -32,23 +32,20 @@ export interface RelayContext {
  * heartbeat stopped) and upstream is not left talking to nobody. Shared by
  * every streaming endpoint so they end alike.
  *
- * Rejects only when the response cannot be opened (upstream stopped first);
- * once open, it resolves when the stream has ended, whatever happened.
- */
-export async function relayStream<T>(items: AsyncIterable<T>, sse: SseWriter, format: StreamFormat<T>, context: RelayContext): Promise<void> {
-  return openStream(items, sse, format, context);
-}
-
-/**
- * The same, for a request handler: throws at once when the response cannot
- * be opened, and otherwise hands the relay over and returns. The returned
- * promise settles when the stream ends and never rejects, so nobody needs to
- * wait for it. A handler that awaited the whole stream instead would keep
+ * Throws at once when the response cannot be opened (upstream stopped
+ * first); otherwise it hands the relay over and returns. The returned
+ * promise settles when the stream ends and never rejects, so a request
+ * handler need not wait for it: one that awaited the whole stream would keep
  * its own frames and the framework's around them (the request's DTO among
- * them) for as long as the stream stays open: about a fifth of an idle open
+ * them) for as long as the stream stays open, about a fifth of an idle open
  * stream's heap.
  */
-export function openStream<T>(items: AsyncIterable<T>, sse: SseWriter, format: StreamFormat<T>, context: RelayContext): Promise<void> {
+export function openStream<T>(
+  items: AsyncIterable<T>,
+  sse: SseWriter,
+  format: StreamFormat<T>,
+  context: RelayContext,
+): Promise<void> {
   try {
     sse.open(context.headers);
   } catch (error) {
@@ -58,10 +55,17 @@ export function openStream<T>(items: AsyncIterable<T>, sse: SseWriter, format: S
   }
   context.onOpened();
   // Nobody awaits an open relay: whatever it could still throw is logged here, never left unhandled.
-  return relay(items, sse, format, context).catch((error) => context.logger.error(redactSecrets(`stream relay failed: ${(error as Error)?.message ?? error}`)));
+  return relay(items, sse, format, context).catch((error) =>
+    context.logger.error(redactSecrets(`stream relay failed: ${(error as Error)?.message ?? error}`)),
+  );
 }
 
-async function relay<T>(items: AsyncIterable<T>, sse: SseWriter, format: StreamFormat<T>, { signal, exchange, logger }: RelayContext): Promise<void> {
+async function relay<T>(
+  items: AsyncIterable<T>,
+  sse: SseWriter,
+  format: StreamFormat<T>,
+  { signal, exchange, logger }: RelayContext,
+): Promise<void> {
   let completed = false;
   try {
     for await (const item of items) await format.write(item);

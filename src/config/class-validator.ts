@@ -30,10 +30,33 @@ import { Validator } from 'class-validator/cjs/validation/Validator.js';
  * types may come from the package itself).
  *
  * class-validator has no `exports` map, so these paths are public to Node;
- * a moved file fails start-up and every test at once rather than a request.
+ * its version is pinned exactly in package.json, and a moved file fails
+ * start-up and every test at once rather than a request.
  * Their types are the index's (class-validator-files.d.ts).
  */
-export { getMetadataStorage, IS_OPTIONAL, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUrl, Max, Min, MinLength, registerDecorator, Validate, ValidateIf, ValidateNested, ValidatorConstraint };
+export {
+  getMetadataStorage,
+  IS_OPTIONAL,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  registerDecorator,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+};
 
 /** The index's `validateSync(object, options)`: the one validator of the process (class-validator's container). */
 export function validateSync(object: object, options?: ValidatorOptions): ValidationError[] {
