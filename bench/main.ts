@@ -9,7 +9,7 @@
  *
  *   npm run bench                      (all sections)
  *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses)
- *   DURATION=5 ROUNDS=3 CONNECTIONS=32 STREAM_ROUNDS=3 OPEN_STREAMS=1000
+ *   DURATION=5 ROUNDS=3 CONNECTIONS=32 WARMUP=8 STREAM_ROUNDS=3 OPEN_STREAMS=1000
  */
 import { cpus, loadavg } from 'node:os';
 import { stopServer, type Server } from './processes.js';

@@ -11,7 +11,7 @@
 import autocannon from 'autocannon';
 import { mean, median, usage } from './processes.js';
 import type { Target } from './servers.js';
-import { conversation } from './throughput.js';
+import { conversation, WARMUP } from './throughput.js';
 
 const DURATION = Number(process.env.RESPONSES_DURATION ?? 3);
 const ROUNDS = Number(process.env.RESPONSES_ROUNDS ?? 6);
@@ -64,7 +64,7 @@ export async function responses(gateway: Target): Promise<ResponsesResult> {
     { name: 'chat' as const, path: '/v1/chat/completions', body: chatBody(false) },
     { name: 'responses' as const, path: '/v1/responses', body: responsesBody(false) },
   ];
-  for (const p of paths) await load(gateway, p.path, p.body, 2); // warm-up
+  for (const p of paths) await load(gateway, p.path, p.body, WARMUP); // warm-up (see throughput.ts)
   const samples = { chat: { rps: [] as number[], cpu: [] as number[] }, responses: { rps: [] as number[], cpu: [] as number[] } };
   for (let round = 0; round < ROUNDS; round++) {
     for (const p of paths) {

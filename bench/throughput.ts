@@ -10,6 +10,14 @@ import type { Target } from './servers.js';
 const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+/**
+ * Seconds of load each server gets before anything counts. A large app's
+ * JIT takes several seconds of load to settle: measured second by second on
+ * this 2-core machine, this gateway's and Portkey's CPU per request were
+ * still falling 8 to 10 s in (the bare translator's after 4 s), so a short
+ * warm-up counted part of their compiling in the first round.
+ */
+export const WARMUP = Number(process.env.WARMUP ?? 8);
 
 /** The conversation every chat-completions section sends (responses.ts adds `stream` to it). */
 export const conversation = {
@@ -50,7 +58,7 @@ async function load(target: Target, duration: number) {
 export async function throughput(targets: Target[]): Promise<ThroughputResult[]> {
   console.log(`\n## Non-streaming: ${ROUNDS} rounds x ${DURATION} s per server, ${CONNECTIONS} connections, max_tokens 256`);
   // Warm-up (JIT, connection pools) before anything counts.
-  for (const target of targets) await load(target, 2);
+  for (const target of targets) await load(target, WARMUP);
   const samples = new Map(targets.map((t) => [t, { rps: [] as number[], p99: [] as number[], cpu: [] as number[] }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of targets) {
