@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import type { RouteLabel, UpstreamErrorType } from './metric-labels.js';
+import { CounterSeries, HistogramSeries } from './series.js';
 
 /** Prometheus metric names, in one place for the docs, the dashboard test and the e2e tests. */
 export const METRIC = {
@@ -59,6 +60,12 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly clientDisconnects: Counter<'route'>;
   private readonly refreshRuns: Counter<'trigger' | 'outcome'>;
+  // What each request records, found by label values rather than by prom-client's string per call (series.ts).
+  private readonly requestSeries: CounterSeries<'route' | 'model' | 'status' | 'stream'>;
+  private readonly requestDurationSeries: HistogramSeries<'route' | 'model' | 'stream'>;
+  private readonly timeToFirstTokenSeries: HistogramSeries<'model' | 'stream'>;
+  private readonly upstreamDurationSeries: HistogramSeries<'model' | 'outcome'>;
+  private readonly tokenSeries: CounterSeries<'model' | 'type'>;
   /** Read at scrape time (one `stat` of the login file), so the value is always current. */
   private loginExpiresAtMs: () => Promise<number | null> = async () => null;
 
@@ -142,31 +149,47 @@ export class GatewayMetrics {
     });
     info.set({ version: process.env.npm_package_version ?? 'unknown' }, 1);
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
+    this.requestSeries = new CounterSeries(this.requests, 4, (route: RouteLabel, model: string, status: number, stream: boolean) => ({
+      route,
+      model,
+      status: String(status),
+      stream: String(stream),
+    }));
+    this.requestDurationSeries = new HistogramSeries(this.requestDuration, DURATION_BUCKETS, 3, (route: RouteLabel, model: string, stream: boolean) => ({
+      route,
+      model,
+      stream: String(stream),
+    }));
+    this.timeToFirstTokenSeries = new HistogramSeries(this.timeToFirstToken, TTFT_BUCKETS, 2, (model: string, stream: boolean) => ({
+      model,
+      stream: String(stream),
+    }));
+    this.upstreamDurationSeries = new HistogramSeries(this.upstreamDuration, DURATION_BUCKETS, 2, (model: string, outcome: string) => ({ model, outcome }));
+    this.tokenSeries = new CounterSeries(this.tokens, 2, (model: string, type: TokenKind) => ({ model, type }));
   }
 
   /** One answered request, whatever its outcome; called once per request when the response ends. */
   requestEnded(outcome: RequestOutcome): void {
     if (!this.enabled) return;
-    const stream = String(outcome.stream);
-    this.requests.inc({ route: outcome.route, model: outcome.model, status: String(outcome.status), stream });
-    this.requestDuration.observe({ route: outcome.route, model: outcome.model, stream }, outcome.durationSeconds);
+    this.requestSeries.inc(1, outcome.route, outcome.model, outcome.status, outcome.stream);
+    this.requestDurationSeries.observe(outcome.durationSeconds, outcome.route, outcome.model, outcome.stream);
   }
 
   firstToken(model: string, stream: boolean, seconds: number): void {
-    if (this.enabled) this.timeToFirstToken.observe({ model, stream: String(stream) }, seconds);
+    if (this.enabled) this.timeToFirstTokenSeries.observe(seconds, model, stream);
   }
 
   upstreamEnded(model: string, outcome: 'ok' | 'error' | 'aborted', seconds: number): void {
-    if (this.enabled) this.upstreamDuration.observe({ model, outcome }, seconds);
+    if (this.enabled) this.upstreamDurationSeries.observe(seconds, model, outcome);
   }
 
   tokensUsed(model: string, counts: TokenCounts): void {
     if (!this.enabled) return;
     // Zero increments still create the series, so a model's cache ratio reads 0 rather than "no data".
-    this.tokens.inc({ model, type: 'input' satisfies TokenKind }, counts.input);
-    this.tokens.inc({ model, type: 'output' satisfies TokenKind }, counts.output);
-    this.tokens.inc({ model, type: 'cache_read' satisfies TokenKind }, counts.cacheRead);
-    this.tokens.inc({ model, type: 'cache_write' satisfies TokenKind }, counts.cacheWrite);
+    this.tokenSeries.inc(counts.input, model, 'input' satisfies TokenKind);
+    this.tokenSeries.inc(counts.output, model, 'output' satisfies TokenKind);
+    this.tokenSeries.inc(counts.cacheRead, model, 'cache_read' satisfies TokenKind);
+    this.tokenSeries.inc(counts.cacheWrite, model, 'cache_write' satisfies TokenKind);
   }
 
   upstreamError(type: UpstreamErrorType): void {

@@ -81,8 +81,8 @@ async function exposition(): Promise<string> {
           exchange.contentArrived();
         }
         clock = start + step.upstream.took;
-        const [input, output, cacheRead, cacheWrite] = step.upstream.tokens ?? [];
-        exchange.upstreamEnded(step.upstream.outcome, step.upstream.tokens ? { input, output, cacheRead, cacheWrite } : undefined);
+        const tokens = step.upstream.tokens;
+        exchange.upstreamEnded(step.upstream.outcome, tokens && { input: tokens[0], output: tokens[1], cacheRead: tokens[2], cacheWrite: tokens[3] });
       }
       if (step.error) exchange.fail(step.error, step.fromUpstream ?? false);
       clock = start + step.duration;
