@@ -37,6 +37,24 @@ describe('PinoLogger', () => {
     expect(lines[0]).toMatchObject({ msg: 'request completed', status: 200, route: '/v1/chat/completions', context: 'Http' });
   });
 
+  it("writes the request observer's line exactly as log() writes the same fields, and not below LOG_LEVEL", async () => {
+    const raw: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        raw.push(chunk.toString('utf8').replace(/"time":\d+/, '"time":0'));
+        done();
+      },
+    });
+    const logger = new PinoLogger(await createPino(configOf({ LOG_LEVEL: 'log' }), sink));
+    logger.log({ msg: 'request completed', status: 200, model: undefined, route: '/v1/chat/completions' }, 'Http');
+    logger.line('log', 'Http', { status: 200, model: undefined, route: '/v1/chat/completions', msg: 'request completed' });
+    logger.line('debug', 'Http', { status: 200, msg: 'request completed' });
+    expect(raw).toHaveLength(2);
+    expect(raw[1]).toBe(raw[0]);
+    expect(logger.isLevelEnabled('log')).toBe(true);
+    expect(logger.isLevelEnabled('debug')).toBe(false);
+  });
+
   it('redacts a key in a message, in an error stack and in header fields', async () => {
     const { logger, lines } = await capture();
     logger.error(`upstream said: invalid key ${KEY}`, `Error: ${KEY}\n    at x`, 'Errors');

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { redactSecrets } from '../common/redact.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -29,6 +29,8 @@ export const REDACTED_PATHS = [
   '["x-api-key"]',
 ];
 
+const isText = (arg: unknown) => typeof arg === 'string';
+
 export function logFormatFor(config: AppConfig): LogFormat {
   return config.get('LOG_FORMAT') ?? (config.get('NODE_ENV') === 'production' ? 'json' : 'pretty');
 }
@@ -42,6 +44,8 @@ export async function createPino(config: AppConfig, destination?: DestinationStr
     hooks: {
       // Text arguments, the message above all, go through the value-based redaction.
       logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
+        // The request line comes as one object and no text: nothing to map, no array to copy.
+        if (!args.some(isText)) return method.apply(this, args);
         method.apply(
           this,
           args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg)),
@@ -71,6 +75,9 @@ export async function createPino(config: AppConfig, destination?: DestinationStr
  * line's fields, which is how the one-line-per-request record is written.
  */
 export class PinoLogger implements LoggerService {
+  /** A child logger per context (a handful: Http, Main, ...): pino writes its `context` field once, not per line. */
+  private readonly contexts = new Map<string, Logger>();
+
   constructor(readonly pino: Logger) {}
 
   static async create(config: AppConfig): Promise<PinoLogger> {
@@ -96,27 +103,49 @@ export class PinoLogger implements LoggerService {
     this.write('trace', message, params);
   }
 
+  /** Whether a line of Nest's `level` would be written: the request observer builds none that would not. */
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.pino.isLevelEnabled(PINO_LEVELS[level]);
+  }
+
+  /**
+   * The request observer's line, past Nest's Logger and the copying `write`
+   * does: `fields` is written as it is, so its last key must be `msg` (pino
+   * writes the message last), as in the line `write` makes of `{ msg, ...rest }`.
+   */
+  line(level: 'debug' | 'log' | 'warn', context: string, fields: { readonly msg: string }): void {
+    const pinoLevel = PINO_LEVELS[level];
+    if (this.pino.isLevelEnabled(pinoLevel)) this.forContext(context)[pinoLevel](fields);
+  }
+
+  private forContext(context: string | undefined): Logger {
+    if (!context) return this.pino;
+    let child = this.contexts.get(context);
+    if (!child) this.contexts.set(context, (child = this.pino.child({ context })));
+    return child;
+  }
+
   private write(level: Level, message: unknown, params: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
     // Nest appends the context (the logger's name) as the last argument.
     const context = params.length > 0 && typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    const logger = this.forContext(context);
     if (message !== null && typeof message === 'object' && !(message instanceof Error)) {
-      // The hot path (the per-request line). One object literal, not two objects spread into one:
-      // that builds a slow dictionary-mode object, which made every line cost four times as much.
+      // One object literal, not two objects spread into one: that builds a slow
+      // dictionary-mode object, which made every line cost four times as much.
       const { msg, ...rest } = message as Record<string, unknown>;
-      this.pino[level](context ? { context, ...rest } : rest, typeof msg === 'string' ? msg : '');
+      logger[level](rest, typeof msg === 'string' ? msg : '');
       return;
     }
     const fields: Record<string, unknown> = {};
-    if (context) fields.context = context;
     // error(message, stack): a stack trace may quote a message holding a secret.
     const stack = level === 'error' || level === 'fatal' ? params.find((param) => typeof param === 'string') : undefined;
     if (typeof stack === 'string') fields.stack = redactSecrets(stack);
     if (message instanceof Error) {
       fields.err = { type: message.name, message: redactSecrets(message.message) };
-      this.pino[level](fields, redactSecrets(message.message));
+      logger[level](fields, redactSecrets(message.message));
     } else {
-      this.pino[level](fields, String(message));
+      logger[level](fields, String(message));
     }
   }
 }

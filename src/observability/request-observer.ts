@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { toGatewayError } from '../common/to-gateway-error.js';
@@ -6,11 +6,15 @@ import { redactSecrets } from '../common/redact.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { modelLabel, type RouteLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
 import { Tracing } from '../tracing/tracing.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import { Exchange } from './exchange.js';
 import { requestIdFrom } from './request-id.js';
 
 /** Routes probed every few seconds: their request lines are debug-level, so they do not drown the rest. */
 const QUIET_ROUTES = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
+/** The request line's logger context. */
+const CONTEXT = 'Http';
 
 /** The Exchange the observer attached to this response (absent only in code paths that bypass it, e.g. unit tests). */
 export function exchangeOf(res: Response): Exchange | undefined {
@@ -32,7 +36,7 @@ const milliseconds = (from: number, to: number) => Math.round((to - from) * 10) 
  */
 @Injectable()
 export class RequestObserver {
-  private readonly logger = new Logger('Http');
+  private readonly logger = new Logger(CONTEXT);
 
   constructor(
     private readonly metrics: GatewayMetrics,
@@ -76,15 +80,21 @@ export class RequestObserver {
     // Ended before the response did: the client left (nginx's 499 for the metrics and the log).
     const status = disconnected ? 499 : res.statusCode;
     const failure = exchange.error === undefined ? undefined : describeFailure(exchange);
+    this.record(exchange, route, now, status, disconnected, failure);
+    const level = QUIET_ROUTES.has(route) ? 'debug' : status >= 500 ? 'warn' : 'log';
+    // Undefined once logging is switched off altogether (`Logger.overrideLogger(false)`).
+    const logger = this.logger.localInstance as LevelAware | undefined;
+    // LOG_LEVEL=warn hides the line of every answered request: then none is made.
+    const logs = logger ? (logger.isLevelEnabled?.(level) ?? true) : false;
+    if (!logs && !span) return;
     // The model as sent, for the log and the span: bounded in length, and redacted, since it is whatever a client typed.
     const sentModel = exchange.model === undefined ? undefined : redactSecrets(String(exchange.model).slice(0, 100));
     const ended: Ended = { route, status, now, disconnected, failure, sentModel };
-    this.record(exchange, ended);
-    this.log(req, exchange, ended);
+    if (logger && logs) this.log(req, exchange, ended, level, logger);
     if (span) this.endSpan(span, req, exchange, ended);
   }
 
-  private record(exchange: Exchange, { route, status, now, disconnected, failure }: Ended): void {
+  private record(exchange: Exchange, route: RouteLabel, now: number, status: number, disconnected: boolean, failure: Failure | undefined): void {
     const model = modelLabel(exchange.model);
     const durationSeconds = seconds(exchange.startedAt, now);
     this.metrics.requestEnded({ route, model, status, stream: exchange.stream, durationSeconds });
@@ -102,12 +112,18 @@ export class RequestObserver {
     if (failure?.upstreamType) this.metrics.upstreamError(failure.upstreamType);
   }
 
-  private log(req: Request, exchange: Exchange, { route, status, now, disconnected, failure, sentModel }: Ended): void {
+  private log(
+    req: Request,
+    exchange: Exchange,
+    { route, status, now, disconnected, failure, sentModel }: Ended,
+    level: 'debug' | 'warn' | 'log',
+    logger: LevelAware,
+  ): void {
     const tokens = exchange.tokens;
     // One object literal of a fixed shape, absent fields undefined (pino leaves them out): the
-    // line is written for every request, and pino serialises such an object fastest.
+    // line is written for every request, and pino serialises such an object fastest. `msg`
+    // last, where pino writes the message, so PinoLogger can write the object as it is.
     const line = {
-      msg: 'request completed',
       request_id: exchange.id,
       method: req.method,
       route,
@@ -125,10 +141,10 @@ export class RequestObserver {
       error_type: failure?.type,
       upstream_error: failure?.upstreamType ?? undefined,
       client_disconnected: disconnected || undefined,
+      msg: 'request completed',
     };
-    if (QUIET_ROUTES.has(route)) this.logger.debug(line);
-    else if (status >= 500) this.logger.warn(line);
-    else this.logger.log(line);
+    if (logger instanceof PinoLogger) logger.line(level, CONTEXT, line);
+    else this.logger[level](line);
   }
 
   /** The request's span, with the GenAI semantic conventions' attributes. */
@@ -167,9 +183,14 @@ interface Ended {
   status: number;
   now: number;
   disconnected: boolean;
-  failure: ReturnType<typeof describeFailure> | undefined;
+  failure: Failure | undefined;
   sentModel: string | undefined;
 }
+
+type Failure = ReturnType<typeof describeFailure>;
+
+/** The application's logger; PinoLogger and Nest's ConsoleLogger tell whether a level is on, a test's capturing logger need not. */
+type LevelAware = LoggerService & { isLevelEnabled?(level: LogLevel): boolean };
 
 function describeFailure(exchange: Exchange) {
   const error = toGatewayError(exchange.error);
