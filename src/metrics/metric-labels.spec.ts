@@ -18,6 +18,14 @@ describe('modelLabel keeps the model label to a small, fixed set', () => {
     [42, 'other'],
   ])('%j → %s', (model, label) => {
     expect(modelLabel(model)).toBe(label);
+    // Again, now that it is remembered.
+    expect(modelLabel(model)).toBe(label);
+  });
+
+  it('labels ids the same once it remembers no more of them', () => {
+    for (let i = 0; i < 1000; i++) modelLabel(`invented-${i}`);
+    expect(modelLabel('claude-haiku-4-5-20251001')).toBe('claude-haiku-4-5');
+    expect(modelLabel(`claude-opus-5-${'x'.repeat(200)}`)).toBe('claude-opus');
   });
 
   it('gives at most a few hundred values for any number of invented names', () => {

@@ -17,8 +17,29 @@ const FAMILIES = ['opus', 'sonnet', 'haiku', 'fable'] as const;
  */
 const VERSIONED = new RegExp(`^claude-(${FAMILIES.join('|')})-(\\d)(?:-(\\d))?(?:-\\d{8})?$`);
 
+/**
+ * Labels of the model ids seen so far: a gateway sees the same few ids all
+ * day, and the label found once spares the pattern and a new string per
+ * request (the metrics find a series faster by a string they saw before).
+ * Bounded in count and length, since ids are whatever clients send: past the
+ * bound, labels are worked out every time, as before.
+ */
+const LABELS = new Map<string, string>();
+const MAX_REMEMBERED = 256;
+/** No real model id is longer; a longer string is never kept. */
+const MAX_REMEMBERED_LENGTH = 100;
+
 export function modelLabel(model: unknown): string {
   if (typeof model !== 'string') return 'other';
+  let label = LABELS.get(model);
+  if (label === undefined) {
+    label = labelOf(model);
+    if (LABELS.size < MAX_REMEMBERED && model.length <= MAX_REMEMBERED_LENGTH) LABELS.set(model, label);
+  }
+  return label;
+}
+
+function labelOf(model: string): string {
   const versioned = VERSIONED.exec(model);
   if (versioned) return `claude-${versioned[1]}-${versioned[2]}${versioned[3] ? `-${versioned[3]}` : ''}`;
   const family = FAMILIES.find((name) => model === `claude-${name}` || model.startsWith(`claude-${name}-`));
