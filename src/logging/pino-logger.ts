@@ -113,7 +113,7 @@ export class PinoLogger implements LoggerService {
    * does: `fields` is written as it is, so its last key must be `msg` (pino
    * writes the message last), as in the line `write` makes of `{ msg, ...rest }`.
    */
-  line(level: 'debug' | 'log' | 'warn', context: string, fields: { readonly msg: string }): void {
+  line(level: 'debug' | 'log' | 'warn', context: string, fields: Readonly<Record<string, unknown>> & { readonly msg: string }): void {
     const pinoLevel = PINO_LEVELS[level];
     if (this.pino.isLevelEnabled(pinoLevel)) this.forContext(context)[pinoLevel](fields);
   }
