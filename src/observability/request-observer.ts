@@ -54,9 +54,11 @@ export class RequestObserver {
       const disconnected = !res.writableFinished;
       // A client that left closes the response before the aborted upstream call has
       // wound down; its tokens and outcome are known a moment later.
-      const finish = () => this.finishSafely(req, res, exchange, span, endedAt, disconnected);
-      if (exchange.upstreamInFlight) void exchange.upstreamEnd(UPSTREAM_SETTLE_MS).then(finish);
-      else finish();
+      if (exchange.upstreamInFlight) {
+        void exchange.upstreamEnd(UPSTREAM_SETTLE_MS).then(() => this.finishSafely(req, res, exchange, span, endedAt, disconnected));
+      } else {
+        this.finishSafely(req, res, exchange, span, endedAt, disconnected);
+      }
     });
     if (span) this.tracing.runInSpan(span, next);
     else next();
@@ -67,9 +69,9 @@ export class RequestObserver {
    * throw there would be an uncaught exception and end the process, so
    * recording the request can fail only into the log.
    */
-  private finishSafely(...args: Parameters<RequestObserver['finish']>): void {
+  private finishSafely(req: Request, res: Response, exchange: Exchange, span: Span | null, now: number, disconnected: boolean): void {
     try {
-      this.finish(...args);
+      this.finish(req, res, exchange, span, now, disconnected);
     } catch (error) {
       this.logger.error(redactSecrets(`recording a request failed: ${(error as Error)?.stack ?? error}`));
     }
