@@ -7,7 +7,7 @@ import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
 import { unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
-import { mapRequest, type RequestDefaults, type RequestPaths } from './translation/request.mapper.js';
+import { mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
 import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { defaultMaxTokens } from './translation/tables.js';
 
@@ -38,9 +38,12 @@ export class TranslationService {
     };
   }
 
-  /** The upstream request, and where each of its blocks came from (for errors that name one). */
-  toMessageRequest(request: ChatCompletionRequest): { request: MessageRequest; paths: RequestPaths } {
-    return mapRequest(request, this.defaults);
+  /**
+   * The upstream request, and where each of its blocks came from (for errors
+   * that name one). `server`: server tools another endpoint offers besides the chat form's functions.
+   */
+  toMessageRequest(request: ChatCompletionRequest, server?: ServerTools): { request: MessageRequest; paths: RequestPaths } {
+    return mapRequest(request, this.defaults, server);
   }
 
   /** `chat.completion.chunk`s, one upstream event at a time; the thinking is remembered once the stream completes. */

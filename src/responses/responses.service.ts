@@ -101,7 +101,7 @@ export class ResponsesService {
   private async call(request: ResponsesRequest, signal: AbortSignal, observer: UpstreamObserver | undefined, emitting: boolean) {
     const input = this.ownInput(request);
     const history = this.history(request.previous_response_id);
-    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat) => this.translation.toMessageRequest(chat), {
+    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat, server) => this.translation.toMessageRequest(chat, server), {
       webSearch: this.webSearch,
     });
     if (tools.omitted.length > 0) {

@@ -1,4 +1,5 @@
-import { mapRequest, toAnthropicRequest } from './request.mapper.js';
+import { mapRequest, type ServerTools, toAnthropicRequest } from './request.mapper.js';
+import { thinkingOff } from '../../translation/thinking.js';
 import type { ChatCompletionRequest, ChatMessage } from './openai.types.js';
 import { GatewayError } from '../../common/gateway-error.js';
 
@@ -217,6 +218,39 @@ describe('thinking replay', () => {
       tool_choice: 'required',
     });
     expect(out.thinking).toEqual({ type: 'disabled' });
+  });
+});
+
+describe('server tools another endpoint offers', () => {
+  const search = { type: 'web_search_20250305' as const, name: 'web_search' as const };
+  const withServer = (req: Partial<ChatCompletionRequest>, server: ServerTools) =>
+    mapRequest({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }], ...req }, defaults, server).request;
+  const fn = { type: 'function' as const, function: { name: 'f' } };
+
+  it('offers them after the function tools', () => {
+    expect(withServer({ tools: [fn] }, { tools: [search] }).tools).toEqual([
+      { name: 'f', input_schema: { type: 'object', properties: {} } },
+      search,
+    ]);
+  });
+
+  it.each<[Partial<ChatCompletionRequest>, ServerTools['choice'], unknown]>([
+    [{}, undefined, undefined],
+    [{ tool_choice: 'required' }, undefined, { type: 'any' }],
+    [{ parallel_tool_calls: false }, undefined, { type: 'auto', disable_parallel_tool_use: true }],
+    [{ tools: [fn], tool_choice: 'auto' }, { type: 'tool', name: 'web_search' }, { type: 'tool', name: 'web_search' }],
+  ])('with server tools only or beside functions, %j and the server choice %j → tool_choice %j', (req, choice, expected) => {
+    expect(withServer(req, { tools: [search], choice }).tool_choice).toEqual(expected);
+  });
+
+  it('turns thinking off when the choice forces a server tool, effort kept', () => {
+    const forced = withServer({ reasoning_effort: 'high' }, { tools: [search], choice: { type: 'tool', name: 'web_search' } });
+    expect(forced.thinking).toEqual(thinkingOff('claude-sonnet-5-5').thinking);
+    expect(forced.output_config).toEqual({ effort: 'high' });
+    expect(withServer({ reasoning_effort: 'high', tool_choice: 'required' }, { tools: [search] }).thinking).toEqual(
+      thinkingOff('claude-sonnet-5-5').thinking,
+    );
+    expect(withServer({ reasoning_effort: 'high' }, { tools: [search] }).thinking).toEqual({ type: 'adaptive', display: 'summarized' });
   });
 });
 

@@ -58,6 +58,19 @@ function tag<B extends object>(walk: Walk, block: B, path: string): B {
   return block;
 }
 
+/**
+ * What another endpoint offers Claude beyond the chat form's function tools:
+ * Anthropic server tools (the Responses API's web search), offered after the
+ * functions, and a choice that forces one of them. Given to the mapper, not
+ * patched onto its output, so that the tool choice and the thinking it
+ * allows are decided once, over every tool the request offers.
+ */
+export interface ServerTools {
+  tools: Anthropic.ToolUnion[];
+  /** Replaces the choice the chat `tool_choice` makes (forcing a server tool, which the chat form cannot name). */
+  choice?: Anthropic.ToolChoice;
+}
+
 /** OpenAI Chat Completions request → Anthropic Messages request. Pure. */
 export function toAnthropicRequest(req: ChatCompletionRequest, defaults: RequestDefaults): MessageRequest {
   return mapRequest(req, defaults).request;
@@ -67,7 +80,11 @@ export function toAnthropicRequest(req: ChatCompletionRequest, defaults: Request
  * The request, and where each of its blocks came from in the client's request
  * (`paths`, a getter that walks the blocks when read). Pure.
  */
-export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults): { request: MessageRequest; paths: RequestPaths } {
+export function mapRequest(
+  req: ChatCompletionRequest,
+  defaults: RequestDefaults,
+  server?: ServerTools,
+): { request: MessageRequest; paths: RequestPaths } {
   refuseUnsupportedOutput(req);
   const walk: Walk = {
     defaults,
@@ -124,14 +141,15 @@ export function mapRequest(req: ChatCompletionRequest, defaults: RequestDefaults
   // answers 400 to any sampling parameter at any value.
   if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user) params.metadata = { user_id: req.user };
-  const tools = [
+  const tools: Anthropic.ToolUnion[] = [
     ...(req.tools ?? []).map((t, j) => toTool(t.function, `tools[${j}].function.parameters`)),
     ...(req.functions ?? []).map((f, j) => toTool(f, `functions[${j}].parameters`)),
   ];
+  if (server) tools.push(...server.tools);
   let choice: Anthropic.ToolChoice | undefined;
   if (tools.length > 0) {
     params.tools = tools;
-    choice = toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), req.parallel_tool_calls);
+    choice = server?.choice ?? toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), req.parallel_tool_calls);
     if (choice) params.tool_choice = choice;
   }
   const thinking = thinkingFor(req, maxTokens, params.messages, choice);

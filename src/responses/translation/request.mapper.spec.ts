@@ -1,14 +1,14 @@
 import { GatewayError } from '../../common/gateway-error.js';
 import { thinkingOff } from '../../translation/thinking.js';
 import type { ChatCompletionRequest } from '../../completions/translation/openai.types.js';
-import { mapRequest } from '../../completions/translation/request.mapper.js';
+import { mapRequest, type ServerTools } from '../../completions/translation/request.mapper.js';
 import { decodeThinking, encodeThinking } from './reasoning-codec.js';
 import { renamePath, toAnthropicFromResponses, toChatMessages } from './request.mapper.js';
 import type { InputItem, ResponsesRequest } from './responses.types.js';
 import { planTools, planToolChoice } from './tool-plan.js';
 
 const defaults = { maxTokens: () => 1000 };
-const translateChat = (chat: ChatCompletionRequest) => mapRequest(chat, defaults);
+const translateChat = (chat: ChatCompletionRequest, server?: ServerTools) => mapRequest(chat, defaults, server);
 const translate = (req: Partial<ResponsesRequest>, items?: InputItem[], webSearch = true) => {
   const full = { model: 'claude-x', ...req } as ResponsesRequest;
   const input = items ?? (typeof full.input === 'string' ? [{ role: 'user', content: full.input } as InputItem] : (full.input ?? []));

@@ -1,8 +1,7 @@
 import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../../completions/translation/openai.types.js';
-import { toToolChoice } from '../../completions/translation/request.mapper.js';
+import type { ServerTools } from '../../completions/translation/request.mapper.js';
 import type { MessageRequest } from '../../upstream/message-request.js';
 import { GatewayError, invalidRequest } from '../../common/gateway-error.js';
-import { isThinkingOn, thinkingOff } from '../../translation/thinking.js';
 import { decodeThinking, isOurs } from './reasoning-codec.js';
 import type {
   CustomToolCallItem,
@@ -40,7 +39,7 @@ export interface ResponsesTranslation {
  * `toMessageRequest`), so everything it adds (the `max_tokens` default, and
  * whatever else chat requests get upstream) the Responses API gets too.
  */
-export type ChatTranslation = (chat: ChatCompletionRequest) => { request: MessageRequest; paths: string[][] };
+export type ChatTranslation = (chat: ChatCompletionRequest, server?: ServerTools) => { request: MessageRequest; paths: string[][] };
 
 /** `history`: the items `previous_response_id` stands for; `input`: this request's own items. */
 export interface ResponsesInput {
@@ -77,27 +76,16 @@ export function toAnthropicFromResponses(
           : undefined,
     reasoning_effort: req.reasoning?.effort,
   };
+  // Server tools go in with the functions, so the chat mapper decides the choice (and the thinking it allows) over all of them.
+  const server = tools.server.length > 0 ? { tools: tools.server, choice: choice.anthropic } : undefined;
   let translated: ReturnType<ChatTranslation>;
   try {
-    translated = translateChat(chat);
+    translated = translateChat(chat, server);
   } catch (error) {
     throw error instanceof GatewayError && error.status === 400 ? renameError(error, origins, tools.paths) : error;
   }
-  const params = translated.request;
   const paths = () => translated.paths.map((blocks) => blocks.map((path) => (path ? renamePath(path, origins, tools.paths) : path)));
-  if (tools.server.length > 0) {
-    params.tools = [...(params.tools ?? []), ...tools.server];
-    // With no function tools the chat mapper set no choice; the server tool needs one as much.
-    const forced = choice.anthropic ?? (params.tool_choice ? undefined : toToolChoice(choice.chat, req.parallel_tool_calls));
-    if (forced) params.tool_choice = forced;
-    // Forcing a tool rules thinking out upstream; the chat mapper, which did not see this choice, is followed.
-    if ((forced?.type === 'any' || forced?.type === 'tool') && isThinkingOn(params.thinking)) {
-      const off = thinkingOff(req.model).thinking;
-      if (off) params.thinking = off;
-      else delete params.thinking;
-    }
-  }
-  return { params, paths, tools };
+  return { params: translated.request, paths, tools };
 }
 
 /** Where a chat message came from: the input items behind it, so errors name the client's field. */
