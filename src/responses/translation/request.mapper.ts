@@ -110,106 +110,123 @@ export function toChatMessages(
   instructions: string | null | undefined,
   items: ResponsesInput,
 ): { messages: ChatMessage[]; origins: Origin[] } {
-  const messages: ChatMessage[] = [];
-  const origins: Origin[] = [];
-  let turn: { message: ChatMessage; origin: Origin } | null = null;
-  const push = (message: ChatMessage, origin: Origin) => {
-    messages.push(message);
-    origins.push(origin);
-  };
-  const close = () => {
-    if (turn) push(turn.message, turn.origin);
-    turn = null;
-  };
-  const assistant = (param: string) =>
-    (turn ??= { message: { role: 'assistant', content: [] }, origin: { message: param, parts: [], calls: [] } });
+  const out = new ChatMessages();
+  if (instructions) out.push({ role: 'system', content: instructions }, { message: 'instructions' });
+  // Two plain loops, no list of both with their paths: this runs for every request.
+  for (const item of items.history) out.add(item, 'previous_response_id');
+  for (let i = 0; i < items.input.length; i++) out.add(items.input[i], `input[${i}]`);
+  out.close();
+  return { messages: out.messages, origins: out.origins };
+}
 
-  if (instructions) push({ role: 'system', content: instructions }, { message: 'instructions' });
-  const all = [
-    ...items.history.map((item) => ({ item, param: 'previous_response_id' })),
-    ...items.input.map((item, i) => ({ item, param: `input[${i}]` })),
-  ];
-  for (const { item, param } of all) {
+/** The chat messages made so far, and the assistant turn still gathering items. */
+class ChatMessages {
+  readonly messages: ChatMessage[] = [];
+  readonly origins: Origin[] = [];
+  private turn: { message: ChatMessage; origin: Origin } | null = null;
+
+  push(message: ChatMessage, origin: Origin): void {
+    this.messages.push(message);
+    this.origins.push(origin);
+  }
+
+  close(): void {
+    if (this.turn) this.push(this.turn.message, this.turn.origin);
+    this.turn = null;
+  }
+
+  /** `param`: the item's path in the client's request (`input[3]`). */
+  add(item: InputItem, param: string): void {
     switch (item.type ?? 'message') {
       case 'reasoning': {
         // Without its signed blocks (or with another model's) a reasoning item cannot go back upstream.
         const encrypted = (item as ReasoningItem).encrypted_content;
-        if (!encrypted || !isOurs(encrypted)) break;
+        if (!encrypted || !isOurs(encrypted)) return;
         const blocks = decodeThinking(encrypted, `${param}.encrypted_content`);
-        const open = turn as { message: ChatMessage } | null;
-        if (open && ((open.message.content as ContentPart[]).length > 0 || open.message.tool_calls?.length)) close();
-        const group = assistant(param);
+        const open = this.turn?.message;
+        if (open && ((open.content as ContentPart[]).length > 0 || open.tool_calls?.length)) this.close();
+        const group = this.assistant(param);
         group.message.thinking_blocks = [...((group.message.thinking_blocks as unknown[]) ?? []), ...blocks];
-        break;
+        return;
       }
       case 'function_call': {
         const call = item as FunctionCallItem;
-        const group = assistant(param);
-        (group.message.tool_calls ??= []).push({
-          id: call.call_id,
-          type: 'function',
-          function: { name: flatName(call.name, call.namespace), arguments: call.arguments },
-        });
-        group.origin.calls!.push(param);
-        break;
+        this.call(param, call.call_id, flatName(call.name, call.namespace), call.arguments);
+        return;
       }
       case 'custom_tool_call': {
         // Sent to Claude as the function it was offered as (see tool-plan.ts): `{"input": "..."}`.
         const call = item as CustomToolCallItem;
-        const group = assistant(param);
-        (group.message.tool_calls ??= []).push({
-          id: call.call_id,
-          type: 'function',
-          function: { name: flatName(call.name, call.namespace), arguments: JSON.stringify({ input: call.input }) },
-        });
-        group.origin.calls!.push(param);
-        break;
+        this.call(param, call.call_id, flatName(call.name, call.namespace), JSON.stringify({ input: call.input }));
+        return;
       }
       case 'web_search_call':
         // The search ran upstream and its answer is in the assistant text; nothing to replay.
-        break;
+        return;
       case 'item_reference':
         throw invalidRequest(`${param} refers to an item this gateway does not hold.`, `${param}.id`);
       case 'message': {
         const message = item as MessageItem;
-        if (message.role === 'assistant') {
-          const group = assistant(param);
-          const parts = typeof message.content === 'string' ? [{ type: 'output_text' as const, text: message.content }] : message.content;
-          parts.forEach((part, k) => {
-            (group.message.content as ContentPart[]).push(toPart(part, `${param}.content[${k}]`));
-            group.origin.parts!.push(typeof message.content === 'string' ? `${param}.content` : `${param}.content[${k}]`);
-          });
-          break;
-        }
-        close();
-        push(fromMessage(message, param), { message: param });
-        break;
+        if (message.role === 'assistant') return this.assistantText(message, param);
+        this.close();
+        this.push(fromMessage(message, param), { message: param });
+        return;
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
-        close();
+        this.close();
         const result = item as FunctionCallOutputItem | CustomToolCallOutputItem;
-        const content =
-          typeof result.output === 'string' ? result.output : result.output.map((part, j) => toPart(part, `${param}.output[${j}]`));
-        push({ role: 'tool', tool_call_id: result.call_id, content }, { message: param, contentName: 'output' });
-        break;
+        const content = typeof result.output === 'string' ? result.output : toParts(result.output, param, 'output');
+        this.push({ role: 'tool', tool_call_id: result.call_id, content }, { message: param, contentName: 'output' });
+        return;
       }
       default:
         throw invalidRequest(`Input items of type '${item.type}' are not supported.`, `${param}.type`);
     }
   }
-  close();
-  return { messages, origins };
+
+  private assistant(param: string): { message: ChatMessage; origin: Origin } {
+    return (this.turn ??= { message: { role: 'assistant', content: [] }, origin: { message: param, parts: [], calls: [] } });
+  }
+
+  private call(param: string, id: string, name: string, args: string): void {
+    const group = this.assistant(param);
+    (group.message.tool_calls ??= []).push({ id, type: 'function', function: { name, arguments: args } });
+    group.origin.calls!.push(param);
+  }
+
+  private assistantText(message: MessageItem, param: string): void {
+    const group = this.assistant(param);
+    const content = group.message.content as ContentPart[];
+    if (typeof message.content === 'string') {
+      content.push({ type: 'text', text: message.content });
+      group.origin.parts!.push(`${param}.content`);
+      return;
+    }
+    for (let k = 0; k < message.content.length; k++) {
+      content.push(toPart(message.content[k], param, 'content', k));
+      group.origin.parts!.push(`${param}.content[${k}]`);
+    }
+  }
 }
 
 function fromMessage(item: MessageItem, param: string): ChatMessage {
-  const content =
-    typeof item.content === 'string' ? item.content : item.content.map((part, j) => toPart(part, `${param}.content[${j}]`));
+  const content = typeof item.content === 'string' ? item.content : toParts(item.content, param, 'content');
   return { role: item.role, content };
 }
 
-/** Responses content parts → chat content parts, which the chat mapper turns into blocks. */
-function toPart(part: InputContentPart, param: string): ContentPart {
+function toParts(parts: InputContentPart[], param: string, field: string): ContentPart[] {
+  const out: ContentPart[] = [];
+  for (let j = 0; j < parts.length; j++) out.push(toPart(parts[j], param, field, j));
+  return out;
+}
+
+/**
+ * Responses content parts → chat content parts, which the chat mapper turns
+ * into blocks. The part's path (`input[2].content[1]`) is only spelled out
+ * for an error.
+ */
+function toPart(part: InputContentPart, param: string, field: string, index: number): ContentPart {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
@@ -218,20 +235,24 @@ function toPart(part: InputContentPart, param: string): ContentPart {
       return { type: 'refusal', refusal: part.refusal };
     case 'input_image':
       if (!part.image_url) {
-        throw invalidRequest('input_image needs image_url (a URL or a data: URL); file_id is not supported.', `${param}.image_url`);
+        throw invalidRequest('input_image needs image_url (a URL or a data: URL); file_id is not supported.', partPath(param, field, index, '.image_url'));
       }
       return { type: 'image_url', image_url: { url: part.image_url } };
     case 'input_file':
       if (!part.file_data) {
         throw invalidRequest(
           'input_file needs file_data as a base64 data:application/pdf URL; file_id and file_url are not supported.',
-          `${param}.file_data`,
+          partPath(param, field, index, '.file_data'),
         );
       }
       return { type: 'file', file: { file_data: part.file_data, filename: part.filename } };
     default:
-      throw invalidRequest(`Unsupported content part type '${(part as { type: string }).type}'.`, `${param}.type`);
+      throw invalidRequest(`Unsupported content part type '${(part as { type: string }).type}'.`, partPath(param, field, index, '.type'));
   }
+}
+
+function partPath(param: string, field: string, index: number, suffix: string): string {
+  return `${param}.${field}[${index}]${suffix}`;
 }
 
 /** Chat field names inside a part or call → the Responses names for the same thing. */
