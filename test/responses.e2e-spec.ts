@@ -1,6 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { AnthropicStandIn, errorReply, messageReply, streamSteps } from './support/anthropic-stand-in.js';
 import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { ResponseStore } from '../src/responses/response-store.js';
 import { startGateway, TEST_API_KEY } from './support/gateway.js';
 import { Scrape } from './support/metrics.js';
 import { useGateway } from './support/lifecycle.js';
@@ -279,6 +281,30 @@ describe('POST /v1/responses through the openai client', () => {
       input: [{ role: 'user', content: 'one' }, { type: 'item_reference', id: first.output[0].id! }, { role: 'user', content: 'two' }],
     });
     expect(ctx.standIn.last.body.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'First answer.' }] });
+  });
+
+  it('counts a stored response from the request\'s length, a compressed request\'s and borrowed items\' by measuring them', async () => {
+    const store = ctx.gw.app.get(ResponseStore);
+    const stored = async (body: Buffer | string, headers: Record<string, string> = {}) => {
+      const before = store.totalBytes;
+      const res = await fetch(`${ctx.gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const json = (await res.json()) as { id: string; output: Array<{ id: string }> };
+      expect(res.status).toBe(200);
+      return { grew: store.totalBytes - before, json };
+    };
+    const answer = 'A'.repeat(3000);
+    const body = JSON.stringify({ model: MODEL, instructions: 'I'.repeat(20_000), input: 'Hi' });
+    ctx.standIn.reply(messageReply({ text: answer }), messageReply({ text: answer }), messageReply({ text: 'ok' }));
+    // As sent: its length, and the answer.
+    const plain = await stored(body);
+    expect(plain.grew).toBeGreaterThanOrEqual(body.length + answer.length);
+    expect(plain.grew).toBeLessThan(body.length + answer.length + 2000);
+    // Compressed, its header says far less than was parsed (and echoed back): what is kept is measured instead.
+    const gzipped = await stored(gzipSync(body), { 'content-encoding': 'gzip' });
+    expect(gzipped.grew).toBeGreaterThanOrEqual(body.length + answer.length);
+    // An item_reference brings a stored answer into this entry, beyond the request's own bytes.
+    const ref = JSON.stringify({ model: MODEL, input: [{ type: 'item_reference', id: plain.json.output[0].id }, { role: 'user', content: 'More.' }] });
+    expect((await stored(ref)).grew).toBeGreaterThanOrEqual(ref.length + answer.length);
   });
 
   it('takes web_search and namespace groups: server search upstream, flat names there, the client names back', async () => {

@@ -1,4 +1,4 @@
-import { ResponseStore, StoreMiss } from './response-store.js';
+import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
 import type { InputItem, ResponseObject } from './translation/responses.types.js';
 
@@ -36,13 +36,33 @@ describe('ResponseStore', () => {
   });
 
   it('keeps the bytes under maxBytes and skips an answer larger than the whole store', () => {
-    const one = Buffer.byteLength(JSON.stringify([response('r1'), ask('a')]));
+    // An entry's size as the store counts it (about its JSON length, never less: see the test below).
+    const one = jsonBytes(response('r1')) + jsonBytes(ask('a'));
     const s = store({ maxBytes: one * 2 + 10 });
     for (const id of ['r1', 'r2', 'r3']) s.put(response(id), ask('a'), null);
     expect(s.size).toBe(2);
     expect(s.totalBytes).toBeLessThanOrEqual(one * 2 + 10);
     s.put(response('big', 'x'.repeat(one * 3)), ask('a'), null);
     expect(s.get('big')).toBeUndefined();
+  });
+
+  it('counts the request\'s bytes and the output when the request\'s length is known, the whole entry otherwise', () => {
+    const s = store();
+    const r = response('r1', 'x'.repeat(500));
+    s.put(r, ask('a'), null, 1234);
+    expect(s.totalBytes).toBe(1234 + jsonBytes(r.output));
+    expect(s.totalBytes).toBeGreaterThan(1234 + 500);
+    const t = store();
+    t.put(response('r1', 'x'.repeat(500)), ask('a'), null);
+    expect(t.totalBytes).toBe(jsonBytes(response('r1', 'x'.repeat(500))) + jsonBytes(ask('a')));
+  });
+
+  it('measures about what JSON.stringify would, never less for text without escapes', () => {
+    const entry = [response('r1', 'Grüße, 世界 🧠 '.repeat(20)), [...ask('q'), { type: 'function_call_output', call_id: 'c', output: '42' }]];
+    const json = Buffer.byteLength(JSON.stringify(entry));
+    expect(jsonBytes(entry)).toBeGreaterThanOrEqual(json);
+    expect(jsonBytes(entry)).toBeLessThan(json * 1.5);
+    expect(jsonBytes({ a: undefined, b: [null, true, 1.5], c: {} })).toBeGreaterThanOrEqual(JSON.stringify({ b: [null, true, 1.5], c: {} }).length);
   });
 
   it('forgets an entry TTL after its last use and then misses the whole conversation', () => {

@@ -54,14 +54,22 @@ export class ResponseStore {
     return this.bytes;
   }
 
-  put(response: ResponseObject, input: InputItem[], previousId: string | null): void {
+  /**
+   * Keeps a completed response and this request's own input items.
+   * `requestBytes`, when known: the bytes of the request the answer came
+   * from, plus those of any items it took from the store (see
+   * `jsonBytes`). Everything the entry holds besides the output came from
+   * that request (its input, and the fields the response echoes), so only
+   * the output is counted here; without it, the whole entry is.
+   */
+  put(response: ResponseObject, input: InputItem[], previousId: string | null, requestBytes?: number): void {
     if (this.limits.maxEntries === 0) return;
     this.remove(response.id);
     const entry: Entry = {
       response,
       input,
       previousId,
-      bytes: Buffer.byteLength(JSON.stringify([response, input])),
+      bytes: requestBytes === undefined ? jsonBytes(response) + jsonBytes(input) : requestBytes + jsonBytes(response.output),
       expiresAt: this.now() + this.limits.ttlMs,
     };
     // An answer larger than the whole store is not kept (it would evict everything and then itself).
@@ -130,5 +138,37 @@ export class ResponseStore {
       if (!over && entry.expiresAt > now) break;
       this.remove(id);
     }
+  }
+}
+
+/**
+ * About the length of `value` as JSON, in UTF-8 bytes (escapes aside), for
+ * the store's byte bound: one walk that builds nothing, where
+ * `JSON.stringify` would build the whole text only to measure it. Numbers
+ * count as their longest form.
+ */
+export function jsonBytes(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return Buffer.byteLength(value) + 2;
+    case 'number':
+      return 24;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let bytes = 2;
+      if (Array.isArray(value)) {
+        for (const element of value as unknown[]) bytes += jsonBytes(element) + 1;
+        return bytes;
+      }
+      for (const key in value) {
+        const field = (value as Record<string, unknown>)[key];
+        if (field !== undefined) bytes += Buffer.byteLength(key) + 4 + jsonBytes(field);
+      }
+      return bytes;
+    }
+    default:
+      return 0;
   }
 }

@@ -37,7 +37,7 @@ export class ResponsesController {
     const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
-      const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange);
+      const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange, bodyBytes(res));
       setHeaders(res, requestId, omittedTools);
       sendJson(res, response);
     } catch (error) {
@@ -60,7 +60,7 @@ export class ResponsesController {
 
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
-    const opened = await this.responses.open(body, signal, exchange);
+    const opened = await this.responses.open(body, signal, exchange, bodyBytes(res));
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
@@ -83,6 +83,21 @@ export class ResponsesController {
       },
     );
   }
+}
+
+/**
+ * The request body's length as read, where its header gives it: body-parser
+ * refuses a body of another length. A compressed body (its length is not
+ * what was parsed) or one sent in chunks has none; the store then measures
+ * what it keeps itself.
+ */
+export function bodyBytes(res: Response): number | undefined {
+  const { headers } = res.req;
+  const length = headers['content-length'];
+  const encoding = headers['content-encoding'];
+  if (length === undefined || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) return undefined;
+  const bytes = Number(length);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : undefined;
 }
 
 /** `headers()` set one by one: no object to build and spread for each answer. */

@@ -9,7 +9,7 @@ import { mapGuarded } from '../translation/malformed-event.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
-import { ResponseStore, StoreMiss } from './response-store.js';
+import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
 import { toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
 import type { InputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
@@ -62,9 +62,13 @@ export class ResponsesService {
     this.maxAssembledBytes = config.get('MAX_ASSEMBLED_BYTES');
   }
 
-  /** A streaming answer: the Responses events of each upstream event as it arrives. */
-  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<OpenedResponse> {
-    const { events, folder, ...opened } = await this.call(request, signal, observer, true);
+  /**
+   * A streaming answer: the Responses events of each upstream event as it
+   * arrives. `requestBytes`: the request body's length, when known, for the
+   * store's byte count (see `ResponseStore.put`).
+   */
+  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, requestBytes?: number): Promise<OpenedResponse> {
+    const { events, folder, ...opened } = await this.call(request, signal, observer, true, requestBytes);
     const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       for await (const event of events) yield* fold(event);
@@ -77,8 +81,9 @@ export class ResponsesService {
     request: ResponsesRequest,
     signal: AbortSignal,
     observer?: UpstreamObserver,
+    requestBytes?: number,
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const { events, folder, ...opened } = await this.call(request, signal, observer, false);
+    const { events, folder, ...opened } = await this.call(request, signal, observer, false, requestBytes);
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
     const fold = folder(new AnswerCap(this.maxAssembledBytes));
     const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event);
@@ -98,8 +103,16 @@ export class ResponsesService {
    * `folder(cap)` makes, once per call, the function that maps one upstream
    * event (and stores the answer once it is complete).
    */
-  private async call(request: ResponsesRequest, signal: AbortSignal, observer: UpstreamObserver | undefined, emitting: boolean) {
-    const input = this.ownInput(request);
+  private async call(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer: UpstreamObserver | undefined,
+    emitting: boolean,
+    requestBytes: number | undefined,
+  ) {
+    const { input, borrowedBytes } = this.ownInput(request);
+    // What the entry holds that the request did not carry: the items taken from the store.
+    const storedBytes = requestBytes === undefined ? undefined : requestBytes + borrowedBytes;
     const history = this.history(request.previous_response_id);
     const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat, server) => this.translation.toMessageRequest(chat, server), {
       webSearch: this.webSearch,
@@ -121,7 +134,7 @@ export class ResponsesService {
     const keep = request.store !== false;
     const { store, thinking } = this;
     const keepAnswer = () => {
-      if (keep) store.put(state.response, input, request.previous_response_id ?? null);
+      if (keep) store.put(state.response, input, request.previous_response_id ?? null, storedBytes);
       // Also kept by tool-call id, shared with chat completions, for clients that send back neither the item nor its id.
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
       if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
@@ -163,16 +176,28 @@ export class ResponsesService {
    * sent back without `encrypted_content` (clients that resend output items
    * without asking for it, such as the Agents SDK) completed with the signed
    * thinking kept for them, which a tool loop with thinking needs.
+   * `borrowedBytes`: the size of the items taken from the store, which the
+   * request's own bytes do not cover.
    */
-  private ownInput(request: ResponsesRequest): InputItem[] {
-    if (request.input == null) return [];
-    if (typeof request.input === 'string') return [{ role: 'user', content: request.input }];
-    return request.input.map((item) => {
-      const kept = item.id ? this.store.item(item.id) : undefined;
-      if (item.type === 'item_reference') return kept ?? item;
-      if (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content && kept?.type === 'reasoning') return kept;
-      return item;
+  private ownInput(request: ResponsesRequest): { input: InputItem[]; borrowedBytes: number } {
+    if (request.input == null) return { input: [], borrowedBytes: 0 };
+    if (typeof request.input === 'string') return { input: [{ role: 'user', content: request.input }], borrowedBytes: 0 };
+    let borrowedBytes = 0;
+    const input = request.input.map((item) => {
+      const kept = this.keptFor(item);
+      if (!kept) return item;
+      borrowedBytes += jsonBytes(kept);
+      return kept;
     });
+    return { input, borrowedBytes };
+  }
+
+  /** The stored item that stands in for `item`, if any (see `ownInput`). */
+  private keptFor(item: InputItem): InputItem | undefined {
+    const kept = item.id ? this.store.item(item.id) : undefined;
+    if (item.type === 'item_reference') return kept;
+    if (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content && kept?.type === 'reasoning') return kept;
+    return undefined;
   }
 
   private history(previousId: string | null | undefined): InputItem[] {
