@@ -61,6 +61,8 @@ export class ResponsesController {
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
     const opened = await this.responses.open(body, signal, exchange, bodyBytes(res));
+    // Set as for a JSON answer; the SSE headers join them when the stream opens.
+    setHeaders(res, opened.requestId, opened.omittedTools);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
@@ -74,7 +76,7 @@ export class ResponsesController {
         },
       },
       {
-        headers: headers(opened.requestId, opened.omittedTools),
+        headers: NO_HEADERS,
         cancel: opened.cancel,
         onOpened: () => streamOpened(exchange, this.metrics),
         signal,
@@ -100,15 +102,11 @@ export function bodyBytes(res: Response): number | undefined {
   return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : undefined;
 }
 
-/** `headers()` set one by one: no object to build and spread for each answer. */
+/** An answer's own headers, streamed or not, set one by one: no object to build and spread for each answer. */
 function setHeaders(res: Response, requestId: string | null, omittedTools: string[]): void {
   if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
   if (omittedTools.length > 0) res.setHeader(OMITTED_TOOLS_HEADER, omittedTools.join(', '));
 }
 
-function headers(requestId: string | null, omittedTools: string[]): Record<string, string> {
-  return {
-    ...(requestId && { [UPSTREAM_REQUEST_ID]: requestId }),
-    ...(omittedTools.length > 0 && { [OMITTED_TOOLS_HEADER]: omittedTools.join(', ') }),
-  };
-}
+/** A stream's own headers are on the response already (`setHeaders`). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
