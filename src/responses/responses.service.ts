@@ -14,6 +14,7 @@ import { toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
 import type { InputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
 import {
+  answerView,
   clientView,
   createResponsesStreamState,
   eventToResponseEvents,
@@ -93,7 +94,7 @@ export class ResponsesService {
     // (past the cap) closes upstream's events, which stops the call.
     if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) take(event);
     else for await (const event of events) take(event);
-    return { ...opened, response: clientView(opened.state) };
+    return { ...opened, response: answerView(opened.state) };
   }
 
   /**
@@ -136,8 +137,9 @@ export class ResponsesService {
     const keepAnswer = () => {
       if (keep) store.put(state.response, input, request.previous_response_id ?? null, storedBytes);
       // Also kept by tool-call id, shared with chat completions, for clients that send back neither the item nor its id.
+      if (state.thinking.length === 0) return;
       const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
-      if (calls.length > 0 && state.thinking.length > 0) thinking.remember(calls, state.thinking);
+      if (calls.length > 0) thinking.remember(calls, state.thinking);
     };
     // Counting reads the event too: a malformed one is upstream's fault there as well.
     const folder = (cap?: AnswerCap) => {

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { decodeThinking } from './reasoning-codec.js';
 import { responseSkeleton } from './response.skeleton.js';
-import { clientView, createResponsesStreamState, eventToResponseEvents, failureEvents, toResponseUsage } from './stream.mapper.js';
+import { answerView, clientView, createResponsesStreamState, eventToResponseEvents, failureEvents, toResponseUsage } from './stream.mapper.js';
 
 type Event = Anthropic.RawMessageStreamEvent;
 const start = (usage = {}) =>
@@ -120,6 +120,15 @@ describe('eventToResponseEvents', () => {
     const shown = run(events, { includeEncrypted: true });
     const final = shown.out[shown.out.length - 1].response as { output: Array<{ encrypted_content?: string }> };
     expect(final.output[0].encrypted_content).toBe(kept.encrypted_content);
+
+    // The non-streaming answer: the same view, copied only when something is hidden.
+    expect(answerView(hidden.state).output[0]).not.toHaveProperty('encrypted_content');
+    expect(answerView(hidden.state)).not.toBe(hidden.state.response);
+    expect(answerView(hidden.state)).toEqual(clientView(hidden.state));
+    expect(answerView(shown.state)).toBe(shown.state.response);
+    const plain = run([start(), blockStart(0, { type: 'text', text: 'Hi' }), stop(0), messageDelta('end_turn'), end]);
+    expect(answerView(plain.state)).toBe(plain.state.response);
+    expect(answerView(plain.state)).toEqual(clientView(plain.state));
   });
 
   it('streams tool calls with their arguments, the client names back, and ends incomplete-free on tool_use', () => {

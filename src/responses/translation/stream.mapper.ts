@@ -87,10 +87,11 @@ export function eventToResponseEvents(
   state: ResponsesStreamState,
   event: Anthropic.RawMessageStreamEvent,
 ): ResponseStreamEvent[] {
-  const out: ResponseStreamEvent[] = [];
-  const emit = (type: string, fields: Record<string, unknown>) => {
-    if (state.emitting) out.push({ type, sequence_number: state.sequence++, ...fields });
-  };
+  // A non-streaming answer wants no events: no list and no closure made for each upstream event.
+  const out: ResponseStreamEvent[] = state.emitting ? [] : NO_EVENTS;
+  const emit: Emit = state.emitting
+    ? (type, fields) => void out.push({ type, sequence_number: state.sequence++, ...fields })
+    : ignore;
   switch (event.type) {
     case 'message_start':
       state.usage = { ...event.message.usage };
@@ -126,6 +127,10 @@ export function eventToResponseEvents(
   return out;
 }
 
+/** What a non-streaming fold returns for every event: nothing is ever added to it. */
+const NO_EVENTS: ResponseStreamEvent[] = Object.freeze([]) as unknown as ResponseStreamEvent[];
+const ignore: Emit = () => undefined;
+
 /**
  * A failure after the first byte: the `error` event (flat as documented, and
  * with the nested `error` object the OpenAI SDKs raise on), then
@@ -146,6 +151,16 @@ export function failureEvents(
 /** The response as the client may see it: signed thinking only when it asked for it. */
 export function clientView(state: ResponsesStreamState): ResponseObject {
   return { ...state.response, output: state.response.output.map((item) => withoutSecrets(state, item)) };
+}
+
+/**
+ * The finished answer as the client may see it, for a non-streaming client:
+ * the response itself (it no longer changes) when it has nothing to hide,
+ * so it is not copied only to be serialized.
+ */
+export function answerView(state: ResponsesStreamState): ResponseObject {
+  const hides = !state.includeEncrypted && state.response.output.some((item) => item.type === 'reasoning');
+  return hides ? clientView(state) : state.response;
 }
 
 /**
