@@ -287,9 +287,15 @@ function legacyResultId(message: ChatMessage, i: number, walk: Walk): string {
 function contentBlocks(content: ChatMessage['content'], param: string, walk: Walk): Block[] {
   if (content == null) return [];
   if (typeof content === 'string') return content ? [tag(walk, { type: 'text', text: content }, param)] : [];
-  return content.flatMap((part, j): Block[] =>
-    partToBlocks(part, `${param}[${j}]`).map((block) => tag(walk, withBreakpoint(block, part, `${param}[${j}]`, walk), `${param}[${j}]`)),
-  );
+  // A loop, one path per part and no list per part: every request with content parts comes through here.
+  const blocks: Block[] = [];
+  for (let j = 0; j < content.length; j++) {
+    const part = content[j];
+    const path = `${param}[${j}]`;
+    const block = partToBlock(part, path);
+    if (block) blocks.push(tag(walk, withBreakpoint(block, part, path, walk), path));
+  }
+  return blocks;
 }
 
 /** Assistant turns carry what the model said: text (and refusals), never images or files. */
@@ -304,17 +310,18 @@ function assistantText(content: ChatMessage['content'], param: string, walk: Wal
   return contentBlocks(content, param, walk);
 }
 
-function partToBlocks(part: ContentPart, param: string): Block[] {
+/** The block a part becomes; none for an empty text. */
+function partToBlock(part: ContentPart, param: string): Block | null {
   switch (part.type) {
     case 'text':
       // The Messages API rejects empty text blocks; OpenAI clients send them freely.
-      return part.text ? [{ type: 'text', text: part.text }] : [];
+      return part.text ? { type: 'text', text: part.text } : null;
     case 'refusal':
-      return part.refusal ? [{ type: 'text', text: part.refusal }] : [];
+      return part.refusal ? { type: 'text', text: part.refusal } : null;
     case 'image_url':
-      return [toImage(part.image_url.url, param)];
+      return toImage(part.image_url.url, param);
     case 'file':
-      return [toDocument(part.file.file_data, param)];
+      return toDocument(part.file.file_data, param);
     default:
       // Unreachable: the DTO validator admits only the part types above.
       return assertNever(part);
