@@ -10,7 +10,7 @@ import { ThinkingCache } from '../translation/thinking-cache.js';
 import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
 import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
-import { toAnthropicFromResponses } from './translation/request.mapper.js';
+import { type ChatTranslation, toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
 import type { InputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
 import {
@@ -51,6 +51,8 @@ export class ResponsesService {
   private readonly webSearch: boolean;
   /** MAX_ASSEMBLED_BYTES: a non-streaming answer is held in memory until complete. */
   private readonly maxAssembledBytes: number;
+  /** The chat translation the Responses mapper goes through, made once. */
+  private readonly translateChat: ChatTranslation;
 
   constructor(
     private readonly upstream: UpstreamPort,
@@ -61,6 +63,7 @@ export class ResponsesService {
   ) {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
     this.maxAssembledBytes = config.get('MAX_ASSEMBLED_BYTES');
+    this.translateChat = (chat, server) => translation.toMessageRequest(chat, server);
   }
 
   /**
@@ -69,12 +72,12 @@ export class ResponsesService {
    * store's byte count (see `ResponseStore.put`).
    */
   async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, requestBytes?: number): Promise<OpenedResponse> {
-    const { events, folder, ...opened } = await this.call(request, signal, observer, true, requestBytes);
+    const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, true, requestBytes);
     const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       for await (const event of events) yield* fold(event);
     }
-    return { ...opened, events: mapped() };
+    return { events: mapped(), state, requestId, omittedTools, cancel };
   }
 
   /** The non-streaming answer: the same events, folded by the same mapper. */
@@ -84,7 +87,8 @@ export class ResponsesService {
     observer?: UpstreamObserver,
     requestBytes?: number,
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
-    const { events, folder, ...opened } = await this.call(request, signal, observer, false, requestBytes);
+    // Fields named, not `...rest`: an object rest or spread is a slow copy in V8, and this runs for every request.
+    const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, false, requestBytes);
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
     const fold = folder(new AnswerCap(this.maxAssembledBytes));
     const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event);
@@ -94,7 +98,7 @@ export class ResponsesService {
     // (past the cap) closes upstream's events, which stops the call.
     if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) take(event);
     else for await (const event of events) take(event);
-    return { ...opened, response: answerView(opened.state) };
+    return { response: answerView(state), state, requestId, omittedTools, cancel };
   }
 
   /**
@@ -115,9 +119,7 @@ export class ResponsesService {
     // What the entry holds that the request did not carry: the items taken from the store.
     const storedBytes = requestBytes === undefined ? undefined : requestBytes + borrowedBytes;
     const history = this.history(request.previous_response_id);
-    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, (chat, server) => this.translation.toMessageRequest(chat, server), {
-      webSearch: this.webSearch,
-    });
+    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, this.translateChat, { webSearch: this.webSearch });
     if (tools.omitted.length > 0) {
       this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
     }

@@ -57,16 +57,16 @@ export function planTools(tools: ToolDef[] | null | undefined, options: ToolOpti
   const addFunction = (tool: FunctionToolDef, path: string, namespace?: string, custom = false) => {
     const name = flatName(tool.name, namespace);
     plan.paths.push(path);
-    plan.names.set(name, { name: tool.name, ...(namespace && { namespace }), ...(custom && { custom }) });
-    plan.functions.push({
-      type: 'function',
-      function: {
-        name,
-        ...(tool.description && { description: tool.description }),
-        ...(tool.parameters && { parameters: tool.parameters }),
-        ...(tool.strict != null && { strict: tool.strict }),
-      },
-    });
+    // Fields set one by one, not spread in: this runs for every tool of every request.
+    const known: ToolName = { name: tool.name };
+    if (namespace) known.namespace = namespace;
+    if (custom) known.custom = custom;
+    plan.names.set(name, known);
+    const fn: FunctionTool['function'] = { name };
+    if (tool.description) fn.description = tool.description;
+    if (tool.parameters) fn.parameters = tool.parameters;
+    if (tool.strict != null) fn.strict = tool.strict;
+    plan.functions.push({ type: 'function', function: fn });
   };
   for (const [i, tool] of (tools ?? []).entries()) {
     if (tool.type === 'function') addFunction(tool as FunctionToolDef, `tools[${i}]`);
