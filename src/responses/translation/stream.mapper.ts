@@ -159,8 +159,7 @@ export function clientView(state: ResponsesStreamState): ResponseObject {
  * so it is not copied only to be serialized.
  */
 export function answerView(state: ResponsesStreamState): ResponseObject {
-  const hides = !state.includeEncrypted && state.response.output.some((item) => item.type === 'reasoning');
-  return hides ? clientView(state) : state.response;
+  return state.response.output.some((item) => hidden(state, item)) ? clientView(state) : state.response;
 }
 
 /**
@@ -169,10 +168,14 @@ export function answerView(state: ResponsesStreamState): ResponseObject {
  * before the stream changes the item again.
  */
 function withoutSecrets(state: ResponsesStreamState, item: OutputItem): OutputItem {
-  if (item.type !== 'reasoning' || state.includeEncrypted) return item;
+  if (!hidden(state, item)) return item;
   const { encrypted_content: _kept, ...rest } = item;
   return rest;
 }
+
+/** Whether the client may not see all of an item: signed thinking it did not ask for. */
+const hidden = (state: ResponsesStreamState, item: OutputItem): item is Extract<OutputItem, { type: 'reasoning' }> =>
+  item.type === 'reasoning' && !state.includeEncrypted;
 
 type Emit = (type: string, fields: Record<string, unknown>) => void;
 
