@@ -51,11 +51,6 @@ const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 60];
 export class GatewayMetrics {
   readonly enabled: boolean;
   readonly registry = new Registry();
-  private readonly requests: Counter<'route' | 'model' | 'status' | 'stream'>;
-  private readonly requestDuration: Histogram<'route' | 'model' | 'stream'>;
-  private readonly timeToFirstToken: Histogram<'model' | 'stream'>;
-  private readonly upstreamDuration: Histogram<'model' | 'outcome'>;
-  private readonly tokens: Counter<'model' | 'type'>;
   private readonly upstreamErrors: Counter<'type'>;
   private readonly openStreams: Gauge;
   private readonly clientDisconnects: Counter<'route'>;
@@ -72,34 +67,34 @@ export class GatewayMetrics {
   constructor(config: AppConfig) {
     this.enabled = config.get('METRICS_ENABLED') === 'true';
     const registers = this.enabled ? [this.registry] : [];
-    this.requests = new Counter({
+    const requests = new Counter({
       name: METRIC.requests,
       help: 'Requests answered, by route, model (family or `other`), HTTP status and whether the client streamed.',
       labelNames: ['route', 'model', 'status', 'stream'],
       registers,
     });
-    this.requestDuration = new Histogram({
+    const requestDuration = new Histogram({
       name: METRIC.requestDuration,
       help: 'Time from request to the last byte of the answer, in seconds.',
       labelNames: ['route', 'model', 'stream'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.timeToFirstToken = new Histogram({
+    const timeToFirstToken = new Histogram({
       name: METRIC.timeToFirstToken,
       help: 'Time from request to the first generated content (text, thinking or tool call), in seconds.',
       labelNames: ['model', 'stream'],
       buckets: TTFT_BUCKETS,
       registers,
     });
-    this.upstreamDuration = new Histogram({
+    const upstreamDuration = new Histogram({
       name: METRIC.upstreamDuration,
       help: 'Time from the upstream call to the end of its stream (or its failure), in seconds.',
       labelNames: ['model', 'outcome'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.tokens = new Counter({
+    const tokens = new Counter({
       name: METRIC.tokens,
       help: 'Tokens reported by upstream usage, by model and type (input, output, cache_read, cache_write).',
       labelNames: ['model', 'type'],
@@ -149,23 +144,23 @@ export class GatewayMetrics {
     });
     info.set({ version: process.env.npm_package_version ?? 'unknown' }, 1);
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
-    this.requestSeries = new CounterSeries(this.requests, 4, (route: RouteLabel, model: string, status: number, stream: boolean) => ({
+    this.requestSeries = new CounterSeries(requests, (route: RouteLabel, model: string, status: number, stream: boolean) => ({
       route,
       model,
       status: String(status),
       stream: String(stream),
     }));
-    this.requestDurationSeries = new HistogramSeries(this.requestDuration, DURATION_BUCKETS, 3, (route: RouteLabel, model: string, stream: boolean) => ({
+    this.requestDurationSeries = new HistogramSeries(requestDuration, DURATION_BUCKETS, (route: RouteLabel, model: string, stream: boolean) => ({
       route,
       model,
       stream: String(stream),
     }));
-    this.timeToFirstTokenSeries = new HistogramSeries(this.timeToFirstToken, TTFT_BUCKETS, 2, (model: string, stream: boolean) => ({
+    this.timeToFirstTokenSeries = new HistogramSeries(timeToFirstToken, TTFT_BUCKETS, (model: string, stream: boolean) => ({
       model,
       stream: String(stream),
     }));
-    this.upstreamDurationSeries = new HistogramSeries(this.upstreamDuration, DURATION_BUCKETS, 2, (model: string, outcome: string) => ({ model, outcome }));
-    this.tokenSeries = new CounterSeries(this.tokens, 2, (model: string, type: TokenKind) => ({ model, type }));
+    this.upstreamDurationSeries = new HistogramSeries(upstreamDuration, DURATION_BUCKETS, (model: string, outcome: string) => ({ model, outcome }));
+    this.tokenSeries = new CounterSeries(tokens, (model: string, type: TokenKind) => ({ model, type }));
   }
 
   /** One answered request, whatever its outcome; called once per request when the response ends. */

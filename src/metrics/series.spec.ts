@@ -14,8 +14,8 @@ function pair() {
   };
   const plain = make();
   const fast = make();
-  const counts = new CounterSeries(fast.counter, 2, (route: string, status: number) => ({ route, status: String(status) }));
-  const times = new HistogramSeries(fast.histogram, BUCKETS, 2, (model: string, stream: boolean) => ({ model, stream: String(stream) }));
+  const counts = new CounterSeries(fast.counter, (route: string, status: number) => ({ route, status: String(status) }));
+  const times = new HistogramSeries(fast.histogram, BUCKETS, (model: string, stream: boolean) => ({ model, stream: String(stream) }));
   return { plain, fast, counts, times };
 }
 

@@ -36,18 +36,20 @@ interface Kept<R> {
   hashMap: Record<string, R>;
 }
 
-/** Series of one metric by their label values: up to four, in a fixed order per metric. */
+/** Series of one metric by their label values: up to four, in a fixed order per metric (the order `labels` takes them in). */
 abstract class SeriesOf<R extends { labels: object }, L extends string> {
   private found = new Map<Key, unknown>();
   private records: Record<string, R>;
+  /** How many label values find a series: as many as `labels` takes. */
+  private readonly depth: number;
 
   protected constructor(
     private readonly kept: Kept<R>,
-    private readonly depth: 1 | 2 | 3 | 4,
     /** The labels object prom-client is given for a series' first value. */
     protected readonly labels: (a: never, b: never, c: never, d: never) => LabelValues<L>,
   ) {
     this.records = kept.hashMap;
+    this.depth = labels.length;
   }
 
   protected find(a: Key, b: Key | undefined, c: Key | undefined, d: Key | undefined): R | undefined {
@@ -84,10 +86,9 @@ abstract class SeriesOf<R extends { labels: object }, L extends string> {
 export class CounterSeries<L extends string> extends SeriesOf<CounterRecord, L> {
   constructor(
     private readonly counter: Counter<L>,
-    depth: 1 | 2 | 3 | 4,
     labels: (a: never, b: never, c: never, d: never) => LabelValues<L>,
   ) {
-    super(counter as unknown as Kept<CounterRecord>, depth, labels);
+    super(counter as unknown as Kept<CounterRecord>, labels);
   }
 
   /** Adds `value` to the series whose label values are `a`..`d` (as many as the metric has). */
@@ -116,10 +117,9 @@ export class HistogramSeries<L extends string> extends SeriesOf<HistogramRecord,
   constructor(
     private readonly histogram: Histogram<L>,
     buckets: readonly number[],
-    depth: 1 | 2 | 3 | 4,
     labels: (a: never, b: never, c: never, d: never) => LabelValues<L>,
   ) {
-    super(histogram as unknown as Kept<HistogramRecord>, depth, labels);
+    super(histogram as unknown as Kept<HistogramRecord>, labels);
     this.bounds = [...buckets];
     this.bucketNames = buckets.map(String);
   }
