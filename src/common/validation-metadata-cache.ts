@@ -8,6 +8,9 @@ type Grouped = ReturnType<Storage['groupByPropertyName']>;
 
 const patched = new WeakSet<Storage>();
 
+/** The key of a lookup with no schema name, `always` or `strictGroups`, as the general key spells it. */
+const PLAIN = '|false|false';
+
 /** The object `validatePresentFields` is validating, until class-validator has grouped its class's rules. */
 let presentFieldsOf: object | undefined;
 
@@ -65,7 +68,8 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     if (groups && groups.length > 0) return lookup(target, schema, always, strictGroups, groups);
     // class-validator passes the parent's class name as `schema` for a nested object: part of the key, not a reason to skip.
-    const key = `${schema ?? ''}|${always}|${strictGroups}`;
+    // The lookup every request body makes has neither: no key string built for it.
+    const key = !schema && !always && !strictGroups ? PLAIN : `${schema ?? ''}|${always}|${strictGroups}`;
     let byOptions = lookups.get(target);
     if (!byOptions) lookups.set(target, (byOptions = new Map()));
     let metadata = byOptions.get(key);
