@@ -8,9 +8,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +18,7 @@ import {
   sseReply,
   streamSteps,
 } from '../../test/support/anthropic-stand-in.js';
+import { closedPort } from '../../test/support/raw-http.js';
 import { createUndiciFetch, ResponseHeaders, type UndiciFetch } from './undici-fetch.js';
 
 const KEY = 'sk-ant-api03-contract-0000000000';
@@ -178,15 +177,6 @@ async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('ResponseHeaders', () => {

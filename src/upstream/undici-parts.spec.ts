@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, errors, request } from './undici-parts.js';
+import { closedPort } from '../../test/support/raw-http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,7 +31,7 @@ describe("undici's parts, without its index", () => {
   it('gives an Agent that `request` works on, and undici’s error classes', async () => {
     const agent = new Agent();
     try {
-      const refused = await request(agent, { origin: 'http://127.0.0.1:1', path: '/', method: 'GET' }).catch((error: unknown) => error);
+      const refused = await request(agent, { origin: `http://127.0.0.1:${await closedPort()}`, path: '/', method: 'GET' }).catch((error: unknown) => error);
       expect((refused as { code?: string }).code).toBe('ECONNREFUSED');
       expect(new errors.InvalidArgumentError('x')).toBeInstanceOf(errors.UndiciError);
     } finally {

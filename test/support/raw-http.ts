@@ -1,4 +1,15 @@
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+
+/** A loopback port nothing listens on: refused at once, where a fixed port might be filtered and hang. */
+export async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Sends the headers and a first slice of a body that is never finished; resolves with the status if one comes. */
 export function statusBeforeBody(url: string, headers: Record<string, string>): Promise<number> {
