@@ -1,11 +1,11 @@
 import { streamSteps, type SseStep } from './support/anthropic-stand-in.js';
+import { waitFor } from './support/claude-home.js';
 import { useGateway } from './support/lifecycle.js';
 import { readAfterPause } from './support/raw-http.js';
 
 /** The Responses stream shares the chat stream's writer and upstream port: the same lifecycle guarantees. */
 const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1' });
 const MODEL = 'claude-sonnet-5-5';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function rawStream(body: object = {}, url = ctx.gw.url): Promise<string> {
   const res = await fetch(`${url}/v1/responses`, {
@@ -43,7 +43,7 @@ describe('/v1/responses streaming lifecycle', () => {
     const upstream = ctx.standIn.last;
     // Upstream has some 8 s still to send: a close within 3 s is the abort's doing, with
     // room for a busy machine, as for chat completions (a 1 s bound was not).
-    for (const end = Date.now() + 3000; upstream.closedAt === undefined && Date.now() < end; ) await sleep(10);
+    await waitFor(() => upstream.closedAt !== undefined, 'upstream to see the hang-up', 3000).catch(() => undefined);
     expect(upstream.closedEarly).toBe(true);
     expect(upstream.closedAt! - abortedAt).toBeLessThan(3000);
   }, 20_000);

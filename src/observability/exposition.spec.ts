@@ -109,6 +109,8 @@ it('records a scripted set of requests into the same exposition, byte for byte',
   if (process.env.WRITE_EXPOSITION_FIXTURE === '1') {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(FIXTURE, text);
+    // Never a pass: a run that wrote the fixture compared nothing.
+    throw new Error(`wrote ${FIXTURE}; run again without WRITE_EXPOSITION_FIXTURE to compare`);
   }
   expect(text).toBe(readFileSync(FIXTURE, 'utf8'));
 });
