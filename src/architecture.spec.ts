@@ -45,15 +45,23 @@ const folderOf = (file: string) => {
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm;
 
-const imports = sourceFiles(src).flatMap((file) =>
-  [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => ({
+/** `import 'x'` (for its side effects) and `import('x')`: loaded at run time too. */
+const BARE_OR_DYNAMIC_IMPORT = /^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm;
+
+const imports = sourceFiles(src).flatMap((file) => {
+  const text = readFileSync(file, 'utf8');
+  const found = [
+    ...[...text.matchAll(IMPORT)].map((m) => ({ typeOnly: Boolean(m[2]), specifier: m[3] })),
+    ...[...text.matchAll(BARE_OR_DYNAMIC_IMPORT)].map((m) => ({ typeOnly: false, specifier: m[1] ?? m[2] })),
+  ];
+  return found.map(({ typeOnly, specifier }) => ({
     file: relative(src, file),
     from: folderOf(file),
-    typeOnly: Boolean(m[2]),
-    target: m[3].startsWith('.') ? folderOf(resolve(dirname(file), m[3])) : m[3],
-    relative: m[3].startsWith('.'),
-  })),
-);
+    typeOnly,
+    target: specifier.startsWith('.') ? folderOf(resolve(dirname(file), specifier)) : specifier,
+    relative: specifier.startsWith('.'),
+  }));
+});
 
 it('places every folder in a layer', () => {
   const folders = new Set(sourceFiles(src).map(folderOf).filter(Boolean));
