@@ -75,7 +75,8 @@ export class ResponsesService {
     const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, true, requestBytes);
     const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
-      for await (const event of events) yield* fold(event);
+      // A loop, not `yield*` (see streamChunks).
+      for await (const event of events) for (const item of fold(event)) yield item;
     }
     return { events: mapped(), state, requestId, omittedTools, cancel };
   }

@@ -72,8 +72,9 @@ export async function* streamChunks(
   state: StreamState,
   completed?: (state: StreamState) => void,
 ): AsyncGenerator<ChatCompletionChunk, StreamState> {
-  for await (const event of events) yield* mapEvent(state, event);
-  yield* finalChunks(state);
+  // A loop, not `yield*`: delegating to an array from an async generator wraps it in an async iterator, with a promise per step.
+  for await (const event of events) for (const chunk of mapEvent(state, event)) yield chunk;
+  for (const chunk of finalChunks(state)) yield chunk;
   completed?.(state);
   return state;
 }
