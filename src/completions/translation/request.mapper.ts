@@ -438,7 +438,7 @@ function legacyChoice(choice: FunctionCallChoice | null | undefined): ToolChoice
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
-export function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean | null | undefined): Anthropic.ToolChoice | undefined {
+function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean | null | undefined): Anthropic.ToolChoice | undefined {
   // Only `auto` is sent unasked, and only to carry `parallel_tool_calls: false`.
   if (choice == null && parallel !== false) return undefined;
   const type = typeof choice === 'object' && choice ? 'tool' : TOOL_CHOICES[choice ?? 'auto'];
