@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { postRaw, useGateway } from './support/lifecycle.js';
-import { watchLiveness } from './support/liveness.js';
+import { slowestLivenessDuring } from './support/liveness.js';
 
 const ctx = useGateway({ JSON_MAX_ITEMS: '2000' });
 const valid = { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] };
@@ -34,15 +34,14 @@ describe('JSON bodies are bounded while they are read', () => {
   });
 
   it('a 4 MB nested body is rejected without stalling the process: liveness keeps answering', async () => {
-    const stop = watchLiveness(ctx.gw.url, 20);
-    let slowest: number;
-    try {
-      const res = await postRaw(ctx.gw.url, nested(2_000_000));
-      expect(res.json.error.code).toBe('json_too_complex');
-    } finally {
-      // Stopped whatever happened: a watcher left polling would outlive the gateway.
-      slowest = await stop();
-    }
+    const slowest = await slowestLivenessDuring(
+      ctx.gw.url,
+      async () => {
+        const res = await postRaw(ctx.gw.url, nested(2_000_000));
+        expect(res.json.error.code).toBe('json_too_complex');
+      },
+      20,
+    );
     // Before the bound, parsing and walking this body blocked the event loop for seconds.
     expect(slowest).toBeLessThan(1000);
   }, 30_000);

@@ -3,7 +3,7 @@ import { METRIC } from '../src/metrics/gateway-metrics.js';
 import { message as wholeMessage, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { postRaw, useGateway } from './support/lifecycle.js';
 import { Scrape } from './support/metrics.js';
-import { watchLiveness } from './support/liveness.js';
+import { slowestLivenessDuring } from './support/liveness.js';
 
 /*
  * Property-based fuzzing through the real HTTP stack: seeded, so a failure
@@ -143,20 +143,15 @@ const requestBody = fc.oneof(
 
 describe('fuzzing the HTTP stack', () => {
   it('arbitrary request bodies: never a 500, always a completion or an OpenAI error, liveness within 1 s', async () => {
-    const slowest = watchLiveness(ctx.gw.url);
-    let slowestMs: number;
-    try {
-      await fc.assert(
+    const slowest = await slowestLivenessDuring(ctx.gw.url, () =>
+      fc.assert(
         fc.asyncProperty(requestBody, async (body) => {
           checkAnswer(await postRaw(ctx.gw.url, body), body);
         }),
         { seed: SEED, numRuns: 300 * RUNS },
-      );
-    } finally {
-      // Stopped whatever happened: a watcher left polling would outlive the gateway.
-      slowestMs = await slowest();
-    }
-    expect(slowestMs).toBeLessThan(1000);
+      ),
+    );
+    expect(slowest).toBeLessThan(1000);
   }, 180_000);
 
   // --- Upstream faults: the real event sequence with one event damaged, dropped or replaced.
@@ -182,10 +177,8 @@ describe('fuzzing the HTTP stack', () => {
   }
 
   it('arbitrary upstream faults: never a 500, errors in OpenAI shape (in-band for streams), liveness within 1 s', async () => {
-    const slowest = watchLiveness(ctx.gw.url);
-    let slowestMs: number;
-    try {
-      await fc.assert(
+    const slowest = await slowestLivenessDuring(ctx.gw.url, () =>
+      fc.assert(
         fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.boolean(), fault, async (endpoint, stream, tools, f) => {
           const spec = tools ? { text: 'hi', toolUses: [{ name: 'f', input: { a: [1, 2] } }] } : { text: 'hello there', thinking: 'hmm' };
           ctx.standIn.reply({ kind: 'sse', steps: faulty(streamSteps(spec), f) });
@@ -193,12 +186,9 @@ describe('fuzzing the HTTP stack', () => {
           checkAnswer(await postTo(endpoint, body), `${body} with ${JSON.stringify(f)}`, endpoint);
         }),
         { seed: SEED, numRuns: 300 * RUNS },
-      );
-    } finally {
-      // Stopped whatever happened: a watcher left polling would outlive the gateway.
-      slowestMs = await slowest();
-    }
-    expect(slowestMs).toBeLessThan(1000);
+      ),
+    );
+    expect(slowest).toBeLessThan(1000);
   }, 180_000);
 
   it('arbitrary faults in a whole (non-streaming) upstream answer: never a 500, errors in OpenAI shape', async () => {

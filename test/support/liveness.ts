@@ -1,12 +1,14 @@
 /**
- * Asks `/health/live` every `intervalMs` until the returned function is
- * called, which resolves with the slowest answer in ms: a stalled event loop
- * (a body walked for seconds, a fuzzed input that spins) shows there.
+ * Runs `work` while `/health/live` is asked every `intervalMs`, and resolves
+ * with the slowest answer in ms: a stalled event loop (a body walked for
+ * seconds, a fuzzed input that spins) shows there. The watcher stops however
+ * `work` ends (a watcher left polling would outlive the gateway); a failure
+ * of `work` is thrown after it has stopped.
  */
-export function watchLiveness(url: string, intervalMs = 50): () => Promise<number> {
+export async function slowestLivenessDuring(url: string, work: () => Promise<unknown>, intervalMs = 50): Promise<number> {
   let running = true;
   let slowest = 0;
-  const done = (async () => {
+  const watching = (async () => {
     while (running) {
       const started = Date.now();
       await fetch(`${url}/health/live`).then((r) => r.text());
@@ -14,9 +16,11 @@ export function watchLiveness(url: string, intervalMs = 50): () => Promise<numbe
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
-  return async () => {
+  try {
+    await work();
+  } finally {
     running = false;
-    await done;
-    return slowest;
-  };
+    await watching;
+  }
+  return slowest;
 }
