@@ -1,26 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, errors, request } from './undici-parts.js';
+import { loadedByNode } from '../../test/support/fresh-node.js';
 import { closedPort } from '../../test/support/raw-http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe("undici's parts, without its index", () => {
   it('loads the Agent, request and errors, and nothing of fetch, WebSocket, the cache API or the mocks', async () => {
-    // Jest loads modules its own way, so what Node loads is checked in a plain Node process, from this file's imports.
+    // What Node loads for this file's imports (see loadedByNode).
     const source = await readFile(join(here, 'undici-parts.ts'), 'utf8');
     const paths = [...source.matchAll(/^import \w+ from '(undici\/[^']+)';$/gm)].map((match) => match[1]);
     expect(paths).toHaveLength(3);
-    const script = `
-      const { createRequire } = await import('node:module');
-      for (const path of ${JSON.stringify(paths)}) await import(path);
-      const files = Object.keys(createRequire(process.cwd() + '/').cache).filter((f) => f.includes('/node_modules/undici/'));
-      process.stdout.write(JSON.stringify({ files: files.map((f) => f.slice(f.indexOf('/node_modules/undici/') + 21)), dispatcher: globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined }));`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8', timeout: 20_000 });
-    expect(child.stderr).toBe('');
-    const { files, dispatcher } = JSON.parse(child.stdout) as { files: string[]; dispatcher: boolean };
+    const loaded = loadedByNode(paths, here, "globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined");
+    expect(loaded.stderr).toBe('');
+    const files = loaded.files.filter((f) => f.includes('/node_modules/undici/')).map((f) => f.slice(f.indexOf('/node_modules/undici/') + 21));
+    const dispatcher = loaded.probe;
     expect(files).toEqual(expect.arrayContaining(['lib/dispatcher/agent.js', 'lib/api/api-request.js', 'lib/core/errors.js']));
     expect(files).not.toContain('index.js');
     expect(files.filter((file) => /^lib\/(web|mock|cache|interceptor)\//.test(file))).toEqual([]);
