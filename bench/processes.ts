@@ -1,17 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Usage } from './probe.js';
 
-/** A free loopback port, asked of the OS. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A free loopback port, asked of the OS: the tests' port nothing listens on, for a server to take. */
+export { closedPort as freePort } from '../test/support/raw-http.js';
 
 export interface Server {
   name: string;
