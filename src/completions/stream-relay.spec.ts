@@ -119,7 +119,6 @@ describe('openStream, for request handlers', () => {
     expect(log.ended).toEqual([true]);
   });
 
-
   it('never rejects once open, even when ending the writer throws', async () => {
     const { ctx } = context();
     const sse = { open: () => undefined, end: () => { throw new Error('socket gone'); } } as unknown as SseWriter;
