@@ -176,7 +176,7 @@ describeWithCli('the real Claude Code CLI renews the login through the default R
     await refreshOf(gw).run('ahead');
     expect(refreshOf(gw).last).toMatchObject({ trigger: 'ahead', outcome: 'renewed', tokenChanged: true });
     await ask(gw);
-    await waitFor(async () => (await Scrape.from(gw!.url)).value(METRIC.loginExpiry) > 7 * 3600, 'the renewed expiry in /metrics');
+    await waitFor(async () => (await Scrape.from(gw!.url)).value(METRIC.loginExpiry) > 7 * 3600, 'the renewed expiry in /metrics', 15_000);
     scrape = await Scrape.from(gw.url);
     expect(scrape.value(METRIC.refreshRuns, { trigger: 'ahead', outcome: 'renewed' })).toBe(1);
     for (const secret of [oldAccess, oldRefresh, ...proxy.issued.flatMap((l) => [l.accessToken, l.refreshToken])]) {
