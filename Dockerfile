@@ -7,14 +7,18 @@
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 ########################################################################
-# build: full dependency tree (dev included) to compile TypeScript -> dist/
+# build: the dependencies that compile TypeScript -> dist/
 ########################################################################
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
 # Manifests first so the dependency layer is reused when only sources change.
+# --omit=optional: package.json's optionalDependencies are the platform-bound
+# tools only tests and benches run (the 381 MB linux-x64 Claude Code binary,
+# the helm/kubectl layer, the Portkey gateway). The build needs none of them,
+# and without them it builds the same on amd64 and arm64 builders.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --omit=optional --no-audit --no-fund
 
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -55,8 +59,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies are pure JS; skipping scripts keeps the runtime
-# layer free of anything a dependency might run at install time.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+# layer free of anything a dependency might run at install time. The optional
+# ones are the test tools (see the build stage): npm installs optional
+# dependencies with production ones unless told not to.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 COPY --from=build /app/dist ./dist

@@ -4,6 +4,7 @@
  * and the Portkey gateway (the peer). Each knows how to be asked for a chat
  * completion.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, startServer, type Server } from './processes.js';
 
@@ -40,6 +41,10 @@ export async function startTargets(standIn: Server): Promise<Target[]> {
   // GATEWAY_NODE_ARGS: node flags for the gateway alone (e.g. V8 heap settings to try), space-separated.
   const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean);
   const gateway = await startServer('claude-code-proxy', 'src/main.js', await freePort(), env, { nodeArgs });
+  if (!existsSync(portkeyScript)) {
+    // An optional dependency (it is no part of the image): npm ci installs it unless optional ones are omitted.
+    throw new Error(`the bench compares against the Portkey gateway, and ${portkeyScript} is missing: run \`npm ci\` without --omit=optional`);
+  }
   const portkeyPort = await freePort();
   // --headless: no console UI, no log-streaming endpoint; nothing but the gateway.
   const portkey = await startServer('portkey gateway', portkeyScript, portkeyPort, {}, {

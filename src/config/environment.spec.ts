@@ -91,3 +91,35 @@ describe('credential and key variables', () => {
     },
   );
 });
+
+describe('a credential in the other kind\'s variable', () => {
+  const messageOf = (raw: Record<string, string>) => {
+    try {
+      validateEnvironment(raw);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidEnvironmentError);
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  it('names the OAuth variable for an OAuth token (what `claude setup-token` prints) put in ANTHROPIC_API_KEY, never echoing it', () => {
+    const message = messageOf({ ANTHROPIC_API_KEY: 'sk-ant-oat01-SECRETSECRET-0123456789abcdef' });
+    expect(message).toContain('ANTHROPIC_API_KEY: holds an OAuth token');
+    expect(message).toContain('set it as CLAUDE_CODE_OAUTH_TOKEN instead');
+    expect(message).not.toContain('SECRET');
+  });
+
+  it.each(['CLAUDE_CODE_OAUTH_TOKEN', 'CLAUDE_ACCESS_TOKEN'])('names ANTHROPIC_API_KEY for a Console API key put in %s', (name) => {
+    const message = messageOf({ [name]: 'sk-ant-api03-SECRETSECRET-0123456789abcdef' });
+    expect(message).toContain(`${name}: holds a Console API key`);
+    expect(message).toContain('set it as ANTHROPIC_API_KEY instead');
+    expect(message).not.toContain('SECRET');
+  });
+
+  it('accepts each kind in its own variable', () => {
+    expect(
+      validateEnvironment({ ANTHROPIC_API_KEY: 'sk-ant-api03-0123456789abcdef', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-0123456789abcdef' }),
+    ).toMatchObject({ ANTHROPIC_API_KEY: 'sk-ant-api03-0123456789abcdef', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-0123456789abcdef' });
+  });
+});

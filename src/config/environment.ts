@@ -66,6 +66,25 @@ const HasNoControlCharacters = stringConstraint(
   (value) => !/[\u0000-\u001f\u007f]/.test(value),
   'must not contain control characters such as a newline or a tab (was the value copied with one?)',
 );
+/**
+ * Anthropic's credentials say what they are in their prefix: a Console API
+ * key `sk-ant-api…`, an OAuth token `sk-ant-oat…` (what `claude setup-token`
+ * prints). In the other kind's variable, every request would get a 401; at
+ * start-up the right variable can be named instead. Only the prefix is
+ * looked at, and the message never echoes the value.
+ */
+const OAUTH_TOKEN_PREFIX = 'sk-ant-oat';
+const API_KEY_PREFIX = 'sk-ant-api';
+const IsNotAnOAuthToken = stringConstraint(
+  'notAnOAuthToken',
+  (value) => !value.trim().startsWith(OAUTH_TOKEN_PREFIX),
+  `holds an OAuth token (\`${OAUTH_TOKEN_PREFIX}…\`, what \`claude setup-token\` prints), which the API refuses as an API key: set it as CLAUDE_CODE_OAUTH_TOKEN instead`,
+);
+const IsNotAnApiKey = stringConstraint(
+  'notAnApiKey',
+  (value) => !value.trim().startsWith(API_KEY_PREFIX),
+  `holds a Console API key (\`${API_KEY_PREFIX}…\`), which the API refuses as an OAuth token: set it as ANTHROPIC_API_KEY instead`,
+);
 const IsCron = stringConstraint(
   'cronExpression',
   (value) => new CronTime(value) !== undefined,
@@ -96,6 +115,7 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8)
   @Validate(HasNoControlCharacters)
+  @Validate(IsNotAnOAuthToken)
   ANTHROPIC_API_KEY?: string;
 
   @Variable({
@@ -108,6 +128,7 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8)
   @Validate(HasNoControlCharacters)
+  @Validate(IsNotAnApiKey)
   CLAUDE_ACCESS_TOKEN?: string;
 
   @Variable({
@@ -120,6 +141,7 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8)
   @Validate(HasNoControlCharacters)
+  @Validate(IsNotAnApiKey)
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
   @Variable({

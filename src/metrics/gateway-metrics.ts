@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
-import type { RouteLabel, UpstreamErrorType } from './metric-labels.js';
+import { ANSWER_ROUTES, REFRESH_OUTCOMES, REFRESH_TRIGGERS, type RouteLabel, UPSTREAM_ERROR_TYPES, type UpstreamErrorType } from './metric-labels.js';
 import { CounterSeries, HistogramSeries } from './series.js';
 
 /** Prometheus metric names, in one place for the docs, the dashboard test and the e2e tests. */
@@ -35,6 +35,9 @@ export interface RequestOutcome {
   stream: boolean;
   durationSeconds: number;
 }
+
+/** prom-client default metrics that `promtool check metrics` rejects: gauges whose names end in `_total`. */
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /** Seconds: LLM answers take from well under a second to many minutes. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -143,7 +146,12 @@ export class GatewayMetrics {
       registers,
     });
     info.set({ version: process.env.npm_package_version ?? 'unknown' }, 1);
-    if (this.enabled) collectDefaultMetrics({ register: this.registry });
+    if (this.enabled) {
+      collectDefaultMetrics({ register: this.registry });
+      // Gauges named like counters, which Prometheus's linter (`promtool check metrics`) rejects;
+      // the same counts stay exported, by type, as nodejs_active_handles, _requests and _resources.
+      for (const name of MISNAMED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
+    }
     this.requestSeries = new CounterSeries(requests, (route: RouteLabel, model: string, status: number, stream: boolean) => ({
       route,
       model,
@@ -161,6 +169,27 @@ export class GatewayMetrics {
     }));
     this.upstreamDurationSeries = new HistogramSeries(upstreamDuration, DURATION_BUCKETS, (model: string, outcome: string) => ({ model, outcome }));
     this.tokenSeries = new CounterSeries(tokens, (model: string, type: TokenKind) => ({ model, type }));
+    if (this.enabled) this.startCountersAtZero();
+  }
+
+  /**
+   * Every counter the dashboard shows has series from the start, at 0: a
+   * fresh gateway's panels read 0 rather than "no data", and the first
+   * increment of a series shows in `rate()` instead of being its starting
+   * value. Label values known in advance are all there; the model, known
+   * only from a request, starts as `other` (the label of models outside the
+   * known families), with the status and stream of a plain answer.
+   */
+  private startCountersAtZero(): void {
+    for (const type of UPSTREAM_ERROR_TYPES) this.upstreamErrors.inc({ type }, 0);
+    for (const route of ANSWER_ROUTES) {
+      this.clientDisconnects.inc({ route }, 0);
+      this.requestSeries.inc(0, route, 'other', 200, false);
+    }
+    for (const trigger of REFRESH_TRIGGERS) {
+      for (const outcome of REFRESH_OUTCOMES) this.refreshRuns.inc({ trigger, outcome }, 0);
+    }
+    this.tokensUsed('other', { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
   }
 
   /** One answered request, whatever its outcome; called once per request when the response ends. */
@@ -203,7 +232,7 @@ export class GatewayMetrics {
     if (this.enabled) this.clientDisconnects.inc({ route });
   }
 
-  refreshRan(trigger: string, outcome: 'renewed' | 'unchanged' | 'failed'): void {
+  refreshRan(trigger: string, outcome: (typeof REFRESH_OUTCOMES)[number]): void {
     if (this.enabled) this.refreshRuns.inc({ trigger, outcome });
   }
 

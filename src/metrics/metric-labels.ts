@@ -67,15 +67,25 @@ export function routeLabel(pattern: unknown): RouteLabel {
 }
 
 /** Upstream failures an operator tells apart: who to blame and whether to wait. */
-export type UpstreamErrorType =
-  | 'rate_limited'
-  | 'overloaded'
-  | 'server_error'
-  | 'timeout'
-  | 'broken_stream'
-  | 'malformed'
-  | 'connection'
-  | 'rejected';
+export const UPSTREAM_ERROR_TYPES = [
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'broken_stream',
+  'malformed',
+  'connection',
+  'rejected',
+] as const;
+export type UpstreamErrorType = (typeof UPSTREAM_ERROR_TYPES)[number];
+
+/** The routes that answer with a model's output, where a client can leave before the answer is complete. */
+export const ANSWER_ROUTES = ['/v1/chat/completions', '/v1/responses'] as const satisfies readonly RouteLabel[];
+
+/** What starts a run of REFRESH_COMMAND: start-up, the refresh-ahead check, or a request that met an unusable token. */
+export const REFRESH_TRIGGERS = ['startup', 'ahead', 'expired', 'rejected'] as const;
+/** How a run of REFRESH_COMMAND ended. */
+export const REFRESH_OUTCOMES = ['renewed', 'unchanged', 'failed'] as const;
 
 /** Gateway error codes that name an upstream failure whatever their status. */
 const BY_CODE: Record<string, UpstreamErrorType> = {

@@ -10,8 +10,10 @@ import { PinoLogger } from '../logging/pino-logger.js';
 import { Exchange } from './exchange.js';
 import { requestIdFrom } from './request-id.js';
 
-/** Routes probed every few seconds: their request lines are debug-level, so they do not drown the rest. */
+/** Routes probed every few seconds: their request lines are debug-level, so they do not drown the rest, and they make no span. */
 const QUIET_ROUTES = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+/** The probes' paths as a request has them before routing (Express also routes them with a trailing slash). */
+const PROBE_PATHS = new Set([...QUIET_ROUTES].flatMap((route) => [route, `${route}/`]));
 
 /** The request line's logger context. */
 const CONTEXT = 'Http';
@@ -47,7 +49,8 @@ export class RequestObserver {
     const exchange = new Exchange(requestIdFrom(req.headers['x-request-id']));
     res.locals.exchange = exchange;
     res.setHeader('x-request-id', exchange.id);
-    const span = this.tracing.startRequestSpan(req.method);
+    // Probes come every few seconds from kubelets and scrapers: a trace of each would bury the requests.
+    const span = PROBE_PATHS.has(req.path) ? null : this.tracing.startRequestSpan(req.method);
     // `on`, not `once`: a response closes once, and `once` wraps the listener in one more closure.
     res.on('close', () => {
       const endedAt = performance.now();
@@ -164,15 +167,18 @@ export class RequestObserver {
           'gen_ai.provider.name': 'anthropic',
           'gen_ai.request.model': sentModel,
         }),
-        ...(exchange.upstreamRequestId && { 'anthropic.request_id': exchange.upstreamRequestId }),
+        ...(sentModel !== undefined && exchange.stream && { 'gen_ai.request.stream': true }),
+        // Named as the Anthropic SDK names them on its child span for the upstream call (its
+        // internal/tracing.js), so one query finds a value on either span.
+        ...(exchange.upstreamRequestId && { 'anthropic.request.id': exchange.upstreamRequestId }),
         ...(tokens && {
           // GenAI conventions: input tokens include cached ones, which are also given apart.
           'gen_ai.usage.input_tokens': tokens.input + tokens.cacheRead + tokens.cacheWrite,
           'gen_ai.usage.output_tokens': tokens.output,
           'gen_ai.usage.cache_read.input_tokens': tokens.cacheRead,
-          'gen_ai.usage.cache_creation.input_tokens': tokens.cacheWrite,
+          'gen_ai.usage.cache_write.input_tokens': tokens.cacheWrite,
         }),
-        ...(exchange.stopReason && { 'gen_ai.response.finish_reasons': [exchange.stopReason] }),
+        ...(exchange.stopReason && { 'anthropic.message.stop_reason': exchange.stopReason }),
       },
       failure ? { type: failure.type, message: failure.message } : status >= 500 ? { type: String(status), message: '' } : undefined,
     );

@@ -6,11 +6,12 @@ import { redactSecrets, rememberSecret } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { ClaudeLogin } from '../login/claude-login.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { REFRESH_TRIGGERS } from '../metrics/metric-labels.js';
 import type { LoginRead } from '../login/login-token.js';
 import { CommandRunner } from '../system/command-runner.js';
 
 /** What started a run: start-up, the refresh-ahead check, or a request that met an unusable token. */
-export type RefreshTrigger = 'startup' | 'ahead' | 'expired' | 'rejected';
+export type RefreshTrigger = (typeof REFRESH_TRIGGERS)[number];
 
 export interface RefreshRecord {
   /** When the run ended, ISO 8601. */

@@ -9,11 +9,12 @@ import { METRIC } from '../../src/metrics/gateway-metrics.js';
 import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
 import { Scrape } from '../support/metrics.js';
 import { API_HOST, invalidGrant, OAuthProxy, TOKEN_HOST } from '../support/oauth-proxy.js';
+import { describeWith } from '../support/optional-tool.js';
 import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_CLI_PACKAGE } from '../support/real-claude.js';
 
 /**
  * Renewal proven against the real Claude Code CLI (the pinned
- * `@anthropic-ai/claude-code-linux-x64` devDependency), run by the gateway
+ * `@anthropic-ai/claude-code-linux-x64` optional dependency), run by the gateway
  * through its default REFRESH_COMMAND. The CLI's token host is built in, so
  * it reaches it through a loopback HTTPS proxy (HTTPS_PROXY, with the proxy's
  * throwaway CA in NODE_EXTRA_CA_CERTS) that plays the token endpoint and
@@ -22,13 +23,8 @@ import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_C
  */
 
 const cli = locateRealClaude();
-if (!cli.ok) {
-  console.warn(
-    `\n\n*** SKIPPING the real Claude Code CLI renewal tests: ${cli.why}. ***\n` +
-      `*** Renewal is then only covered by the fake CLI; run the suite on linux-x64 (glibc) to prove it with ${REAL_CLI_PACKAGE}. ***\n\n`,
-  );
-}
-const describeWithCli = cli.ok ? describe : describe.skip;
+// Skipped with a notice where the optional binary is absent (renewal is then only covered by the fake CLI); failed in CI.
+const describeWithCli = describeWith(REAL_CLI_PACKAGE, cli);
 const tools = cli.ok ? netnsTools() : null;
 if (cli.ok && !tools) {
   console.warn(

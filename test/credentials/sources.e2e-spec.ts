@@ -1,4 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { InvalidEnvironmentError } from '../../src/config/environment.js';
 import { AHEAD_JOB } from '../../src/refresh/refresh.service.js';
 import { OAUTH_BETA } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, oauthToken, waitFor } from '../support/claude-home.js';
@@ -45,6 +46,23 @@ it('uses ANTHROPIC_API_KEY before any OAuth token or login, without the OAuth be
   expect(world.gw.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
   expect(world.gw.logs.text).toContain('Using credential source: api-key');
   noSecretsIn(world.gw.logs.text + ready.text);
+});
+
+it('refuses to start with an OAuth token in ANTHROPIC_API_KEY, naming the variable it belongs in, before any request meets a 401', async () => {
+  // The easy mistake with what `claude setup-token` prints.
+  const failure = await startGateway(world.standIn, world.home.env({ ANTHROPIC_API_KEY: setupToken })).then(
+    (gw) => {
+      world.gw = gw;
+      return null;
+    },
+    (error: unknown) => error as Error,
+  );
+  expect(failure).toBeInstanceOf(InvalidEnvironmentError);
+  expect(failure!.message).toContain('ANTHROPIC_API_KEY: holds an OAuth token');
+  expect(failure!.message).toContain('set it as CLAUDE_CODE_OAUTH_TOKEN instead');
+  noSecretsIn(failure!.message);
+  expect(world.standIn.requests).toEqual([]);
+  expect(await world.home.calls()).toEqual([]);
 });
 
 it.each([['CLAUDE_CODE_OAUTH_TOKEN'], ['CLAUDE_ACCESS_TOKEN']])(

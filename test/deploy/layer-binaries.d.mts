@@ -4,3 +4,5 @@ export declare const projectRoot: string;
 export declare function layerZipPath(): string;
 /** Absolute path of an executable helm or kubectl extracted from the layer (or $HELM_BIN / $KUBECTL_BIN). */
 export declare function layerBinary(tool: 'helm' | 'kubectl'): string;
+/** Whether helm or kubectl can run here (the layer is present and this is linux-x64, or $HELM_BIN / $KUBECTL_BIN is set), and why not. */
+export declare function layerAvailability(tool: 'helm' | 'kubectl'): { ok: true } | { ok: false; why: string };

