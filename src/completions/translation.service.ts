@@ -9,7 +9,7 @@ import { unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
 import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
-import { defaultMaxTokens } from './translation/tables.js';
+import { answersInFunctionCall, defaultMaxTokens } from './translation/tables.js';
 
 /** Upstream's events: a stream, or a list when upstream answered in one piece. */
 type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
@@ -48,7 +48,7 @@ export class TranslationService {
 
   /** `chat.completion.chunk`s, one upstream event at a time; the thinking is remembered once the stream completes. */
   toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const state = createStreamState(request.model, request.stream_options?.include_usage === true);
+    const state = createStreamState(request.model, request.stream_options?.include_usage === true, undefined, answersInFunctionCall(request));
     return jsonMode(
       streamChunks(events, state, (final) => this.remember(final)),
       request,
@@ -62,7 +62,7 @@ export class TranslationService {
    * told to stream instead.
    */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
-    const state = createStreamState(request.model, false);
+    const state = createStreamState(request.model, false, undefined, answersInFunctionCall(request));
     const assembly = createAssembly();
     const cap = new AnswerCap(this.maxAssembledBytes);
     // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).

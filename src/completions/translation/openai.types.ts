@@ -113,7 +113,13 @@ export interface ChatCompletionRequest {
   prompt_cache_options?: { mode?: 'implicit' | 'explicit' | null; ttl?: string | null } | null;
 }
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
+
+/** A legacy function call as the answer carries it (instead of `tool_calls`). */
+export interface FunctionCall {
+  name: string;
+  arguments: string;
+}
 
 export interface CompletionUsage {
   prompt_tokens: number;
@@ -128,6 +134,8 @@ export interface AssistantMessage {
   content: string | null;
   refusal: null;
   tool_calls?: ToolCall[];
+  /** To a request that offered legacy `functions`: the one call, in their shape. */
+  function_call?: FunctionCall;
   /** Not in OpenAI's schema; the de-facto field (DeepSeek, vLLM, LiteLLM) for thinking text. */
   reasoning_content?: string;
   /** Signed thinking, for clients that send it back (OpenRouter's field). */
@@ -171,6 +179,7 @@ export interface ChatCompletionChunk {
       reasoning_details?: ReasoningDetail[];
       thinking_blocks?: SignedThinking[];
       tool_calls?: ChunkToolCallDelta[];
+      function_call?: { name?: string; arguments: string };
     };
     logprobs: null;
     finish_reason: FinishReason | null;

@@ -147,11 +147,12 @@ describe('system and developer messages after the conversation started', () => {
 });
 
 describe('legacy functions', () => {
+  // One call at a time: the legacy answer carries one `function_call` (legacy-functions.spec.ts).
   it.each<[Partial<ChatCompletionRequest>, unknown]>([
     [{ function_call: 'none' }, { type: 'none' }],
-    [{ function_call: 'auto' }, { type: 'auto' }],
-    [{ function_call: { name: 'f' } }, { type: 'tool', name: 'f' }],
-    [{ function_call: { name: 'f' }, tool_choice: 'required' }, { type: 'any' }],
+    [{ function_call: 'auto' }, { type: 'auto', disable_parallel_tool_use: true }],
+    [{ function_call: { name: 'f' } }, { type: 'tool', name: 'f', disable_parallel_tool_use: true }],
+    [{ function_call: { name: 'f' }, tool_choice: 'required' }, { type: 'any', disable_parallel_tool_use: true }],
   ])('%j → tool_choice %j', (req, choice) => {
     expect(map({ functions: [{ name: 'f' }], ...req }).tool_choice).toEqual(choice);
   });

@@ -22,7 +22,7 @@ import type {
   FunctionDefinition,
   ToolChoice,
 } from './openai.types.js';
-import { IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
+import { answersInFunctionCall, IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
 
 type Block = Anthropic.ContentBlockParam;
 type Turn = { role: 'user' | 'assistant'; content: Block[] } | { role: 'system'; content: Anthropic.TextBlockParam[] };
@@ -149,7 +149,9 @@ export function mapRequest(
   let choice: Anthropic.ToolChoice | undefined;
   if (tools.length > 0) {
     params.tools = tools;
-    choice = server?.choice ?? toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), req.parallel_tool_calls);
+    // A legacy `function_call` answer carries one call: Claude is asked for one at a time.
+    const parallel = answersInFunctionCall(req) ? false : req.parallel_tool_calls;
+    choice = server?.choice ?? toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), parallel);
     if (choice) params.tool_choice = choice;
   }
   const thinking = thinkingFor(req, maxTokens, params.messages, choice);

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, ToolChoice } from './openai.types.js';
+import type { ChatCompletionRequest, FinishReason, ToolChoice } from './openai.types.js';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`, for both the JSON and the streaming path. */
 export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
@@ -14,6 +14,15 @@ export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
 
 export function finishReason(stop: Anthropic.StopReason | null | undefined): FinishReason {
   return (stop && FINISH_REASONS[stop]) || 'stop';
+}
+
+/**
+ * Whether the answer carries a call as a legacy `function_call` (with
+ * `finish_reason: "function_call"`) rather than `tool_calls`: when the request
+ * offered its functions the legacy way, as OpenAI answers it.
+ */
+export function answersInFunctionCall(req: Pick<ChatCompletionRequest, 'functions' | 'tools'>): boolean {
+  return (req.functions?.length ?? 0) > 0 && !(req.tools?.length);
 }
 
 /** OpenAI's named `tool_choice` modes → Anthropic `tool_choice.type`; a `{function:{name}}` choice is `tool`. */
