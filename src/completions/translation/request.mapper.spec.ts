@@ -300,3 +300,33 @@ describe('mapRequest paths', () => {
     ]);
   });
 });
+
+describe('a conversation that opens with the assistant', () => {
+  const placeholder = { role: 'user', content: [text('.')] };
+
+  it.each<[string, ChatMessage[], unknown[]]>([
+    [
+      'a greeting before the first question',
+      [{ role: 'assistant', content: 'Hello! How can I help?' }, { role: 'user', content: 'Weather?' }],
+      [placeholder, { role: 'assistant', content: [text('Hello! How can I help?')] }, { role: 'user', content: [text('Weather?')] }],
+    ],
+    [
+      'a greeting after the system prompt',
+      [{ role: 'system', content: 's' }, { role: 'assistant', content: 'Hi' }, { role: 'user', content: 'q' }],
+      [placeholder, { role: 'assistant', content: [text('Hi')] }, { role: 'user', content: [text('q')] }],
+    ],
+    [
+      'an empty assistant turn first (dropped, nothing to put before)',
+      [{ role: 'assistant', content: '' }, { role: 'user', content: 'q' }],
+      [{ role: 'user', content: [text('q')] }],
+    ],
+    ['a user turn first (unchanged)', [{ role: 'user', content: 'q' }], [{ role: 'user', content: [text('q')] }]],
+  ])('%s', (_name, messages, expected) => {
+    expect(mapMessages(messages).messages).toEqual(expected);
+  });
+
+  it('names the client’s messages for every block after the placeholder', () => {
+    const { paths } = mapRequest({ model: 'm', messages: [{ role: 'assistant', content: 'Hi' }, { role: 'user', content: 'q' }] }, defaults);
+    expect(paths).toEqual([[''], ['messages[0].content'], ['messages[1].content']]);
+  });
+});

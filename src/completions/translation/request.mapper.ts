@@ -22,7 +22,7 @@ import type {
   FunctionDefinition,
   ToolChoice,
 } from './openai.types.js';
-import { answersInFunctionCall, IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
+import { answersInFunctionCall, IMAGE_MEDIA_TYPES, LEADING_USER_TURN, TOOL_CHOICES } from './tables.js';
 
 type Block = Anthropic.ContentBlockParam;
 type Turn = { role: 'user' | 'assistant'; content: Block[] } | { role: 'system'; content: Anthropic.TextBlockParam[] };
@@ -126,6 +126,9 @@ export function mapRequest(
   if (turns.length === 0) {
     throw invalidRequest('messages must contain at least one user or assistant message.', 'messages');
   }
+  // The Messages API wants the user to speak first; a chat that opens with the
+  // assistant's greeting gets a placeholder user turn before it (see tables.ts).
+  if (turns[0].role === 'assistant') turns.unshift({ role: 'user', content: [{ type: 'text', text: LEADING_USER_TURN }] });
 
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model);
   const params: MessageRequest = {

@@ -25,6 +25,13 @@ export function answersInFunctionCall(req: Pick<ChatCompletionRequest, 'function
   return (req.functions?.length ?? 0) > 0 && !(req.tools?.length);
 }
 
+/**
+ * The user turn put before a conversation that opens with the assistant (a
+ * chat UI's greeting): the Messages API answers 400 "first message must use
+ * the user role". LiteLLM does the same (`modify_params`), with this text.
+ */
+export const LEADING_USER_TURN = '.';
+
 /** OpenAI's named `tool_choice` modes → Anthropic `tool_choice.type`; a `{function:{name}}` choice is `tool`. */
 export const TOOL_CHOICES: Record<Extract<ToolChoice, string>, Anthropic.ToolChoice['type']> = {
   auto: 'auto',
