@@ -12,28 +12,41 @@ export interface PromptCacheBreakpoint {
   mode: 'explicit';
 }
 
+/**
+ * Anthropic's breakpoint as LiteLLM, OpenRouter, Portkey and opencode carry it
+ * in the chat form: on a message, a content part, a tool or a tool call.
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   type: 'text';
   text: string;
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface ImageUrlPart {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface FilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string };
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface RefusalPart {
   type: 'refusal';
   refusal: string;
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export type ContentPart = TextPart | ImageUrlPart | FilePart | RefusalPart;
@@ -42,6 +55,7 @@ export interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
+  cache_control?: CacheControl | null;
 }
 
 export interface ChatMessage {
@@ -57,6 +71,8 @@ export interface ChatMessage {
   reasoning_details?: unknown[] | null;
   /** Signed thinking as LiteLLM carries it (Anthropic's own blocks). */
   thinking_blocks?: unknown[] | null;
+  /** A breakpoint on the message: on the last block it becomes. */
+  cache_control?: CacheControl | null;
 }
 
 export interface FunctionTool {
@@ -67,6 +83,7 @@ export interface FunctionTool {
     parameters?: Record<string, unknown>;
     strict?: boolean | null;
   };
+  cache_control?: CacheControl | null;
 }
 
 export type ToolChoice =

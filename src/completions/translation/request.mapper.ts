@@ -2,7 +2,14 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { invalidRequest } from '../../common/gateway-error.js';
 import type { MessageRequest } from '../../upstream/message-request.js';
 import { JSON_MODE_INSTRUCTION, SchemaError, toUpstreamSchema } from '../../translation/json-schema.js';
-import { automaticCacheControl, breakpoint, MAX_CACHE_BREAKPOINTS, type PromptCachePolicy } from '../../translation/prompt-cache.js';
+import {
+  automaticCacheControl,
+  breakpoint,
+  clientBreakpoint,
+  MAX_CACHE_BREAKPOINTS,
+  type PromptCachePolicy,
+  type PromptCacheTtl,
+} from '../../translation/prompt-cache.js';
 import { takesMidConversationSystem } from '../../translation/system-placement.js';
 import {
   isThinkingOn,
@@ -42,8 +49,10 @@ const NO_CACHE: PromptCachePolicy = { mode: 'off', ttl: '5m' };
 interface Walk {
   defaults: RequestDefaults;
   cache: PromptCachePolicy;
-  /** Breakpoints the client put on parts, counted against the API's limit. */
+  /** Breakpoints the client placed (parts, messages, tools, tool calls), counted against the API's limit. */
   breakpoints: number;
+  /** Their TTLs: the automatic breakpoint, last, may not outlive any of them. */
+  ttls: Set<PromptCacheTtl>;
   /** Legacy function calls not answered yet: name and synthesised id. */
   pendingLegacy: Array<{ name: string; id: string }>;
   /** Each block made → the client's path it came from, for upstream errors that name a block. */
@@ -90,6 +99,7 @@ export function mapRequest(
     defaults,
     cache: defaults.promptCache ?? NO_CACHE,
     breakpoints: 0,
+    ttls: new Set(),
     pendingLegacy: [],
     origins: new WeakMap(),
   };
@@ -99,7 +109,7 @@ export function mapRequest(
   let started = false;
   req.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') {
-      const blocks = systemBlocks(message, i, walk);
+      const blocks = withMessageBreakpoint(systemBlocks(message, i, walk), message, i, walk);
       const previous = turns[turns.length - 1]?.role;
       // Leading instructions are the system prompt; later ones stay where they
       // were written when the model takes them there (directly after a user
@@ -111,6 +121,7 @@ export function mapRequest(
     }
     started = true;
     const turn = toTurn(message, i, walk);
+    withMessageBreakpoint(turn.content, message, i, walk);
     if (turn.content.length > 0) {
       appendTurn(turns, turn);
       return;
@@ -145,7 +156,10 @@ export function mapRequest(
   if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user) params.metadata = { user_id: req.user };
   const tools: Anthropic.ToolUnion[] = [
-    ...(req.tools ?? []).map((t, j) => toTool(t.function, `tools[${j}].function.parameters`)),
+    ...(req.tools ?? []).map((t, j) => {
+      const tool = toTool(t.function, `tools[${j}].function.parameters`);
+      return t.cache_control == null ? tool : placeBreakpoint(tool, clientBreakpoint(t.cache_control, `tools[${j}].cache_control`), `tools[${j}].cache_control`, walk);
+    }),
     ...(req.functions ?? []).map((f, j) => toTool(f, `functions[${j}].parameters`)),
   ];
   if (server) tools.push(...server.tools);
@@ -161,7 +175,11 @@ export function mapRequest(
   if (thinking.thinking) params.thinking = thinking.thinking;
   const outputConfig = toOutputConfig(req, thinking);
   if (outputConfig) params.output_config = outputConfig;
-  const automatic = automaticCacheControl(walk.cache, { mode: req.prompt_cache_options?.mode, explicitBreakpoints: walk.breakpoints });
+  const automatic = automaticCacheControl(walk.cache, {
+    mode: req.prompt_cache_options?.mode,
+    explicitBreakpoints: walk.breakpoints,
+    ttls: walk.ttls,
+  });
   if (automatic) params.cache_control = automatic;
   return {
     request: params,
@@ -227,17 +245,53 @@ function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.Te
   });
 }
 
-/** A part's `prompt_cache_breakpoint` becomes `cache_control` on its block, within the API's limit. */
+/**
+ * A part's breakpoint becomes `cache_control` on its block: its own
+ * `cache_control` as sent, or `prompt_cache_breakpoint` with the gateway's TTL.
+ */
 function withBreakpoint<B extends Block>(block: B, part: ContentPart, param: string, walk: Walk): B {
+  if (part.cache_control != null) {
+    return placeBreakpoint(block, clientBreakpoint(part.cache_control, `${param}.cache_control`), `${param}.cache_control`, walk);
+  }
   if (part.prompt_cache_breakpoint == null) return block;
+  return placeBreakpoint(block, breakpoint(walk.cache), `${param}.prompt_cache_breakpoint`, walk);
+}
+
+/**
+ * A message's `cache_control` goes on the last block the message became
+ * (its last part, its tool result, its last tool call), unless a part
+ * already put one there. The blocks are the mapper's own: changed in place.
+ */
+function withMessageBreakpoint<B extends Block>(blocks: B[], message: ChatMessage, i: number, walk: Walk): B[] {
+  if (message.cache_control == null) return blocks;
+  const param = `messages[${i}].cache_control`;
+  const control = clientBreakpoint(message.cache_control, param);
+  const last = blocks[blocks.length - 1] as (B & { cache_control?: unknown }) | undefined;
+  if (last && last.cache_control == null) last.cache_control = placeBreakpoint({}, control, param, walk).cache_control;
+  return blocks;
+}
+
+/**
+ * `cache_control` on a block or tool, counted against the API's limit of
+ * four breakpoints per request: the fifth is a 400 naming it, as the API
+ * would refuse the request (the automatic breakpoint makes way for the
+ * client's own; see prompt-cache.ts).
+ */
+function placeBreakpoint<B extends object>(
+  target: B,
+  control: Anthropic.CacheControlEphemeral,
+  param: string,
+  walk: Walk,
+): B & { cache_control: Anthropic.CacheControlEphemeral } {
   walk.breakpoints += 1;
   if (walk.breakpoints > MAX_CACHE_BREAKPOINTS) {
     throw invalidRequest(
-      `At most ${MAX_CACHE_BREAKPOINTS} prompt_cache_breakpoint parts are supported per request.`,
-      `${param}.prompt_cache_breakpoint`,
+      `At most ${MAX_CACHE_BREAKPOINTS} prompt cache breakpoints (cache_control, prompt_cache_breakpoint) are supported per request; this is the ${walk.breakpoints}th.`,
+      param,
     );
   }
-  return { ...block, cache_control: breakpoint(walk.cache) };
+  walk.ttls.add(control.ttl ?? '5m');
+  return { ...target, cache_control: control };
 }
 
 function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'user' | 'assistant' } {
@@ -262,7 +316,9 @@ function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'us
 function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
   const calls: Block[] = (message.tool_calls ?? []).map((call, j) => {
     const param = `messages[${i}].tool_calls[${j}]`;
-    return tag(walk, toToolUse(call, toUpstreamToolId(call.id), param), param);
+    const use = toToolUse(call, toUpstreamToolId(call.id), param);
+    const cached = call.cache_control == null ? use : placeBreakpoint(use, clientBreakpoint(call.cache_control, `${param}.cache_control`), `${param}.cache_control`, walk);
+    return tag(walk, cached, param);
   });
   if (message.function_call) {
     const id = legacyCallId(i);
