@@ -5,7 +5,7 @@ import { AnswerCap } from '../translation/answer-cap.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
-import { unfencedChunks } from './translation/json-mode.js';
+import { isJsonMode, unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
 import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
@@ -67,7 +67,7 @@ export class TranslationService {
     const cap = new AnswerCap(this.maxAssembledBytes);
     // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).
     const final =
-      isList(events) && request.response_format?.type !== 'json_object'
+      isList(events) && !isJsonMode(request.response_format)
         ? fold(messageChunks(events, state), assembly, cap)
         : await foldAsync(jsonMode(streamChunks(events, state), request), assembly, cap);
     this.remember(final);
@@ -84,7 +84,7 @@ type Chunks = AsyncGenerator<ChatCompletionChunk, StreamState>;
 
 /** JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off. */
 const jsonMode = (chunks: Chunks, request: ChatCompletionRequest): Chunks =>
-  request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
+  isJsonMode(request.response_format) ? unfencedChunks(chunks) : chunks;
 
 const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
 

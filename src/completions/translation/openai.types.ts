@@ -95,6 +95,8 @@ export type ToolChoice =
 export interface ResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';
   json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean | null };
+  /** On `json_object`: the schema, as some providers and instructor's JSON_SCHEMA mode send it. */
+  schema?: Record<string, unknown>;
 }
 
 export type ReasoningEffort = Effort;

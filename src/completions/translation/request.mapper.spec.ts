@@ -330,3 +330,34 @@ describe('a conversation that opens with the assistant', () => {
     expect(paths).toEqual([[''], ['messages[0].content'], ['messages[1].content']]);
   });
 });
+
+describe('response_format json_object with a schema', () => {
+  const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+
+  it.each<[string, ChatCompletionRequest['response_format'], unknown, boolean]>([
+    [
+      'json_object with a schema: structured output, no instruction',
+      { type: 'json_object', schema },
+      { type: 'json_schema', schema: { ...schema, additionalProperties: false } },
+      false,
+    ],
+    ['json_object without: the instruction', { type: 'json_object' }, undefined, true],
+    ['json_object with an empty schema: the instruction', { type: 'json_object', schema: {} }, undefined, true],
+    [
+      'json_schema: structured output',
+      { type: 'json_schema', json_schema: { name: 'x', schema } },
+      { type: 'json_schema', schema: { ...schema, additionalProperties: false } },
+      false,
+    ],
+  ])('%s', (_name, format, expected, instructed) => {
+    const out = map({ response_format: format });
+    expect(out.output_config?.format).toEqual(expected);
+    expect(out.system !== undefined).toBe(instructed);
+  });
+
+  it('names response_format.schema when the schema is one Claude cannot use', () => {
+    expect(() => map({ response_format: { type: 'json_object', schema: { type: 'object', properties: { a: {} } } } })).toThrow(
+      expect.objectContaining({ status: 400, param: 'response_format.schema' }),
+    );
+  });
+});

@@ -21,6 +21,7 @@ import {
   type ThinkingParams,
 } from '../../translation/thinking.js';
 import { legacyCallId, toUpstreamToolId } from '../../translation/tool-ids.js';
+import { isJsonMode, responseSchema } from './json-mode.js';
 import type {
   ChatCompletionRequest,
   ChatMessage,
@@ -147,8 +148,8 @@ export function mapRequest(
     max_tokens: maxTokens,
     messages: turns as Anthropic.MessageParam[],
   };
-  // JSON mode has no schema to enforce, so it is an instruction (see json-schema.ts).
-  if (req.response_format?.type === 'json_object') system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
+  // JSON mode without a schema has nothing to enforce, so it is an instruction (see json-schema.ts).
+  if (isJsonMode(req.response_format)) system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
   if (system.length > 0) params.system = system;
   // `temperature` and `top_p` are accepted from clients (most send one by
   // default) but not forwarded: API version 2026-10-21, which the SDK sends,
@@ -511,8 +512,8 @@ function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean |
 
 function toOutputConfig(req: ChatCompletionRequest, thinking: ThinkingParams): Anthropic.OutputConfig | undefined {
   const config: Anthropic.OutputConfig = {};
-  const schema = req.response_format?.type === 'json_schema' ? req.response_format.json_schema?.schema : undefined;
-  if (schema) config.format = { type: 'json_schema', schema: upstreamSchema(schema, 'response_format.json_schema.schema') };
+  const held = responseSchema(req.response_format);
+  if (held) config.format = { type: 'json_schema', schema: upstreamSchema(held.schema, held.param) };
   if (thinking.effort) config.effort = thinking.effort;
   return Object.keys(config).length > 0 ? config : undefined;
 }
