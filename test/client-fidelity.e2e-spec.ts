@@ -19,19 +19,19 @@ import { useGateway } from './support/lifecycle.js';
 const MODEL = 'claude-sonnet-5-5';
 const User = z.object({ name: z.string(), age: z.number() });
 
+/** What instructor's users write: a typed extraction, in the given mode. */
+function extractUser(openai: OpenAI, mode: 'FUNCTIONS' | 'JSON_SCHEMA') {
+  const client = Instructor({ client: openai, mode });
+  return client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Ada is 36.' }], response_model: { schema: User, name: 'User' } });
+}
+
 describe('legacy functions (instructor FUNCTIONS mode, the OpenAI SDK)', () => {
   const ctx = useGateway();
   const weather = { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
   it('instructor: the function is forced, one call at a time, and its answer parsed', async () => {
     ctx.standIn.reply(messageReply({ toolUses: [{ name: 'User', input: { name: 'Ada', age: 36 } }] }));
-    const client = Instructor({ client: ctx.gw.openai, mode: 'FUNCTIONS' });
-    const user = await client.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'user', content: 'Ada is 36.' }],
-      response_model: { schema: User, name: 'User' },
-    });
-    expect(user).toMatchObject({ name: 'Ada', age: 36 });
+    expect(await extractUser(ctx.gw.openai, 'FUNCTIONS')).toMatchObject({ name: 'Ada', age: 36 });
     expect(ctx.standIn.last.body.tool_choice).toEqual({ type: 'tool', name: 'User', disable_parallel_tool_use: true });
   });
 
@@ -83,13 +83,7 @@ describe('json_object with a schema (instructor JSON_SCHEMA mode)', () => {
 
   it('is held to the schema as structured output, not asked for in words', async () => {
     ctx.standIn.reply(messageReply({ text: '{"name":"Ada","age":36}' }));
-    const client = Instructor({ client: ctx.gw.openai, mode: 'JSON_SCHEMA' });
-    const user = await client.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'user', content: 'Ada is 36.' }],
-      response_model: { schema: User, name: 'User' },
-    });
-    expect(user).toMatchObject({ name: 'Ada', age: 36 });
+    expect(await extractUser(ctx.gw.openai, 'JSON_SCHEMA')).toMatchObject({ name: 'Ada', age: 36 });
     const sent = ctx.standIn.last.body;
     expect(sent.output_config.format).toEqual({
       type: 'json_schema',
