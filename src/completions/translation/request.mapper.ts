@@ -157,10 +157,7 @@ export function mapRequest(
   if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user) params.metadata = { user_id: req.user };
   const tools: Anthropic.ToolUnion[] = [
-    ...(req.tools ?? []).map((t, j) => {
-      const tool = toTool(t.function, `tools[${j}].function.parameters`);
-      return t.cache_control == null ? tool : placeBreakpoint(tool, clientBreakpoint(t.cache_control, `tools[${j}].cache_control`), `tools[${j}].cache_control`, walk);
-    }),
+    ...(req.tools ?? []).map((t, j) => withCacheControl(toTool(t.function, `tools[${j}].function.parameters`), t, `tools[${j}]`, walk)),
     ...(req.functions ?? []).map((f, j) => toTool(f, `functions[${j}].parameters`)),
   ];
   if (server) tools.push(...server.tools);
@@ -251,11 +248,16 @@ function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.Te
  * `cache_control` as sent, or `prompt_cache_breakpoint` with the gateway's TTL.
  */
 function withBreakpoint<B extends Block>(block: B, part: ContentPart, param: string, walk: Walk): B {
-  if (part.cache_control != null) {
-    return placeBreakpoint(block, clientBreakpoint(part.cache_control, `${param}.cache_control`), `${param}.cache_control`, walk);
-  }
+  if (part.cache_control != null) return withCacheControl(block, part, param, walk);
   if (part.prompt_cache_breakpoint == null) return block;
   return placeBreakpoint(block, breakpoint(walk.cache), `${param}.prompt_cache_breakpoint`, walk);
+}
+
+/** The client's `cache_control` on a part, tool or tool call (`source`, at `path`), put on what it became. */
+function withCacheControl<B extends object>(target: B, source: { cache_control?: unknown }, path: string, walk: Walk): B {
+  if (source.cache_control == null) return target;
+  const param = `${path}.cache_control`;
+  return placeBreakpoint(target, clientBreakpoint(source.cache_control, param), param, walk);
 }
 
 /**
@@ -317,9 +319,7 @@ function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'us
 function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
   const calls: Block[] = (message.tool_calls ?? []).map((call, j) => {
     const param = `messages[${i}].tool_calls[${j}]`;
-    const use = toToolUse(call, toUpstreamToolId(call.id), param);
-    const cached = call.cache_control == null ? use : placeBreakpoint(use, clientBreakpoint(call.cache_control, `${param}.cache_control`), `${param}.cache_control`, walk);
-    return tag(walk, cached, param);
+    return tag(walk, withCacheControl(toToolUse(call, toUpstreamToolId(call.id), param), call, param, walk), param);
   });
   if (message.function_call) {
     const id = legacyCallId(i);
