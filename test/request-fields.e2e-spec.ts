@@ -35,10 +35,10 @@ describe('output Claude cannot give is a 400 naming the parameter', () => {
 describe('legacy functions', () => {
   const functions = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
 
-  it('map to tools and tool_choice', async () => {
+  it('map to tools and tool_choice, one call at a time (the legacy answer carries one function_call)', async () => {
     await create({ functions, function_call: { name: 'get_weather' } });
     expect(ctx.standIn.last.body.tools).toEqual([{ name: 'get_weather', input_schema: functions[0].parameters }]);
-    expect(ctx.standIn.last.body.tool_choice).toEqual({ type: 'tool', name: 'get_weather' });
+    expect(ctx.standIn.last.body.tool_choice).toEqual({ type: 'tool', name: 'get_weather', disable_parallel_tool_use: true });
   });
 
   it('an assistant function_call and its role "function" result become a tool_use and a tool_result with one id', async () => {

@@ -5,11 +5,11 @@ import { AnswerCap } from '../translation/answer-cap.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
-import { unfencedChunks } from './translation/json-mode.js';
+import { isJsonMode, unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
 import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
-import { defaultMaxTokens } from './translation/tables.js';
+import { answersInFunctionCall, defaultMaxTokens } from './translation/tables.js';
 
 /** Upstream's events: a stream, or a list when upstream answered in one piece. */
 type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
@@ -48,7 +48,7 @@ export class TranslationService {
 
   /** `chat.completion.chunk`s, one upstream event at a time; the thinking is remembered once the stream completes. */
   toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
-    const state = createStreamState(request.model, request.stream_options?.include_usage === true);
+    const state = createStreamState(request.model, request.stream_options?.include_usage === true, undefined, answersInFunctionCall(request));
     return jsonMode(
       streamChunks(events, state, (final) => this.remember(final)),
       request,
@@ -62,12 +62,12 @@ export class TranslationService {
    * told to stream instead.
    */
   async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
-    const state = createStreamState(request.model, false);
+    const state = createStreamState(request.model, false, undefined, answersInFunctionCall(request));
     const assembly = createAssembly();
     const cap = new AnswerCap(this.maxAssembledBytes);
     // A whole message needs no awaiting between events (unless JSON mode's fence stripper runs).
     const final =
-      isList(events) && request.response_format?.type !== 'json_object'
+      isList(events) && !isJsonMode(request.response_format)
         ? fold(messageChunks(events, state), assembly, cap)
         : await foldAsync(jsonMode(streamChunks(events, state), request), assembly, cap);
     this.remember(final);
@@ -84,7 +84,7 @@ type Chunks = AsyncGenerator<ChatCompletionChunk, StreamState>;
 
 /** JSON mode is an instruction upstream (json-schema.ts); a fence the model adds anyway comes off. */
 const jsonMode = (chunks: Chunks, request: ChatCompletionRequest): Chunks =>
-  request.response_format?.type === 'json_object' ? unfencedChunks(chunks) : chunks;
+  isJsonMode(request.response_format) ? unfencedChunks(chunks) : chunks;
 
 const isList = (events: Events): events is readonly Anthropic.RawMessageStreamEvent[] => Array.isArray(events);
 

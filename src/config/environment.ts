@@ -204,7 +204,7 @@ export class EnvironmentVariables {
   UPSTREAM_MAX_RETRIES: number = 0;
 
   @Variable({
-    doc: 'Automatic prompt caching. `auto`: every request asks for the Messages API\'s automatic caching (top-level `cache_control`), so each turn of a conversation reads the turns before it from the cache at a tenth of the input price. `off`: only the breakpoints clients place (`prompt_cache_breakpoint`). A request with `prompt_cache_options: {"mode": "explicit"}` turns it off for itself.',
+    doc: 'Automatic prompt caching. `auto`: every request asks for the Messages API\'s automatic caching (top-level `cache_control`), so each turn of a conversation reads the turns before it from the cache at a tenth of the input price. `off`: only the breakpoints clients place (`cache_control`, `prompt_cache_breakpoint`). A request with `prompt_cache_options: {"mode": "explicit"}` turns it off for itself.',
     helm: { value: 'config.promptCache' },
   })
   @IsIn(['auto', 'off'])

@@ -13,12 +13,35 @@ describe('rewriteUpstreamPath', () => {
     ['messages.2.content.0.tool_use_id: bad', 'messages[3].tool_use_id: bad', 'messages[3].tool_use_id'],
     ['messages.0.content.0: too long', 'messages[0].content: too long', 'messages[0].content'],
     ['messages.1.content.0.input.items.3: x', 'messages[2].input.items[3]: x', 'messages[2].input.items[3]'],
+    // A message as a whole: the client's message its first block came from.
+    [
+      'messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: t1.',
+      'messages[3]: `tool_use` ids were found without `tool_result` blocks immediately after: t1.',
+      'messages[3]',
+    ],
+    ['messages.1.role: unexpected role', 'messages[2].role: unexpected role', 'messages[2].role'],
+    ['messages.0: first message must use the "user" role', 'messages[0]: first message must use the "user" role', 'messages[0]'],
   ])('%s', (upstream, message, param) => {
     expect(rewriteUpstreamPath(upstream, paths)).toEqual({ message, param });
   });
 
-  it.each(['max_tokens: too large', 'messages.9.content.0: out of range', 'system.0.text: empty'])('leaves %s alone', (upstream) => {
-    expect(rewriteUpstreamPath(upstream, paths)).toBeNull();
+  it.each(['max_tokens: too large', 'messages.9.content.0: out of range', 'messages.9: out of range', 'system.0.text: empty'])(
+    'leaves %s alone',
+    (upstream) => {
+      expect(rewriteUpstreamPath(upstream, paths)).toBeNull();
+    },
+  );
+
+  it.each([
+    ['a Responses input item', [['input[6].arguments']], 'input[6]'],
+    ['the instructions', [['instructions']], 'instructions'],
+    ['a placeholder turn before the first block with a path', [['', 'messages[0].content']], 'messages[0]'],
+  ])('names a whole message by %s', (_name, blockPaths, param) => {
+    expect(rewriteUpstreamPath('messages.0: bad turn', blockPaths)).toEqual({ message: `${param}: bad turn`, param });
+  });
+
+  it('leaves a message alone when none of its blocks has a path (the placeholder user turn)', () => {
+    expect(rewriteUpstreamPath('messages.0: bad turn', [[''], ['messages[0]']])).toBeNull();
   });
 });
 

@@ -18,13 +18,33 @@ export interface RewrittenError {
   param: string;
 }
 
+/** A message as a whole (`messages.1: ...`, `messages.1.role: ...`), where no block is named. */
+const MESSAGE_PATH = /\bmessages\.(\d+)((?:\.[A-Za-z_]\w*)*)/;
+/** The client's message a block path lies in: `messages[2]` of `messages[2].tool_calls[0]`, `input[6]` of `input[6].arguments`. */
+const CLIENT_MESSAGE = /^[A-Za-z_]\w*(?:\[\d+\])?/;
+
 export function rewriteUpstreamPath(message: string, paths: BlockPaths): RewrittenError | null {
   const found = BLOCK_PATH.exec(message);
-  if (!found) return null;
+  if (!found) return rewriteMessagePath(message, paths);
   const origin = paths[Number(found[1])]?.[Number(found[2])];
   if (!origin) return null;
   const rest = found[3].replace(/\.(\d+)/g, '[$1]');
   const param = `${origin}${rest}`;
+  return { message: message.replace(found[0], param), param };
+}
+
+/**
+ * An upstream message named as a whole: the client's message its first block
+ * came from (where a merged turn begins; the placeholder turn put before an
+ * assistant's opening has none, and is left alone).
+ */
+function rewriteMessagePath(message: string, paths: BlockPaths): RewrittenError | null {
+  const found = MESSAGE_PATH.exec(message);
+  if (!found) return null;
+  const first = paths[Number(found[1])]?.find((path) => path !== '');
+  const origin = first ? CLIENT_MESSAGE.exec(first)?.[0] : undefined;
+  if (!origin) return null;
+  const param = `${origin}${found[2]}`;
   return { message: message.replace(found[0], param), param };
 }
 

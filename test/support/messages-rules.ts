@@ -50,6 +50,8 @@ const blocksOf = (m: Message): Block[] => (typeof m.content === 'string' ? [{ ty
 export function checkMessagesRequest(body: any): RuleViolation | null {
   const messages: Message[] = Array.isArray(body?.messages) ? body.messages : [];
   return (
+    checkFirstTurn(messages) ??
+    checkCacheBreakpoints(body) ??
     checkTools(body?.tools) ??
     checkToolIds(messages) ??
     checkToolPairs(messages) ??
@@ -57,6 +59,40 @@ export function checkMessagesRequest(body: any): RuleViolation | null {
     checkSystemMessages(messages, String(body?.model ?? '')) ??
     checkThinkingFirst(messages, body?.thinking)
   );
+}
+
+/** The conversation opens with the user (a `role: "system"` turn cannot open it either). */
+function checkFirstTurn(messages: Message[]): RuleViolation | null {
+  if (messages.length === 0) return invalid('messages: at least one message is required');
+  return messages[0].role === 'user' ? null : invalid('messages: first message must use the "user" role');
+}
+
+/**
+ * Prompt-cache breakpoints: at most four per request, the top-level (automatic)
+ * one included, and in prompt order (tools, system, messages) never a 1h one
+ * after a 5m one; the automatic one is last.
+ */
+function checkCacheBreakpoints(body: any): RuleViolation | null {
+  const found: Array<{ at: string; ttl: string }> = [];
+  const look = (block: any, at: string) => {
+    if (block?.cache_control) found.push({ at, ttl: block.cache_control.ttl ?? '5m' });
+  };
+  (Array.isArray(body?.tools) ? body.tools : []).forEach((t: any, i: number) => look(t, `tools.${i}`));
+  (Array.isArray(body?.system) ? body.system : []).forEach((b: any, i: number) => look(b, `system.${i}`));
+  (Array.isArray(body?.messages) ? body.messages : []).forEach((m: Message, i: number) =>
+    (Array.isArray(m.content) ? m.content : []).forEach((b, j) => {
+      look(b, `messages.${i}.content.${j}`);
+      if (b.type === 'tool_result' && Array.isArray(b.content)) b.content.forEach((inner: any, k: number) => look(inner, `messages.${i}.content.${j}.content.${k}`));
+    }),
+  );
+  if (body?.cache_control) found.push({ at: 'cache_control', ttl: body.cache_control.ttl ?? '5m' });
+  if (found.length > 4) return invalid(`A maximum of 4 blocks with cache_control may be provided. Found ${found.length}.`);
+  const short = found.findIndex((b) => b.ttl === '5m');
+  const late = found.findIndex((b, i) => short >= 0 && i > short && b.ttl === '1h');
+  if (late >= 0) {
+    return invalid(`${found[late].at}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block.`);
+  }
+  return null;
 }
 
 function checkToolIds(messages: Message[]): RuleViolation | null {

@@ -85,6 +85,12 @@ export class ResponseFormatDto {
   @ValidateNested()
   @Type(() => JsonSchemaDto)
   declare json_schema?: JsonSchemaDto;
+
+  /** With `json_object`: a schema to hold the answer to, as some providers (and instructor's JSON_SCHEMA mode) send it. */
+  @IsOptional()
+  @IsObject()
+  @AsParsed()
+  declare schema?: Record<string, unknown>;
 }
 
 export class PromptCacheOptionsDto {

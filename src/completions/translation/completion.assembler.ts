@@ -15,11 +15,13 @@ export interface Assembly {
   reasoningDetails: ReasoningDetail[];
   thinkingBlocks: SignedThinking[];
   toolCalls: Array<{ id: string; name: string; arguments: string[] }>;
+  /** A legacy `function_call` (see `answersInFunctionCall`). */
+  functionCall: { name: string; arguments: string[] } | null;
   finish: ChatCompletion['choices'][number]['finish_reason'];
 }
 
 export function createAssembly(): Assembly {
-  return { content: [], reasoning: [], reasoningDetails: [], thinkingBlocks: [], toolCalls: [], finish: 'stop' };
+  return { content: [], reasoning: [], reasoningDetails: [], thinkingBlocks: [], toolCalls: [], functionCall: null, finish: 'stop' };
 }
 
 /**
@@ -33,6 +35,7 @@ export function chunkBytes(chunk: ChatCompletionChunk): number {
   for (const call of delta.tool_calls ?? []) {
     bytes += Buffer.byteLength(call.function.name ?? '') + Buffer.byteLength(call.function.arguments ?? '');
   }
+  if (delta.function_call) bytes += Buffer.byteLength(delta.function_call.name ?? '') + Buffer.byteLength(delta.function_call.arguments);
   return bytes;
 }
 
@@ -50,6 +53,11 @@ export function addChunk(assembly: Assembly, chunk: ChatCompletionChunk): void {
     if (call.function.name) existing.name = call.function.name;
     if (call.function.arguments) existing.arguments.push(call.function.arguments);
   }
+  if (delta.function_call) {
+    const call = (assembly.functionCall ??= { name: '', arguments: [] });
+    if (delta.function_call.name) call.name = delta.function_call.name;
+    if (delta.function_call.arguments) call.arguments.push(delta.function_call.arguments);
+  }
   if (choice.finish_reason) assembly.finish = choice.finish_reason;
 }
 
@@ -61,6 +69,8 @@ export function assembledCompletion(assembly: Assembly, state: StreamState): Cha
     function: { name: call.name, arguments: call.arguments.join('') || '{}' },
   }));
   const text = assembly.content.join('');
+  const call = assembly.functionCall;
+  const calls = toolCalls.length > 0 || call !== null;
   return {
     id: state.id,
     object: 'chat.completion',
@@ -71,9 +81,10 @@ export function assembledCompletion(assembly: Assembly, state: StreamState): Cha
         index: 0,
         message: {
           role: 'assistant',
-          content: text === '' && toolCalls.length > 0 ? null : text,
+          content: text === '' && calls ? null : text,
           refusal: null,
           ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+          ...(call && { function_call: { name: call.name, arguments: call.arguments.join('') || '{}' } }),
           ...(assembly.reasoning.length > 0 && { reasoning_content: assembly.reasoning.join('') }),
           ...(assembly.reasoningDetails.length > 0 && { reasoning_details: assembly.reasoningDetails }),
           ...(assembly.thinkingBlocks.length > 0 && { thinking_blocks: assembly.thinkingBlocks }),

@@ -12,28 +12,41 @@ export interface PromptCacheBreakpoint {
   mode: 'explicit';
 }
 
+/**
+ * Anthropic's breakpoint as LiteLLM, OpenRouter, Portkey and opencode carry it
+ * in the chat form: on a message, a content part, a tool or a tool call.
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   type: 'text';
   text: string;
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface ImageUrlPart {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface FilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string };
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export interface RefusalPart {
   type: 'refusal';
   refusal: string;
   prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  cache_control?: CacheControl | null;
 }
 
 export type ContentPart = TextPart | ImageUrlPart | FilePart | RefusalPart;
@@ -42,6 +55,7 @@ export interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
+  cache_control?: CacheControl | null;
 }
 
 export interface ChatMessage {
@@ -57,6 +71,8 @@ export interface ChatMessage {
   reasoning_details?: unknown[] | null;
   /** Signed thinking as LiteLLM carries it (Anthropic's own blocks). */
   thinking_blocks?: unknown[] | null;
+  /** A breakpoint on the message: on the last block it becomes. */
+  cache_control?: CacheControl | null;
 }
 
 export interface FunctionTool {
@@ -67,6 +83,7 @@ export interface FunctionTool {
     parameters?: Record<string, unknown>;
     strict?: boolean | null;
   };
+  cache_control?: CacheControl | null;
 }
 
 export type ToolChoice =
@@ -78,6 +95,8 @@ export type ToolChoice =
 export interface ResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';
   json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean | null };
+  /** On `json_object`: the schema, as some providers and instructor's JSON_SCHEMA mode send it. */
+  schema?: Record<string, unknown>;
 }
 
 export type ReasoningEffort = Effort;
@@ -113,7 +132,13 @@ export interface ChatCompletionRequest {
   prompt_cache_options?: { mode?: 'implicit' | 'explicit' | null; ttl?: string | null } | null;
 }
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
+
+/** A legacy function call as the answer carries it (instead of `tool_calls`). */
+export interface FunctionCall {
+  name: string;
+  arguments: string;
+}
 
 export interface CompletionUsage {
   prompt_tokens: number;
@@ -128,6 +153,8 @@ export interface AssistantMessage {
   content: string | null;
   refusal: null;
   tool_calls?: ToolCall[];
+  /** To a request that offered legacy `functions`: the one call, in their shape. */
+  function_call?: FunctionCall;
   /** Not in OpenAI's schema; the de-facto field (DeepSeek, vLLM, LiteLLM) for thinking text. */
   reasoning_content?: string;
   /** Signed thinking, for clients that send it back (OpenRouter's field). */
@@ -171,6 +198,7 @@ export interface ChatCompletionChunk {
       reasoning_details?: ReasoningDetail[];
       thinking_blocks?: SignedThinking[];
       tool_calls?: ChunkToolCallDelta[];
+      function_call?: { name?: string; arguments: string };
     };
     logprobs: null;
     finish_reason: FinishReason | null;

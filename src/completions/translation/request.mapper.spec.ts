@@ -147,11 +147,12 @@ describe('system and developer messages after the conversation started', () => {
 });
 
 describe('legacy functions', () => {
+  // One call at a time: the legacy answer carries one `function_call` (legacy-functions.spec.ts).
   it.each<[Partial<ChatCompletionRequest>, unknown]>([
     [{ function_call: 'none' }, { type: 'none' }],
-    [{ function_call: 'auto' }, { type: 'auto' }],
-    [{ function_call: { name: 'f' } }, { type: 'tool', name: 'f' }],
-    [{ function_call: { name: 'f' }, tool_choice: 'required' }, { type: 'any' }],
+    [{ function_call: 'auto' }, { type: 'auto', disable_parallel_tool_use: true }],
+    [{ function_call: { name: 'f' } }, { type: 'tool', name: 'f', disable_parallel_tool_use: true }],
+    [{ function_call: { name: 'f' }, tool_choice: 'required' }, { type: 'any', disable_parallel_tool_use: true }],
   ])('%j → tool_choice %j', (req, choice) => {
     expect(map({ functions: [{ name: 'f' }], ...req }).tool_choice).toEqual(choice);
   });
@@ -297,5 +298,66 @@ describe('mapRequest paths', () => {
       ['messages[4]', 'messages[4].content', 'messages[4].tool_calls[0]'],
       ['messages[5]'],
     ]);
+  });
+});
+
+describe('a conversation that opens with the assistant', () => {
+  const placeholder = { role: 'user', content: [text('.')] };
+
+  it.each<[string, ChatMessage[], unknown[]]>([
+    [
+      'a greeting before the first question',
+      [{ role: 'assistant', content: 'Hello! How can I help?' }, { role: 'user', content: 'Weather?' }],
+      [placeholder, { role: 'assistant', content: [text('Hello! How can I help?')] }, { role: 'user', content: [text('Weather?')] }],
+    ],
+    [
+      'a greeting after the system prompt',
+      [{ role: 'system', content: 's' }, { role: 'assistant', content: 'Hi' }, { role: 'user', content: 'q' }],
+      [placeholder, { role: 'assistant', content: [text('Hi')] }, { role: 'user', content: [text('q')] }],
+    ],
+    [
+      'an empty assistant turn first (dropped, nothing to put before)',
+      [{ role: 'assistant', content: '' }, { role: 'user', content: 'q' }],
+      [{ role: 'user', content: [text('q')] }],
+    ],
+    ['a user turn first (unchanged)', [{ role: 'user', content: 'q' }], [{ role: 'user', content: [text('q')] }]],
+  ])('%s', (_name, messages, expected) => {
+    expect(mapMessages(messages).messages).toEqual(expected);
+  });
+
+  it('names the client’s messages for every block after the placeholder', () => {
+    const { paths } = mapRequest({ model: 'm', messages: [{ role: 'assistant', content: 'Hi' }, { role: 'user', content: 'q' }] }, defaults);
+    expect(paths).toEqual([[''], ['messages[0].content'], ['messages[1].content']]);
+  });
+});
+
+describe('response_format json_object with a schema', () => {
+  const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+
+  it.each<[string, ChatCompletionRequest['response_format'], unknown, boolean]>([
+    [
+      'json_object with a schema: structured output, no instruction',
+      { type: 'json_object', schema },
+      { type: 'json_schema', schema: { ...schema, additionalProperties: false } },
+      false,
+    ],
+    ['json_object without: the instruction', { type: 'json_object' }, undefined, true],
+    ['json_object with an empty schema: the instruction', { type: 'json_object', schema: {} }, undefined, true],
+    [
+      'json_schema: structured output',
+      { type: 'json_schema', json_schema: { name: 'x', schema } },
+      { type: 'json_schema', schema: { ...schema, additionalProperties: false } },
+      false,
+    ],
+  ])('%s', (_name, format, expected, instructed) => {
+    const out = map({ response_format: format });
+    expect(out.output_config?.format).toEqual(expected);
+    expect(out.system !== undefined).toBe(instructed);
+  });
+
+  it('names response_format.schema when the schema is one Claude cannot use', () => {
+    expect(() => map({ response_format: { type: 'json_object', schema: { type: 'object', properties: { a: {} } } } })).toThrow(
+      expect.objectContaining({ status: 400, param: 'response_format.schema' }),
+    );
   });
 });

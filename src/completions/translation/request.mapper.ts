@@ -2,7 +2,14 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { invalidRequest } from '../../common/gateway-error.js';
 import type { MessageRequest } from '../../upstream/message-request.js';
 import { JSON_MODE_INSTRUCTION, SchemaError, toUpstreamSchema } from '../../translation/json-schema.js';
-import { automaticCacheControl, breakpoint, MAX_CACHE_BREAKPOINTS, type PromptCachePolicy } from '../../translation/prompt-cache.js';
+import {
+  automaticCacheControl,
+  breakpoint,
+  clientBreakpoint,
+  MAX_CACHE_BREAKPOINTS,
+  type PromptCachePolicy,
+  type PromptCacheTtl,
+} from '../../translation/prompt-cache.js';
 import { takesMidConversationSystem } from '../../translation/system-placement.js';
 import {
   isThinkingOn,
@@ -14,6 +21,7 @@ import {
   type ThinkingParams,
 } from '../../translation/thinking.js';
 import { legacyCallId, toUpstreamToolId } from '../../translation/tool-ids.js';
+import { isJsonMode, responseSchema } from './json-mode.js';
 import type {
   ChatCompletionRequest,
   ChatMessage,
@@ -22,7 +30,7 @@ import type {
   FunctionDefinition,
   ToolChoice,
 } from './openai.types.js';
-import { IMAGE_MEDIA_TYPES, TOOL_CHOICES } from './tables.js';
+import { answersInFunctionCall, IMAGE_MEDIA_TYPES, LEADING_USER_TURN, TOOL_CHOICES } from './tables.js';
 
 type Block = Anthropic.ContentBlockParam;
 type Turn = { role: 'user' | 'assistant'; content: Block[] } | { role: 'system'; content: Anthropic.TextBlockParam[] };
@@ -42,8 +50,10 @@ const NO_CACHE: PromptCachePolicy = { mode: 'off', ttl: '5m' };
 interface Walk {
   defaults: RequestDefaults;
   cache: PromptCachePolicy;
-  /** Breakpoints the client put on parts, counted against the API's limit. */
+  /** Breakpoints the client placed (parts, messages, tools, tool calls), counted against the API's limit. */
   breakpoints: number;
+  /** Their TTLs: the automatic breakpoint, last, may not outlive any of them. */
+  ttls: Set<PromptCacheTtl>;
   /** Legacy function calls not answered yet: name and synthesised id. */
   pendingLegacy: Array<{ name: string; id: string }>;
   /** Each block made → the client's path it came from, for upstream errors that name a block. */
@@ -90,6 +100,7 @@ export function mapRequest(
     defaults,
     cache: defaults.promptCache ?? NO_CACHE,
     breakpoints: 0,
+    ttls: new Set(),
     pendingLegacy: [],
     origins: new WeakMap(),
   };
@@ -99,7 +110,7 @@ export function mapRequest(
   let started = false;
   req.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') {
-      const blocks = systemBlocks(message, i, walk);
+      const blocks = withMessageBreakpoint(systemBlocks(message, i, walk), message, i, walk);
       const previous = turns[turns.length - 1]?.role;
       // Leading instructions are the system prompt; later ones stay where they
       // were written when the model takes them there (directly after a user
@@ -111,6 +122,7 @@ export function mapRequest(
     }
     started = true;
     const turn = toTurn(message, i, walk);
+    withMessageBreakpoint(turn.content, message, i, walk);
     if (turn.content.length > 0) {
       appendTurn(turns, turn);
       return;
@@ -126,6 +138,9 @@ export function mapRequest(
   if (turns.length === 0) {
     throw invalidRequest('messages must contain at least one user or assistant message.', 'messages');
   }
+  // The Messages API wants the user to speak first; a chat that opens with the
+  // assistant's greeting gets a placeholder user turn before it (see tables.ts).
+  if (turns[0].role === 'assistant') turns.unshift({ role: 'user', content: [{ type: 'text', text: LEADING_USER_TURN }] });
 
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens(req.model);
   const params: MessageRequest = {
@@ -133,8 +148,8 @@ export function mapRequest(
     max_tokens: maxTokens,
     messages: turns as Anthropic.MessageParam[],
   };
-  // JSON mode has no schema to enforce, so it is an instruction (see json-schema.ts).
-  if (req.response_format?.type === 'json_object') system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
+  // JSON mode without a schema has nothing to enforce, so it is an instruction (see json-schema.ts).
+  if (isJsonMode(req.response_format)) system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
   if (system.length > 0) params.system = system;
   // `temperature` and `top_p` are accepted from clients (most send one by
   // default) but not forwarded: API version 2026-10-21, which the SDK sends,
@@ -142,21 +157,27 @@ export function mapRequest(
   if (req.stop != null) params.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user) params.metadata = { user_id: req.user };
   const tools: Anthropic.ToolUnion[] = [
-    ...(req.tools ?? []).map((t, j) => toTool(t.function, `tools[${j}].function.parameters`)),
+    ...(req.tools ?? []).map((t, j) => withCacheControl(toTool(t.function, `tools[${j}].function.parameters`), t, `tools[${j}]`, walk)),
     ...(req.functions ?? []).map((f, j) => toTool(f, `functions[${j}].parameters`)),
   ];
   if (server) tools.push(...server.tools);
   let choice: Anthropic.ToolChoice | undefined;
   if (tools.length > 0) {
     params.tools = tools;
-    choice = server?.choice ?? toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), req.parallel_tool_calls);
+    // A legacy `function_call` answer carries one call: Claude is asked for one at a time.
+    const parallel = answersInFunctionCall(req) ? false : req.parallel_tool_calls;
+    choice = server?.choice ?? toToolChoice(req.tool_choice ?? legacyChoice(req.function_call), parallel);
     if (choice) params.tool_choice = choice;
   }
   const thinking = thinkingFor(req, maxTokens, params.messages, choice);
   if (thinking.thinking) params.thinking = thinking.thinking;
   const outputConfig = toOutputConfig(req, thinking);
   if (outputConfig) params.output_config = outputConfig;
-  const automatic = automaticCacheControl(walk.cache, { mode: req.prompt_cache_options?.mode, explicitBreakpoints: walk.breakpoints });
+  const automatic = automaticCacheControl(walk.cache, {
+    mode: req.prompt_cache_options?.mode,
+    explicitBreakpoints: walk.breakpoints,
+    ttls: walk.ttls,
+  });
   if (automatic) params.cache_control = automatic;
   return {
     request: params,
@@ -222,17 +243,58 @@ function systemBlocks(message: ChatMessage, i: number, walk: Walk): Anthropic.Te
   });
 }
 
-/** A part's `prompt_cache_breakpoint` becomes `cache_control` on its block, within the API's limit. */
+/**
+ * A part's breakpoint becomes `cache_control` on its block: its own
+ * `cache_control` as sent, or `prompt_cache_breakpoint` with the gateway's TTL.
+ */
 function withBreakpoint<B extends Block>(block: B, part: ContentPart, param: string, walk: Walk): B {
+  if (part.cache_control != null) return withCacheControl(block, part, param, walk);
   if (part.prompt_cache_breakpoint == null) return block;
+  return placeBreakpoint(block, breakpoint(walk.cache), `${param}.prompt_cache_breakpoint`, walk);
+}
+
+/** The client's `cache_control` on a part, tool or tool call (`source`, at `path`), put on what it became. */
+function withCacheControl<B extends object>(target: B, source: { cache_control?: unknown }, path: string, walk: Walk): B {
+  if (source.cache_control == null) return target;
+  const param = `${path}.cache_control`;
+  return placeBreakpoint(target, clientBreakpoint(source.cache_control, param), param, walk);
+}
+
+/**
+ * A message's `cache_control` goes on the last block the message became
+ * (its last part, its tool result, its last tool call), unless a part
+ * already put one there. The blocks are the mapper's own: changed in place.
+ */
+function withMessageBreakpoint<B extends Block>(blocks: B[], message: ChatMessage, i: number, walk: Walk): B[] {
+  if (message.cache_control == null) return blocks;
+  const param = `messages[${i}].cache_control`;
+  const control = clientBreakpoint(message.cache_control, param);
+  const last = blocks[blocks.length - 1] as (B & { cache_control?: unknown }) | undefined;
+  if (last && last.cache_control == null) last.cache_control = placeBreakpoint({}, control, param, walk).cache_control;
+  return blocks;
+}
+
+/**
+ * `cache_control` on a block or tool, counted against the API's limit of
+ * four breakpoints per request: the fifth is a 400 naming it, as the API
+ * would refuse the request (the automatic breakpoint makes way for the
+ * client's own; see prompt-cache.ts).
+ */
+function placeBreakpoint<B extends object>(
+  target: B,
+  control: Anthropic.CacheControlEphemeral,
+  param: string,
+  walk: Walk,
+): B & { cache_control: Anthropic.CacheControlEphemeral } {
   walk.breakpoints += 1;
   if (walk.breakpoints > MAX_CACHE_BREAKPOINTS) {
     throw invalidRequest(
-      `At most ${MAX_CACHE_BREAKPOINTS} prompt_cache_breakpoint parts are supported per request.`,
-      `${param}.prompt_cache_breakpoint`,
+      `At most ${MAX_CACHE_BREAKPOINTS} prompt cache breakpoints (cache_control, prompt_cache_breakpoint) are supported per request; this is the ${walk.breakpoints}th.`,
+      param,
     );
   }
-  return { ...block, cache_control: breakpoint(walk.cache) };
+  walk.ttls.add(control.ttl ?? '5m');
+  return { ...target, cache_control: control };
 }
 
 function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'user' | 'assistant' } {
@@ -257,7 +319,7 @@ function toTurn(message: ChatMessage, i: number, walk: Walk): Turn & { role: 'us
 function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
   const calls: Block[] = (message.tool_calls ?? []).map((call, j) => {
     const param = `messages[${i}].tool_calls[${j}]`;
-    return tag(walk, toToolUse(call, toUpstreamToolId(call.id), param), param);
+    return tag(walk, withCacheControl(toToolUse(call, toUpstreamToolId(call.id), param), call, param, walk), param);
   });
   if (message.function_call) {
     const id = legacyCallId(i);
@@ -450,8 +512,8 @@ function toToolChoice(choice: ToolChoice | null | undefined, parallel: boolean |
 
 function toOutputConfig(req: ChatCompletionRequest, thinking: ThinkingParams): Anthropic.OutputConfig | undefined {
   const config: Anthropic.OutputConfig = {};
-  const schema = req.response_format?.type === 'json_schema' ? req.response_format.json_schema?.schema : undefined;
-  if (schema) config.format = { type: 'json_schema', schema: upstreamSchema(schema, 'response_format.json_schema.schema') };
+  const held = responseSchema(req.response_format);
+  if (held) config.format = { type: 'json_schema', schema: upstreamSchema(held.schema, held.param) };
   if (thinking.effort) config.effort = thinking.effort;
   return Object.keys(config).length > 0 ? config : undefined;
 }

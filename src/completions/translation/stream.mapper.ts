@@ -22,14 +22,18 @@ export interface StreamState {
   usage: UsageLike;
   /** Signed thinking and the tool calls it led to: what the next request of a tool loop must send back. */
   thinking: ThinkingCapture;
+  /** The call goes out as a legacy `function_call` (the request offered `functions`), not `tool_calls`. */
+  functionCall: boolean;
 }
 
-export function createStreamState(model: string, includeUsage: boolean, now = Date.now()): StreamState {
+/** `functionCall`: answer the call in the legacy shape (see `answersInFunctionCall`). */
+export function createStreamState(model: string, includeUsage: boolean, now = Date.now(), functionCall = false): StreamState {
   return {
     id: '',
     created: Math.floor(now / 1000),
     model,
     includeUsage,
+    functionCall,
     toolCallIndex: new Map(),
     usage: { input_tokens: 0, output_tokens: 0 },
     thinking: createThinkingCapture(),
@@ -52,7 +56,7 @@ export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStr
       return blockDelta(state, event);
     case 'message_delta':
       state.usage = mergeUsage(state.usage, event.usage);
-      return event.delta.stop_reason ? [chunk(state, {}, finishReason(event.delta.stop_reason))] : [];
+      return event.delta.stop_reason ? [chunk(state, {}, finish(state, event.delta.stop_reason))] : [];
     default:
       // content_block_stop, message_stop, and ping carry nothing a client sees.
       return [];
@@ -111,11 +115,19 @@ export function finalChunks(state: StreamState): ChatCompletionChunk[] {
   return [out];
 }
 
+/** A legacy answer says `function_call` where the tools answer says `tool_calls`. */
+function finish(state: StreamState, stop: Anthropic.StopReason): FinishReason {
+  const reason = finishReason(stop);
+  return state.functionCall && reason === 'tool_calls' ? 'function_call' : reason;
+}
+
 function blockStart(state: StreamState, event: Anthropic.RawContentBlockStartEvent): ChatCompletionChunk[] {
   const block = event.content_block;
   if (block.type === 'tool_use') {
     const index = state.toolCallIndex.size;
     state.toolCallIndex.set(event.index, index);
+    // The legacy shape holds one call; Claude is asked for one (disable_parallel_tool_use).
+    if (state.functionCall) return index === 0 ? [chunk(state, { function_call: { name: block.name, arguments: '' } })] : [];
     return [
       chunk(state, {
         tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
@@ -136,6 +148,7 @@ function blockDelta(state: StreamState, event: Anthropic.RawContentBlockDeltaEve
     case 'input_json_delta': {
       const index = state.toolCallIndex.get(event.index);
       if (index === undefined || delta.partial_json === '') return [];
+      if (state.functionCall) return index === 0 ? [chunk(state, { function_call: { arguments: delta.partial_json } })] : [];
       return [chunk(state, { tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
     }
     default:

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, ToolChoice } from './openai.types.js';
+import type { ChatCompletionRequest, FinishReason, ToolChoice } from './openai.types.js';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`, for both the JSON and the streaming path. */
 export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
@@ -15,6 +15,22 @@ export const FINISH_REASONS: Record<Anthropic.StopReason, FinishReason> = {
 export function finishReason(stop: Anthropic.StopReason | null | undefined): FinishReason {
   return (stop && FINISH_REASONS[stop]) || 'stop';
 }
+
+/**
+ * Whether the answer carries a call as a legacy `function_call` (with
+ * `finish_reason: "function_call"`) rather than `tool_calls`: when the request
+ * offered its functions the legacy way, as OpenAI answers it.
+ */
+export function answersInFunctionCall(req: Pick<ChatCompletionRequest, 'functions' | 'tools'>): boolean {
+  return (req.functions?.length ?? 0) > 0 && !(req.tools?.length);
+}
+
+/**
+ * The user turn put before a conversation that opens with the assistant (a
+ * chat UI's greeting): the Messages API answers 400 "first message must use
+ * the user role". LiteLLM does the same (`modify_params`), with this text.
+ */
+export const LEADING_USER_TURN = '.';
 
 /** OpenAI's named `tool_choice` modes → Anthropic `tool_choice.type`; a `{function:{name}}` choice is `tool`. */
 export const TOOL_CHOICES: Record<Extract<ToolChoice, string>, Anthropic.ToolChoice['type']> = {
