@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import type { CredentialSource } from '../config/credential-source.js';
 import { LoginCredential } from './login-credential.js';
-import type { CredentialState, UpstreamAuth } from './upstream-auth.js';
+import type { CredentialState, UpstreamCredential } from './upstream-auth.js';
 
 /**
  * The credential in use, for the source config decided at start-up (API key
@@ -13,14 +13,14 @@ import type { CredentialState, UpstreamAuth } from './upstream-auth.js';
 export class Credential implements OnModuleInit {
   private readonly logger = new Logger('Credentials');
   readonly source: CredentialSource;
-  readonly auth: UpstreamAuth;
+  readonly upstream: UpstreamCredential;
 
   constructor(
     config: AppConfig,
     private readonly login: LoginCredential,
   ) {
     this.source = config.credentialSource;
-    this.auth = authFor(config, login);
+    this.upstream = upstreamCredential(config, login);
   }
 
   async onModuleInit(): Promise<void> {
@@ -38,17 +38,11 @@ export class Credential implements OnModuleInit {
   }
 }
 
-function authFor(config: AppConfig, login: LoginCredential): UpstreamAuth {
+function upstreamCredential(config: AppConfig, login: LoginCredential): UpstreamCredential {
+  const name = 'default';
   const apiKey = config.get('ANTHROPIC_API_KEY');
-  if (apiKey) return { kind: 'api-key', apiKey };
+  if (apiKey) return { kind: 'api-key', name, secret: async () => apiKey };
   const token = config.oauthToken;
-  // A fixed token never expires as far as we know; it is still a bearer
-  // token, so it gets the OAuth beta header.
-  if (token) return { kind: 'bearer', token: async () => ({ token, expiresAt: null }), retryRejected: false };
-  return {
-    kind: 'bearer',
-    token: () => login.token(),
-    onRejected: (rejected) => login.rejected(rejected),
-    retryRejected: true,
-  };
+  if (token) return { kind: 'oauth-token', name, secret: async () => token };
+  return { kind: 'claude-login', name, secret: () => login.token(), refused: (rejected) => login.rejected(rejected) };
 }

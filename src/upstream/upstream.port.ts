@@ -1,6 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Credential } from '../auth/credential.js';
+import { CredentialRefusal } from '../auth/credential-refusal.js';
+import { authHeaders, type UpstreamCredential } from '../auth/upstream-auth.js';
 import { AppConfig } from '../config/app-config.js';
 import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
@@ -38,7 +40,7 @@ export interface UpstreamStream {
 
 /**
  * The gateway's one way to Anthropic. It owns the SDK client and its
- * transport, the retry after a rejected login token, the silence timer, and
+ * transport, the silence timer, and
  * the mapping of whatever the SDK throws to GatewayErrors; nothing outside
  * this folder imports the SDK at runtime.
  */
@@ -46,12 +48,17 @@ export interface UpstreamStream {
 export class UpstreamPort implements OnApplicationShutdown {
   private readonly transport = createUndiciFetch();
   private readonly client: Anthropic;
-  private readonly retryRejected: boolean;
+  private readonly credential: UpstreamCredential;
   private readonly silenceMs: number;
 
-  constructor(config: AppConfig, credential: Credential, @Inject(Tracing) tracing: Tracing) {
-    this.client = createAnthropicClient(config, credential.auth, this.transport.fetch, tracing.sdkOption());
-    this.retryRejected = credential.auth.kind === 'bearer' && credential.auth.retryRejected;
+  constructor(
+    config: AppConfig,
+    credential: Credential,
+    private readonly refusal: CredentialRefusal,
+    @Inject(Tracing) tracing: Tracing,
+  ) {
+    this.client = createAnthropicClient(config, this.transport.fetch, tracing.sdkOption());
+    this.credential = credential.upstream;
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
 
@@ -61,9 +68,9 @@ export class UpstreamPort implements OnApplicationShutdown {
    * status before any byte reaches the client.
    */
   stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    const open = async () => {
+    const open = async (headers: Record<string, string>) => {
       const { data, request_id } = await this.client.messages
-        .create(withStream(request, true), { signal: client })
+        .create(withStream(request, true), { signal: client, headers })
         .withResponse();
       const watch = streamWatch(data.controller, client, this.silenceMs);
       const notes = observer && new StreamNotes(observer);
@@ -80,9 +87,9 @@ export class UpstreamPort implements OnApplicationShutdown {
    */
   message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
     if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
-    const ask = async () => {
+    const ask = async (headers: Record<string, string>) => {
       // The SDK notes `request-id` on the message itself: no `withResponse()` and its second promise.
-      const message = await this.client.messages.create(withStream(request, false), { signal: client });
+      const message = await this.client.messages.create(withStream(request, false), { signal: client, headers });
       // The answer is complete already: nothing left to stop.
       return { events: wholeMessageEvents(message), requestId: message._request_id ?? null, cancel: noCancel };
     };
@@ -96,9 +103,10 @@ export class UpstreamPort implements OnApplicationShutdown {
   async listModels(timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<Anthropic.ModelInfo[]> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      return await this.withRejectedRetry(async () => {
+      return await this.refusal.send(this.credential, async (secret) => {
         const models: Anthropic.ModelInfo[] = [];
-        for await (const model of this.client.models.list({ limit: 1000 }, { signal, maxRetries: 0 })) models.push(model);
+        const options = { signal, maxRetries: 0, headers: authHeaders(this.credential, secret) };
+        for await (const model of this.client.models.list({ limit: 1000 }, options)) models.push(model);
         return models;
       });
     } catch (error) {
@@ -122,12 +130,15 @@ export class UpstreamPort implements OnApplicationShutdown {
     }
   }
 
-  /** Opens the call, with the 401 retry, the error mapping and the observer's notes, whichever way it is sent. */
-  private async call(open: () => Promise<UpstreamStream>, observer?: UpstreamObserver): Promise<UpstreamStream> {
+  /** Opens the call, with the credential (and what a 401 means), the error mapping and the observer's notes. */
+  private async call(
+    open: (headers: Record<string, string>) => Promise<UpstreamStream>,
+    observer?: UpstreamObserver,
+  ): Promise<UpstreamStream> {
     observer?.upstreamStarted();
     try {
-      // Only a login's token is retried after a 401: otherwise one async layer less per request.
-      const opened = await (this.retryRejected ? this.withRejectedRetry(open) : open());
+      const credential = this.credential;
+      const opened = await this.refusal.send(credential, (secret) => open(authHeaders(credential, secret)));
       observer?.upstreamAccepted(opened.requestId);
       const { events } = opened;
       // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
@@ -144,20 +155,6 @@ export class UpstreamPort implements OnApplicationShutdown {
   /** Closes the keep-alive connections once the HTTP server has stopped. */
   onApplicationShutdown(): Promise<void> {
     return this.transport.close();
-  }
-
-  /**
-   * With the Claude Code login, a 401 is tried once more whatever
-   * UPSTREAM_MAX_RETRIES says: the rejected token is renewed (or explained)
-   * before the retry, so the request that met the 401 is the one that benefits.
-   */
-  private async withRejectedRetry<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!this.retryRejected || !(error instanceof Anthropic.AuthenticationError)) throw error;
-      return call();
-    }
   }
 }
 
