@@ -17,7 +17,15 @@ export const METRIC = {
   refreshRuns: 'claude_proxy_refresh_runs_total',
   loginExpiry: 'claude_proxy_login_expires_in_seconds',
   info: 'claude_proxy_info',
+  ratelimitUtilization: 'claude_proxy_ratelimit_utilization',
+  credentialAvailable: 'claude_proxy_credential_available',
+  ratelimitRemaining: 'claude_proxy_ratelimit_remaining',
+  failovers: 'claude_proxy_failovers_total',
 } as const;
+
+/** Why a request left a credential for the next one (`claude_proxy_failovers_total{reason}`). */
+export const FAILOVER_REASONS = ['rate_limited', 'overloaded', 'plan_limit', 'refused', 'signed_out'] as const;
+export type FailoverReason = (typeof FAILOVER_REASONS)[number];
 
 export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write';
 
@@ -61,6 +69,11 @@ export class GatewayMetrics {
   private readonly timeToFirstTokenSeries: HistogramSeries<'model' | 'stream'>;
   private readonly upstreamDurationSeries: HistogramSeries<'model' | 'outcome'>;
   private readonly tokenSeries: CounterSeries<'model' | 'type'>;
+  private readonly utilization: Gauge<'credential' | 'window'>;
+  private readonly remaining: Gauge<'credential' | 'kind'>;
+  private readonly failovers: Counter<'reason'>;
+  /** Read at scrape time: a rest ends with time, not with an event. */
+  private credentialsAvailable: () => Promise<ReadonlyArray<readonly [string, boolean]>> = async () => [];
   /** Read at scrape time (one `stat` of the login file), so the value is always current. */
   private loginExpiresAtMs: () => Promise<number | null> = async () => null;
 
@@ -134,6 +147,37 @@ export class GatewayMetrics {
         const at = await loginExpiry();
         this.reset();
         if (at !== null) this.set({ credential: 'claude-login' }, (at - Date.now()) / 1000);
+      },
+    });
+    this.utilization = new Gauge({
+      name: METRIC.ratelimitUtilization,
+      help: 'Share of a credential\'s limit used, 0-1, as upstream last reported it: a subscription\'s windows (5h, 7d, ...) and an API key\'s documented kinds (requests, tokens, input-tokens, output-tokens) as used/limit.',
+      labelNames: ['credential', 'window'],
+      registers,
+    });
+    this.remaining = new Gauge({
+      name: METRIC.ratelimitRemaining,
+      help: 'What is left of an API key\'s documented limits (anthropic-ratelimit-*-remaining), as upstream last reported it.',
+      labelNames: ['credential', 'kind'],
+      registers,
+    });
+    this.failovers = new Counter({
+      name: METRIC.failovers,
+      help: 'Requests that left a credential for the next one, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of FAILOVER_REASONS) this.failovers.inc({ reason }, 0);
+    const available = () => this.credentialsAvailable();
+    new Gauge({
+      name: METRIC.credentialAvailable,
+      help: '1 while a credential may serve (not resting after a 429/529 or a spent plan window, not signed out), else 0.',
+      labelNames: ['credential'],
+      registers,
+      async collect() {
+        const states = await available();
+        this.reset();
+        for (const [credential, usable] of states) this.set({ credential }, usable ? 1 : 0);
       },
     });
     const info = new Gauge({
@@ -210,6 +254,22 @@ export class GatewayMetrics {
   /** Where the login's expiry is read from at scrape time (login mode only). */
   watchLoginExpiry(expiresAtMs: () => Promise<number | null>): void {
     this.loginExpiresAtMs = expiresAtMs;
+  }
+
+  /** A credential's limits as upstream last reported them; `undefined` leaves a value as it was. */
+  rateLimits(credential: string, utilization: Readonly<Record<string, number>>, remaining: Readonly<Record<string, number>>): void {
+    if (!this.enabled) return;
+    for (const [window, value] of Object.entries(utilization)) this.utilization.set({ credential, window }, value);
+    for (const [kind, value] of Object.entries(remaining)) this.remaining.set({ credential, kind }, value);
+  }
+
+  failedOver(reason: FailoverReason): void {
+    if (this.enabled) this.failovers.inc({ reason });
+  }
+
+  /** Where each credential's availability is read from at scrape time. */
+  watchCredentials(states: () => Promise<ReadonlyArray<readonly [string, boolean]>>): void {
+    this.credentialsAvailable = states;
   }
 
   /** The exposition in Prometheus text format. */

@@ -1,8 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Credential } from '../auth/credential.js';
 import { CredentialRefusal } from '../auth/credential-refusal.js';
 import { authHeaders, type UpstreamCredential } from '../auth/upstream-auth.js';
+import { type Attempt, CredentialPool } from '../pool/credential-pool.js';
+import type { RateLimitReading } from '../pool/rate-limits.js';
 import { AppConfig } from '../config/app-config.js';
 import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
@@ -36,7 +37,26 @@ export interface UpstreamStream {
    * fails before it starts reading (reading, then leaving early, stops it too).
    */
   cancel: () => void;
+  /** Who served: the credential's name (never its secret) and its limits as this answer reported them. */
+  served: ServedBy;
 }
+
+export interface ServedBy {
+  credential: string;
+  limits: RateLimitReading | undefined;
+}
+
+/** How a request is routed among the credentials. */
+export interface Route {
+  /** The conversation it belongs to: kept on the credential that served the conversation so far. */
+  affinity?: string;
+}
+
+/** What one try on one credential opens, before the pool says who served. */
+type Opened = Omit<UpstreamStream, 'served'>;
+
+/** One try: the credential's headers, and whether the SDK may retry on its own (only on the last credential). */
+type Open = (headers: Record<string, string>, maxRetries: 0 | undefined) => Promise<{ value: Opened; headers: Headers }>;
 
 /**
  * The gateway's one way to Anthropic. It owns the SDK client and its
@@ -48,17 +68,15 @@ export interface UpstreamStream {
 export class UpstreamPort implements OnApplicationShutdown {
   private readonly transport = createUndiciFetch();
   private readonly client: Anthropic;
-  private readonly credential: UpstreamCredential;
   private readonly silenceMs: number;
 
   constructor(
     config: AppConfig,
-    credential: Credential,
+    private readonly pool: CredentialPool,
     private readonly refusal: CredentialRefusal,
     @Inject(Tracing) tracing: Tracing,
   ) {
     this.client = createAnthropicClient(config, this.transport.fetch, tracing.sdkOption());
-    this.credential = credential.upstream;
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
 
@@ -67,16 +85,17 @@ export class UpstreamPort implements OnApplicationShutdown {
    * an upstream refusal (429, 400, ...) is still a GatewayError with its
    * status before any byte reaches the client.
    */
-  stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    const open = async (headers: Record<string, string>) => {
-      const { data, request_id } = await this.client.messages
-        .create(withStream(request, true), { signal: client, headers })
+  stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
+    const open: Open = async (headers, maxRetries) => {
+      const { data, request_id, response } = await this.client.messages
+        .create(withStream(request, true), { signal: client, headers, maxRetries })
         .withResponse();
       const watch = streamWatch(data.controller, client, this.silenceMs);
       const notes = observer && new StreamNotes(observer);
-      return { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      const value = { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      return { value, headers: response.headers };
     };
-    return this.call(open, observer);
+    return this.call(open, client, observer, route);
   }
 
   /**
@@ -85,15 +104,18 @@ export class UpstreamPort implements OnApplicationShutdown {
    * safe, since one JSON answer costs far less than a stream of events;
    * otherwise streamed (see `mustStream`).
    */
-  message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
-    const ask = async (headers: Record<string, string>) => {
-      // The SDK notes `request-id` on the message itself: no `withResponse()` and its second promise.
-      const message = await this.client.messages.create(withStream(request, false), { signal: client, headers });
+  message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
+    if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer, route);
+    const ask: Open = async (headers, maxRetries) => {
+      // `withResponse()` for the headers: the credential's limits are read from every answer.
+      const { data: message, request_id, response } = await this.client.messages
+        .create(withStream(request, false), { signal: client, headers, maxRetries })
+        .withResponse();
       // The answer is complete already: nothing left to stop.
-      return { events: wholeMessageEvents(message), requestId: message._request_id ?? null, cancel: noCancel };
+      const value = { events: wholeMessageEvents(message), requestId: request_id ?? null, cancel: noCancel };
+      return { value, headers: response.headers };
     };
-    return this.call(ask, observer);
+    return this.call(ask, client, observer, route);
   }
 
   /**
@@ -103,12 +125,15 @@ export class UpstreamPort implements OnApplicationShutdown {
   async listModels(timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<Anthropic.ModelInfo[]> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      return await this.refusal.send(this.credential, async (secret) => {
-        const models: Anthropic.ModelInfo[] = [];
-        const options = { signal, maxRetries: 0, headers: authHeaders(this.credential, secret) };
-        for await (const model of this.client.models.list({ limit: 1000 }, options)) models.push(model);
-        return models;
-      });
+      const list: Attempt<Anthropic.ModelInfo[]> = (credential) =>
+        this.refusal.send(credential, async (secret) => {
+          const models: Anthropic.ModelInfo[] = [];
+          const options = { signal, maxRetries: 0, headers: authHeaders(credential, secret) };
+          for await (const model of this.client.models.list({ limit: 1000 }, options)) models.push(model);
+          // A model list says nothing of the limits messages meet: not noted.
+          return { value: models, headers: null };
+        });
+      return (await this.pool.serve(undefined, list, signal)).value;
     } catch (error) {
       throw fromUpstream(error);
     }
@@ -131,19 +156,18 @@ export class UpstreamPort implements OnApplicationShutdown {
   }
 
   /** Opens the call, with the credential (and what a 401 means), the error mapping and the observer's notes. */
-  private async call(
-    open: (headers: Record<string, string>) => Promise<UpstreamStream>,
-    observer?: UpstreamObserver,
-  ): Promise<UpstreamStream> {
+  private async call(open: Open, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
     observer?.upstreamStarted();
     try {
-      const credential = this.credential;
-      const opened = await this.refusal.send(credential, (secret) => open(authHeaders(credential, secret)));
+      const attempt: Attempt<Opened> = (credential: UpstreamCredential, last) =>
+        this.refusal.send(credential, (secret) => open(authHeaders(credential, secret), last ? undefined : 0));
+      const { value: opened, credential, limits } = await this.pool.serve(route?.affinity, attempt, client);
       observer?.upstreamAccepted(opened.requestId);
+      const served = { credential, limits };
       const { events } = opened;
       // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
-      if (!observer || !isList(events)) return opened;
-      return { events: observedList(events, observer), requestId: opened.requestId, cancel: opened.cancel };
+      if (!observer || !isList(events)) return { events, requestId: opened.requestId, cancel: opened.cancel, served };
+      return { events: observedList(events, observer), requestId: opened.requestId, cancel: opened.cancel, served };
     } catch (error) {
       const failure = fromUpstream(error);
       observer?.fail(failure, isUpstreamFailure(failure));
