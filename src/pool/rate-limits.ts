@@ -74,7 +74,7 @@ export const LONGEST_REST_MS = 8 * 24 * 3600_000;
 function count(value: string | null | undefined): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  return Number.isFinite(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : undefined;
 }
 
 function fraction(value: string | null | undefined): number | undefined {
