@@ -23,6 +23,16 @@ export const METRIC = {
   failovers: 'claude_proxy_failovers_total',
 } as const;
 
+/** One credential as /metrics shows it, read at scrape time. */
+export interface CredentialSnapshot {
+  credential: string;
+  available: boolean;
+  /** By window or kind, 0-1. */
+  utilization: Readonly<Record<string, number>>;
+  /** By documented kind. */
+  remaining: Readonly<Record<string, number>>;
+}
+
 /** Why a request left a credential for the next one (`claude_proxy_failovers_total{reason}`). */
 export const FAILOVER_REASONS = ['rate_limited', 'overloaded', 'plan_limit', 'refused', 'signed_out'] as const;
 export type FailoverReason = (typeof FAILOVER_REASONS)[number];
@@ -69,11 +79,9 @@ export class GatewayMetrics {
   private readonly timeToFirstTokenSeries: HistogramSeries<'model' | 'stream'>;
   private readonly upstreamDurationSeries: HistogramSeries<'model' | 'outcome'>;
   private readonly tokenSeries: CounterSeries<'model' | 'type'>;
-  private readonly utilization: Gauge<'credential' | 'window'>;
-  private readonly remaining: Gauge<'credential' | 'kind'>;
   private readonly failovers: Counter<'reason'>;
-  /** Read at scrape time: a rest ends with time, not with an event. */
-  private credentialsAvailable: () => Promise<ReadonlyArray<readonly [string, boolean]>> = async () => [];
+  /** Read at scrape time: nothing per request, and a rest ends with time, not with an event. */
+  private credentials: () => Promise<readonly CredentialSnapshot[]> = async () => [];
   /** Read at scrape time (one `stat` of the login file), so the value is always current. */
   private loginExpiresAtMs: () => Promise<number | null> = async () => null;
 
@@ -149,17 +157,32 @@ export class GatewayMetrics {
         if (at !== null) this.set({ credential: 'claude-login' }, (at - Date.now()) / 1000);
       },
     });
-    this.utilization = new Gauge({
+    const credentials = () => this.credentials();
+    new Gauge({
       name: METRIC.ratelimitUtilization,
       help: 'Share of a credential\'s limit used, 0-1, as upstream last reported it: a subscription\'s windows (5h, 7d, ...) and an API key\'s documented kinds (requests, tokens, input-tokens, output-tokens) as used/limit.',
       labelNames: ['credential', 'window'],
       registers,
+      async collect() {
+        const snapshots = await credentials();
+        this.reset();
+        for (const { credential, utilization } of snapshots) {
+          for (const [window, value] of Object.entries(utilization)) this.set({ credential, window }, value);
+        }
+      },
     });
-    this.remaining = new Gauge({
+    new Gauge({
       name: METRIC.ratelimitRemaining,
       help: 'What is left of an API key\'s documented limits (anthropic-ratelimit-*-remaining), as upstream last reported it.',
       labelNames: ['credential', 'kind'],
       registers,
+      async collect() {
+        const snapshots = await credentials();
+        this.reset();
+        for (const { credential, remaining } of snapshots) {
+          for (const [kind, value] of Object.entries(remaining)) this.set({ credential, kind }, value);
+        }
+      },
     });
     this.failovers = new Counter({
       name: METRIC.failovers,
@@ -168,16 +191,15 @@ export class GatewayMetrics {
       registers,
     });
     for (const reason of FAILOVER_REASONS) this.failovers.inc({ reason }, 0);
-    const available = () => this.credentialsAvailable();
     new Gauge({
       name: METRIC.credentialAvailable,
       help: '1 while a credential may serve (not resting after a 429/529 or a spent plan window, not signed out), else 0.',
       labelNames: ['credential'],
       registers,
       async collect() {
-        const states = await available();
+        const snapshots = await credentials();
         this.reset();
-        for (const [credential, usable] of states) this.set({ credential }, usable ? 1 : 0);
+        for (const { credential, available } of snapshots) this.set({ credential }, available ? 1 : 0);
       },
     });
     const info = new Gauge({
@@ -256,20 +278,13 @@ export class GatewayMetrics {
     this.loginExpiresAtMs = expiresAtMs;
   }
 
-  /** A credential's limits as upstream last reported them; `undefined` leaves a value as it was. */
-  rateLimits(credential: string, utilization: Readonly<Record<string, number>>, remaining: Readonly<Record<string, number>>): void {
-    if (!this.enabled) return;
-    for (const [window, value] of Object.entries(utilization)) this.utilization.set({ credential, window }, value);
-    for (const [kind, value] of Object.entries(remaining)) this.remaining.set({ credential, kind }, value);
-  }
-
   failedOver(reason: FailoverReason): void {
     if (this.enabled) this.failovers.inc({ reason });
   }
 
-  /** Where each credential's availability is read from at scrape time. */
-  watchCredentials(states: () => Promise<ReadonlyArray<readonly [string, boolean]>>): void {
-    this.credentialsAvailable = states;
+  /** Where each credential's state and limits are read from at scrape time. */
+  watchCredentials(snapshots: () => Promise<readonly CredentialSnapshot[]>): void {
+    this.credentials = snapshots;
   }
 
   /** The exposition in Prometheus text format. */

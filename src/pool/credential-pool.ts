@@ -3,7 +3,7 @@ import { Credential } from '../auth/credential.js';
 import type { UpstreamCredential } from '../auth/upstream-auth.js';
 import { GatewayError } from '../common/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { type FailoverReason, GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { type CredentialSnapshot, type FailoverReason, GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { openAiRateLimitHeaders } from './openai-headers.js';
 import { type CredentialLimits, POOL_STATE_STORE, type PoolStateStore } from './pool-state.js';
 import { DOCUMENTED_KINDS, type HeaderSource, type RateLimitReading, type Rest, type RestPolicy, readRateLimits, restFor } from './rate-limits.js';
@@ -66,10 +66,7 @@ export class CredentialPool {
     this.avoidOverage = config.get('SUBSCRIPTION_OVERAGE') === 'avoid';
     this.nameHeader = config.get('GATEWAY_CREDENTIAL_HEADER') === 'true';
     this.policy = { avoidOverage: this.avoidOverage, restOnRateLimit: this.members.length > 1 };
-    metrics.watchCredentials(async () => {
-      const states = await this.states();
-      return this.names.map((name, i) => [name, states[i].state === 'usable'] as const);
-    });
+    metrics.watchCredentials(() => this.snapshots());
   }
 
   /**
@@ -111,7 +108,6 @@ export class CredentialPool {
     const rest = restFor(status, reading, this.policy, now);
     if (rest) this.logger.warn(`credential ${name} rests until ${new Date(rest.until).toISOString()}: ${rest.reason}`);
     this.store.write(name, { reading, rest }).catch((error) => this.logger.error(`pool state not saved: ${(error as Error).message}`));
-    this.recordMetrics(name, reading);
     return reading;
   }
 
@@ -182,20 +178,31 @@ export class CredentialPool {
     return this.names.every((_, i) => resting(limits[i], now)) ? exhausted(this.names, limits, now) : null;
   }
 
-  private recordMetrics(name: string, reading: RateLimitReading): void {
-    const utilization: Record<string, number> = {};
-    const remaining: Record<string, number> = {};
-    for (const [window, read] of Object.entries(reading.unified?.windows ?? {})) {
-      if (read.utilization !== undefined) utilization[window] = read.utilization;
-    }
-    for (const kind of DOCUMENTED_KINDS) {
-      const counted = reading.documented[kind];
-      if (counted?.remaining === undefined) continue;
-      remaining[kind] = counted.remaining;
-      if (counted.limit) utilization[kind] = Math.min(1, Math.max(0, (counted.limit - counted.remaining) / counted.limit));
-    }
-    this.metrics.rateLimits(name, utilization, remaining);
+  /** Each credential for /metrics, at scrape time. */
+  private async snapshots(): Promise<CredentialSnapshot[]> {
+    const [states, limits] = await Promise.all([this.states(), this.readLimits()]);
+    return this.names.map((credential, i) => ({
+      credential,
+      available: states[i].state === 'usable',
+      ...measures(limits[i]?.reading),
+    }));
   }
+}
+
+/** A reading as the metrics' numbers: utilization by window or kind (used/limit), remaining by kind. */
+function measures(reading: RateLimitReading | undefined): Pick<CredentialSnapshot, 'utilization' | 'remaining'> {
+  const utilization: Record<string, number> = {};
+  const remaining: Record<string, number> = {};
+  for (const [window, read] of Object.entries(reading?.unified?.windows ?? {})) {
+    if (read.utilization !== undefined) utilization[window] = read.utilization;
+  }
+  for (const kind of DOCUMENTED_KINDS) {
+    const counted = reading?.documented[kind];
+    if (counted?.remaining === undefined) continue;
+    remaining[kind] = counted.remaining;
+    if (counted.limit) utilization[kind] = Math.min(1, Math.max(0, (counted.limit - counted.remaining) / counted.limit));
+  }
+  return { utilization, remaining };
 }
 
 const resting = (limits: CredentialLimits | undefined, now: number): limits is CredentialLimits & { rest: Rest } =>
