@@ -158,32 +158,33 @@ export class GatewayMetrics {
       },
     });
     const credentials = () => this.credentials();
-    new Gauge({
-      name: METRIC.ratelimitUtilization,
-      help: 'Share of a credential\'s limit used, 0-1, as upstream last reported it: a subscription\'s windows (5h, 7d, ...) and an API key\'s documented kinds (requests, tokens, input-tokens, output-tokens) as used/limit.',
-      labelNames: ['credential', 'window'],
-      registers,
-      async collect() {
-        const snapshots = await credentials();
-        this.reset();
-        for (const { credential, utilization } of snapshots) {
-          for (const [window, value] of Object.entries(utilization)) this.set({ credential, window }, value);
-        }
-      },
-    });
-    new Gauge({
-      name: METRIC.ratelimitRemaining,
-      help: 'What is left of an API key\'s documented limits (anthropic-ratelimit-*-remaining), as upstream last reported it.',
-      labelNames: ['credential', 'kind'],
-      registers,
-      async collect() {
-        const snapshots = await credentials();
-        this.reset();
-        for (const { credential, remaining } of snapshots) {
-          for (const [kind, value] of Object.entries(remaining)) this.set({ credential, kind }, value);
-        }
-      },
-    });
+    /** A gauge of one number per credential and label value, set from the snapshots at scrape time. */
+    const perCredential = (name: string, help: string, label: 'window' | 'kind', values: (s: CredentialSnapshot) => Readonly<Record<string, number>>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['credential', label],
+        registers,
+        async collect() {
+          const snapshots = await credentials();
+          this.reset();
+          for (const snapshot of snapshots) {
+            for (const [key, value] of Object.entries(values(snapshot))) this.set({ credential: snapshot.credential, [label]: key }, value);
+          }
+        },
+      });
+    perCredential(
+      METRIC.ratelimitUtilization,
+      'Share of a credential\'s limit used, 0-1, as upstream last reported it: a subscription\'s windows (5h, 7d, ...) and an API key\'s documented kinds (requests, tokens, input-tokens, output-tokens) as used/limit.',
+      'window',
+      (s) => s.utilization,
+    );
+    perCredential(
+      METRIC.ratelimitRemaining,
+      'What is left of an API key\'s documented limits (anthropic-ratelimit-*-remaining), as upstream last reported it.',
+      'kind',
+      (s) => s.remaining,
+    );
     this.failovers = new Counter({
       name: METRIC.failovers,
       help: 'Requests that left a credential for the next one, by reason.',

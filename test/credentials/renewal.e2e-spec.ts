@@ -68,16 +68,21 @@ it('refreshes when Anthropic rejects a token its file still calls valid, and ret
 });
 
 describe('with the SDK retrying too (UPSTREAM_MAX_RETRIES=2), a 401 is still one renewal and one retry', () => {
-  it('a renewed token that works: two upstream calls, one renewal', async () => {
+  /** A login whose token Anthropic refuses, a command that always renews it, and SDK retries on. */
+  async function refusedLogin(renewalRefusedToo: boolean) {
     const revoked = token('revoked');
     const renewed = token('renewed');
-    world.standIn.auth!.expiredTokens!.push(revoked);
+    world.standIn.auth!.expiredTokens!.push(revoked, ...(renewalRefusedToo ? [renewed] : []));
     await world.home.installFakeClaude({ renewsAlways: true });
     await world.home.writeLogin(revoked, Date.now() + HOUR);
     world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '2' });
-
     await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-    await ask(world.gw);
+    return { revoked, renewed, gw: world.gw };
+  }
+
+  it('a renewed token that works: two upstream calls, one renewal', async () => {
+    const { revoked, renewed, gw } = await refusedLogin(false);
+    await ask(gw);
     expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
     expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
   });
@@ -85,15 +90,8 @@ describe('with the SDK retrying too (UPSTREAM_MAX_RETRIES=2), a 401 is still one
   // The SDK's own refresh-after-401 ran beside the gateway's before: a renewed
   // token that was refused too made a second renewal and a third call.
   it('a renewed token that is refused too: the 401 goes to the client after two calls and one renewal', async () => {
-    const revoked = token('revoked');
-    const renewed = token('renewed');
-    world.standIn.auth!.expiredTokens!.push(revoked, renewed);
-    await world.home.installFakeClaude({ renewsAlways: true });
-    await world.home.writeLogin(revoked, Date.now() + HOUR);
-    world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '2' });
-
-    await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-    const error = await askForError(world.gw);
+    const { revoked, renewed, gw } = await refusedLogin(true);
+    const error = await askForError(gw);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
     expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
