@@ -15,6 +15,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['login'],
   ['refresh'],
   ['auth'],
+  // Several credentials: failover, cooldowns, rate-limit state.
+  ['pool'],
   ['upstream'],
   // What the OpenAI-shaped features share (thinking replay, caching, schemas).
   ['translation'],

@@ -4,6 +4,8 @@ import { message as wholeMessage, type SseStep, streamSteps } from './support/an
 import { postRaw, useGateway } from './support/lifecycle.js';
 import { Scrape } from './support/metrics.js';
 import { slowestLivenessDuring } from './support/liveness.js';
+import { startGateway } from './support/gateway.js';
+import { subscriptionAllowed } from './support/rate-limit-headers.js';
 
 /*
  * Property-based fuzzing through the real HTTP stack: seeded, so a failure
@@ -253,6 +255,56 @@ describe('fuzzing the HTTP stack', () => {
       expect(Scrape.delta(before, after, METRIC.upstreamErrors, {})).toBe(1);
     });
   });
+
+  // --- Rate-limit headers: read from every answer, and untrusted text like any other.
+
+  const NAMES = [
+    ...['requests', 'tokens', 'input-tokens', 'output-tokens'].flatMap((k) => ['limit', 'remaining', 'reset'].map((p) => `anthropic-ratelimit-${k}-${p}`)),
+    ...Object.keys(subscriptionAllowed(Date.now())),
+    'retry-after',
+  ];
+  /** Odd values: negative, huge, fractional, non-numeric, past and far-future times, empty. */
+  const oddValue = fc.oneof(
+    fc.integer({ min: -1e12, max: 1e12 }).map(String),
+    fc.double({ noNaN: false }).map(String),
+    fc.constantFrom('', 'NaN', '-0', '1e308', '9'.repeat(400), 'rejected', 'allowed_warning', 'available', 'true', 'soon', '0x10'),
+    fc.integer({ min: -4e9, max: 4e9 }).map((s) => String(Math.floor(Date.now() / 1000) + s)),
+    fc.date({ min: new Date(0), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString()),
+    fc.stringMatching(/^[ -~]{0,40}$/),
+  );
+  const oddHeaders = fc.dictionary(fc.constantFrom(...NAMES), oddValue, { maxKeys: 12 });
+
+  it('arbitrary rate-limit header values on answers and 429s: never a 500, OpenAI headers well formed, no rest longer than 8 days', async () => {
+    // Its own gateway: a credential put to rest here must not change what the other tests see.
+    const gw = await startGateway(ctx.standIn, {});
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom<Endpoint>('chat', 'responses'), fc.boolean(), fc.constantFrom(200, 429, 529), oddHeaders, async (endpoint, stream, status, headers) => {
+          ctx.standIn.reply(
+            status === 200
+              ? { kind: 'sse', steps: streamSteps({ text: 'hi' }), headers }
+              : { kind: 'error', status, type: status === 429 ? 'rate_limit_error' : 'overloaded_error', message: 'no', headers },
+          );
+          const path = endpoint === 'chat' ? '/v1/chat/completions' : '/v1/responses';
+          const res = await postRaw(gw.url, requestFor(endpoint, stream), undefined, path);
+          const where = `${res.status} for ${JSON.stringify(headers)}`;
+          if (res.status >= 500 && res.status !== 503) throw new Error(`${where}: ${res.text.slice(0, 300)}`);
+          if (res.status !== 200) expectOpenAIError(res.json, where);
+          for (const [name, value] of res.headers) {
+            if (name.startsWith('x-ratelimit-')) expect(`${name}: ${value}`).toMatch(/^x-ratelimit-(limit|remaining)-(requests|tokens): \d+$|^x-ratelimit-reset-(requests|tokens): [0-9hms.]+$/);
+          }
+          const retryAfter = res.headers.get('retry-after');
+          if (res.status === 429 && retryAfter !== null && /^\d+$/.test(retryAfter) && retryAfter !== headers['retry-after']) {
+            expect(Number(retryAfter)).toBeLessThanOrEqual(8 * 24 * 3600);
+          }
+        }),
+        { seed: SEED, numRuns: 200 * RUNS },
+      );
+    } finally {
+      await gw.close();
+      ctx.standIn.reset();
+    }
+  }, 180_000);
 
   it('found by fuzzing: max_tokens as a string says it must be an integer', async () => {
     const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }], max_tokens: '10' }));

@@ -1,54 +1,59 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { CredentialEntry } from '../config/credential-pool-file.js';
 import type { CredentialSource } from '../config/credential-source.js';
 import { LoginCredential } from './login-credential.js';
-import type { CredentialState, UpstreamAuth } from './upstream-auth.js';
+import type { CredentialState, UpstreamCredential } from './upstream-auth.js';
 
 /**
- * The credential in use, for the source config decided at start-up (API key
- * > OAuth token > Claude Code login): how upstream authenticates, and
- * whether this pod can serve requests (readiness).
+ * The credentials in use, as config decided at start-up: CREDENTIALS_FILE's
+ * list, or the single credential of the variables (API key > OAuth token >
+ * Claude Code login) as a list of one named `default`. How upstream
+ * authenticates with each, and what the login's state is (readiness).
  */
 @Injectable()
 export class Credential implements OnModuleInit {
   private readonly logger = new Logger('Credentials');
   readonly source: CredentialSource;
-  readonly auth: UpstreamAuth;
+  /** In order of preference. */
+  readonly members: readonly UpstreamCredential[];
 
   constructor(
     config: AppConfig,
     private readonly login: LoginCredential,
   ) {
     this.source = config.credentialSource;
-    this.auth = authFor(config, login);
+    this.members = config.credentials.list.map((entry) => upstreamCredential(entry, login));
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.source !== 'claude-login') {
+    if (this.source === 'credentials-file') {
+      this.logger.log(`Using credential source: credentials-file (${this.members.map((m) => `${m.name}: ${m.kind}`).join(', ')})`);
+    } else if (this.source !== 'claude-login') {
       this.logger.log(`Using credential source: ${this.source}`);
-      return;
+    } else {
+      this.logger.log(`Using credential source: claude-login (${this.login.path})`);
     }
-    this.logger.log(`Using credential source: claude-login (${this.login.path})`);
-    await this.login.inspect();
+    if (this.members.some((member) => member.kind === 'claude-login')) await this.login.inspect();
   }
 
+  /** The single-credential form of readiness (without CREDENTIALS_FILE). */
   async state(): Promise<CredentialState> {
     if (this.source !== 'claude-login') return { source: this.source, usable: true };
     return { source: this.source, ...(await this.login.state()) };
   }
+
+  /** The Claude Code login's own state, for a credential of that kind. */
+  loginState(): ReturnType<LoginCredential['state']> {
+    return this.login.state();
+  }
 }
 
-function authFor(config: AppConfig, login: LoginCredential): UpstreamAuth {
-  const apiKey = config.get('ANTHROPIC_API_KEY');
-  if (apiKey) return { kind: 'api-key', apiKey };
-  const token = config.oauthToken;
-  // A fixed token never expires as far as we know; it is still a bearer
-  // token, so it gets the OAuth beta header.
-  if (token) return { kind: 'bearer', token: async () => ({ token, expiresAt: null }), retryRejected: false };
-  return {
-    kind: 'bearer',
-    token: () => login.token(),
-    onRejected: (rejected) => login.rejected(rejected),
-    retryRejected: true,
-  };
+function upstreamCredential(entry: CredentialEntry, login: LoginCredential): UpstreamCredential {
+  const { name } = entry;
+  if (entry.kind !== 'claude-login') {
+    const { secret } = entry;
+    return { kind: entry.kind, name, secret: async () => secret };
+  }
+  return { kind: 'claude-login', name, secret: () => login.token(), refused: (rejected) => login.rejected(rejected) };
 }

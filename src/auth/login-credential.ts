@@ -4,7 +4,7 @@ import { ClaudeLogin } from '../login/claude-login.js';
 import { type LoginRead, loginHelp } from '../login/login-token.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { RefreshService } from '../refresh/refresh.service.js';
-import type { BearerToken, CredentialState } from './upstream-auth.js';
+import type { CredentialState } from './upstream-auth.js';
 
 /** A judgement on the login as read now; `renewable` when running the command might help. */
 type LoginVerdict =
@@ -14,8 +14,8 @@ type LoginVerdict =
 /**
  * The Claude Code login as a credential: read it, judge it (expired? the
  * very token a 401 answered?), and have it renewed through RefreshService
- * when that might help. Upstream asks `token()` before every request and
- * reports 401s through `rejected()`; that loop is all of it.
+ * when that might help. Upstream asks `token()` before every request;
+ * CredentialRefusal reports a 401 through `rejected()` and asks again.
  */
 @Injectable()
 export class LoginCredential {
@@ -49,7 +49,7 @@ export class LoginCredential {
    * upstream port asks on every request; ClaudeLogin's stat check is what
    * keeps that cheap, so a renewed file is used by the very next request.
    */
-  async token(): Promise<BearerToken> {
+  async token(): Promise<string> {
     let verdict = this.judge(await this.login.read());
     if (!verdict.usable && verdict.renewable) {
       await this.refresh.runForRequest(verdict.renewable.trigger, verdict.renewable.token);
@@ -58,8 +58,7 @@ export class LoginCredential {
     if (!verdict.usable) {
       throw new GatewayError(401, verdict.reason, { type: 'authentication_error', code: 'credentials_unavailable' });
     }
-    // "Now": the caller must come back for every request (see the upstream client).
-    return { token: verdict.token, expiresAt: Math.floor(Date.now() / 1000) };
+    return verdict.token;
   }
 
   /** Anthropic answered 401 to this token. */

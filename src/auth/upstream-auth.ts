@@ -1,27 +1,35 @@
 import type { CredentialSource } from '../config/credential-source.js';
 import type { RefreshRecord } from '../refresh/refresh.service.js';
 
-/** A bearer token and when it stops being good (epoch seconds; null: never, as far as we know). */
-export interface BearerToken {
-  token: string;
-  expiresAt: number | null;
-}
+/** The beta a bearer OAuth token needs beside it (the SDK's own `OAUTH_API_BETA_HEADER`). */
+export const OAUTH_BETA = 'oauth-2025-04-20';
 
 /**
- * How upstream calls authenticate, in terms the upstream port turns into
- * client options. Nothing here knows the SDK.
+ * One credential as upstream calls use it: a secret asked for before each
+ * call, sent as `Authorization: Bearer …`. What a 401 to that secret means is
+ * decided by CredentialRefusal alone, from `kind`.
  */
-export type UpstreamAuth =
-  | { kind: 'api-key'; apiKey: string }
+export type UpstreamCredential =
   | {
-      kind: 'bearer';
-      /** Asked before each request (concurrent requests share one call). */
-      token: () => Promise<BearerToken>;
-      /** Told which token a 401 answered, so that token alone is judged rejected. */
-      onRejected?: (token: string) => void;
-      /** A 401 is tried once more, whatever UPSTREAM_MAX_RETRIES says: the token may be renewed by then. */
-      retryRejected: boolean;
+      kind: 'api-key' | 'oauth-token';
+      /** Shown by health, logs and metrics; never the secret. */
+      name: string;
+      secret(): Promise<string>;
+    }
+  | {
+      kind: 'claude-login';
+      name: string;
+      /** A usable token, renewed first when expired or refused; a GatewayError 401 saying what to do otherwise. */
+      secret(): Promise<string>;
+      /** Anthropic answered 401 to this token: it is not handed out again until the login holds another. */
+      refused(token: string): void;
     };
+
+/** The headers that carry the credential on one upstream call. */
+export function authHeaders(credential: UpstreamCredential, secret: string): Record<string, string> {
+  const authorization = `Bearer ${secret}`;
+  return credential.kind === 'api-key' ? { authorization } : { authorization, 'anthropic-beta': OAUTH_BETA };
+}
 
 export interface CredentialState {
   source: CredentialSource;

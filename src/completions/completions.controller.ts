@@ -2,9 +2,11 @@ import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { conversationKey, sessionHeader } from '../pool/affinity.js';
+import { CredentialPool } from '../pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
-import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
+import { type Route, UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from './answer-io.js';
 import { CompletionsService } from './completions.service.js';
 import { SseWriter } from './sse-writer.js';
@@ -19,6 +21,7 @@ export class CompletionsController {
   constructor(
     private readonly completions: CompletionsService,
     private readonly metrics: GatewayMetrics,
+    private readonly pool: CredentialPool,
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
@@ -30,10 +33,12 @@ export class CompletionsController {
   async create(@Body() body: ChatCompletionRequestDto, @Res() res: Response): Promise<void> {
     const signal = abortOnClose(res);
     const exchange = describeExchange(res, body.model, body.stream);
+    const route = { affinity: conversationKey({ promptCacheKey: body.prompt_cache_key, sessionHeader: sessionHeader(res.req.headers), user: body.user }) };
     try {
-      if (body.stream) return await this.stream(body, res, signal, exchange);
-      const { completion, requestId } = await this.completions.complete(body, signal, exchange);
+      if (body.stream) return await this.stream(body, res, signal, route, exchange);
+      const { completion, requestId, served } = await this.completions.complete(body, signal, exchange, route);
       if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
+      for (const [name, value] of Object.entries(this.pool.openAiHeaders(served))) res.setHeader(name, value);
       sendJson(res, completion);
     } catch (error) {
       exchange?.fail(error, false);
@@ -41,9 +46,11 @@ export class CompletionsController {
     }
   }
 
-  private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
+  private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, route: Route, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
-    const { chunks, requestId, cancel } = await this.completions.stream(body, signal, exchange);
+    const { chunks, requestId, cancel, served } = await this.completions.stream(body, signal, exchange, route);
+    const headers = this.pool.openAiHeaders(served);
+    if (requestId) headers[UPSTREAM_REQUEST_ID] = requestId;
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
@@ -51,7 +58,7 @@ export class CompletionsController {
       sse,
       { write: (chunk) => sse.data(chunk), fail: (error) => sse.data(error.toBody()) },
       {
-        headers: requestId ? { [UPSTREAM_REQUEST_ID]: requestId } : {},
+        headers,
         cancel,
         onOpened: () => streamOpened(exchange, this.metrics),
         signal,

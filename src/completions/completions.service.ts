@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { withClientPath } from '../translation/error-paths.js';
-import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
+import { type Route, type ServedBy, type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
 import { TranslationService } from './translation.service.js';
 
 export interface CompletionResult {
   completion: ChatCompletion;
   requestId: string | null;
+  served: ServedBy;
 }
 
 export interface StreamResult {
@@ -14,6 +15,7 @@ export interface StreamResult {
   requestId: string | null;
   /** Stops the upstream call when the stream cannot even be opened to the client. */
   cancel: () => void;
+  served: ServedBy;
 }
 
 /**
@@ -30,9 +32,9 @@ export class CompletionsService {
     private readonly translation: TranslationService,
   ) {}
 
-  async complete(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<CompletionResult> {
-    const { events, requestId } = await this.open('message', request, signal, observer);
-    return { completion: await this.translation.toCompletion(events, request), requestId };
+  async complete(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<CompletionResult> {
+    const { events, requestId, served } = await this.open('message', request, signal, observer, route);
+    return { completion: await this.translation.toCompletion(events, request), requestId, served };
   }
 
   /**
@@ -40,9 +42,9 @@ export class CompletionsService {
    * (429, 400, ...) still reaches the client as a normal JSON error with its
    * status; after that, chunks follow upstream events one for one.
    */
-  async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver): Promise<StreamResult> {
-    const { events, requestId, cancel } = await this.open('stream', request, signal, observer);
-    return { chunks: this.translation.toChunks(events, request), requestId, cancel };
+  async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<StreamResult> {
+    const { events, requestId, cancel, served } = await this.open('stream', request, signal, observer, route);
+    return { chunks: this.translation.toChunks(events, request), requestId, cancel, served };
   }
 
   /** Upstream's refusal of a block names the client's field, not the translated request's. */
@@ -51,10 +53,11 @@ export class CompletionsService {
     request: ChatCompletionRequest,
     signal: AbortSignal,
     observer?: UpstreamObserver,
+    route?: Route,
   ) {
     const translated = this.translation.toMessageRequest(request);
     try {
-      return await this.upstream[how](translated.request, signal, observer);
+      return await this.upstream[how](translated.request, signal, observer, route);
     } catch (error) {
       // `paths` is a getter: the blocks are walked for an upstream 400 only.
       throw withClientPath(error, () => translated.paths);

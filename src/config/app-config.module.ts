@@ -1,7 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
-import { validateEnvironment } from './environment.js';
+import { credentialEntries } from './credential-pool-file.js';
+import { type EnvironmentVariables, validateEnvironment } from './environment.js';
 import { LaunchEnvironment } from './launch-environment.js';
 
 /**
@@ -14,6 +15,8 @@ import { LaunchEnvironment } from './launch-environment.js';
 export class AppConfigModule {
   static forRoot(env: Record<string, string | undefined>): DynamicModule {
     const validated = validateEnvironment(env);
+    // Read now, so a bad CREDENTIALS_FILE stops start-up with every problem named, as a bad variable does.
+    const credentials = credentialEntries(validated, env);
     return {
       module: AppConfigModule,
       imports: [
@@ -23,7 +26,10 @@ export class AppConfigModule {
           load: [() => ({ ...validated })],
         }),
       ],
-      providers: [AppConfig, { provide: LaunchEnvironment, useValue: new LaunchEnvironment(env) }],
+      providers: [
+        { provide: AppConfig, useFactory: (config: ConfigService<EnvironmentVariables, true>) => new AppConfig(config, credentials), inject: [ConfigService] },
+        { provide: LaunchEnvironment, useValue: new LaunchEnvironment(env) },
+      ],
       exports: [AppConfig, LaunchEnvironment],
     };
   }

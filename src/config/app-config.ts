@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { splitCommandLine } from './command-line.js';
+import { type CredentialEntries, credentialEntries } from './credential-pool-file.js';
 import { type CredentialSource, credentialSourceFor, oauthTokenFrom } from './credential-source.js';
 import { type EnvironmentVariables, parseKeyList } from './environment.js';
 
@@ -19,15 +20,26 @@ export class AppConfig {
   readonly clientKeys: readonly string[];
   /** The fixed OAuth token (`oauth-token` source). */
   readonly oauthToken: string | undefined;
+  /** Every credential, in order of preference (a pool of one without CREDENTIALS_FILE). */
+  readonly credentials: CredentialEntries;
+  /** The Claude Code login's config dir, when a credential is that login; where REFRESH_COMMAND renews it. */
+  readonly loginDir: string | null;
 
-  constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {
-    const credentials = {
+  /** `credentials`: decided at start-up (AppConfigModule); worked out here from the variables otherwise. */
+  constructor(
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+    credentials?: CredentialEntries,
+  ) {
+    const variables = {
       ANTHROPIC_API_KEY: this.get('ANTHROPIC_API_KEY'),
       CLAUDE_ACCESS_TOKEN: this.get('CLAUDE_ACCESS_TOKEN'),
       CLAUDE_CODE_OAUTH_TOKEN: this.get('CLAUDE_CODE_OAUTH_TOKEN'),
     };
-    this.credentialSource = credentialSourceFor(credentials);
-    this.oauthToken = oauthTokenFrom(credentials);
+    this.credentials = Object.freeze(credentials ?? credentialEntriesOf(config));
+    this.credentialSource = this.credentials.fromFile ? 'credentials-file' : credentialSourceFor(variables);
+    this.oauthToken = oauthTokenFrom(variables);
+    const login = this.credentials.list.find((entry) => entry.kind === 'claude-login');
+    this.loginDir = login?.kind === 'claude-login' ? login.configDir : null;
     this.refreshArgv = Object.freeze(splitCommandLine(this.get('REFRESH_COMMAND')));
     this.clientKeys = Object.freeze(parseKeyList(this.get('PROXY_API_KEYS') ?? ''));
   }
@@ -35,4 +47,10 @@ export class AppConfig {
   get<K extends keyof EnvironmentVariables>(key: K): EnvironmentVariables[K] {
     return this.config.get(key, { infer: true });
   }
+}
+
+/** Without AppConfigModule (unit specs): the single-credential variables, or the file they name, with no extra environment. */
+function credentialEntriesOf(config: ConfigService<EnvironmentVariables, true>): CredentialEntries {
+  const env = new Proxy({} as EnvironmentVariables, { get: (_, key) => config.get(key as keyof EnvironmentVariables, { infer: true }) });
+  return credentialEntries(env, {});
 }

@@ -3,7 +3,7 @@ import type { EnvironmentVariables } from './environment.js';
 type CredentialVariables = Pick<EnvironmentVariables, 'ANTHROPIC_API_KEY' | 'CLAUDE_ACCESS_TOKEN' | 'CLAUDE_CODE_OAUTH_TOKEN'>;
 
 /** Where the credential in use comes from; shown by health, never its value. */
-export type CredentialSource = 'api-key' | 'oauth-token' | 'claude-login';
+export type CredentialSource = 'api-key' | 'oauth-token' | 'claude-login' | 'credentials-file';
 
 /** API key > OAuth token (either variable name) > the Claude Code login. Decided once, at start-up. */
 export function credentialSourceFor(env: CredentialVariables): CredentialSource {

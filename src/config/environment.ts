@@ -145,6 +145,30 @@ export class EnvironmentVariables {
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
   @Variable({
+    doc: 'A JSON or YAML file listing several credentials, in order of preference, with failover between them: `{"credentials":[{"name":"team-key","apiKeyEnv":"TEAM_KEY"},{"name":"max-plan","accessToken":"…"},{"name":"laptop","credentialsFile":"/home/me/.claude/.credentials.json"}]}`. Replaces the three variables above (setting both is a start-up error). See docs/credentials.md.',
+    defaultText: '—',
+    helm: { derived: 'credentialPool.existingSecret: the file mounted from the Secret' },
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  CREDENTIALS_FILE?: string;
+
+  @Variable({
+    doc: '`avoid`: a Claude subscription whose plan window (5-hour, weekly) is spent is not used until the window resets, even where extra usage would pay; the request goes to the next credential, or gets a 429 saying when the window resets. `allow`: extra usage may be spent.',
+    helm: { value: 'credentialPool.subscriptionOverage' },
+  })
+  @IsIn(['avoid', 'allow'])
+  SUBSCRIPTION_OVERAGE: 'avoid' | 'allow' = 'avoid';
+
+  @Variable({
+    doc: '`true` adds `x-gateway-credential` (the name of the credential that served, never its secret) to every answer.',
+    helm: { value: 'credentialPool.credentialHeader' },
+  })
+  @IsIn(['true', 'false'])
+  GATEWAY_CREDENTIAL_HEADER: 'true' | 'false' = 'false';
+
+  @Variable({
     doc: 'Only to place the Claude Code config dir when `CLAUDE_CONFIG_DIR` is unset.',
     defaultText: 'the user\'s home',
     helm: { derived: 'homeDir' },

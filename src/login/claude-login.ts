@@ -43,7 +43,7 @@ export class ClaudeLogin {
     private readonly file: CredentialsFile,
     private readonly keychain: KeychainReader,
   ) {
-    this.path = join(config.get('CLAUDE_CONFIG_DIR'), '.credentials.json');
+    this.path = join(config.loginDir ?? config.get('CLAUDE_CONFIG_DIR'), '.credentials.json');
   }
 
   async read(options: ReadOptions = {}): Promise<LoginRead> {

@@ -17,7 +17,25 @@ export const METRIC = {
   refreshRuns: 'claude_proxy_refresh_runs_total',
   loginExpiry: 'claude_proxy_login_expires_in_seconds',
   info: 'claude_proxy_info',
+  ratelimitUtilization: 'claude_proxy_ratelimit_utilization',
+  credentialAvailable: 'claude_proxy_credential_available',
+  ratelimitRemaining: 'claude_proxy_ratelimit_remaining',
+  failovers: 'claude_proxy_failovers_total',
 } as const;
+
+/** One credential as /metrics shows it, read at scrape time. */
+export interface CredentialSnapshot {
+  credential: string;
+  available: boolean;
+  /** By window or kind, 0-1. */
+  utilization: Readonly<Record<string, number>>;
+  /** By documented kind. */
+  remaining: Readonly<Record<string, number>>;
+}
+
+/** Why a request left a credential for the next one (`claude_proxy_failovers_total{reason}`). */
+export const FAILOVER_REASONS = ['rate_limited', 'overloaded', 'plan_limit', 'refused', 'signed_out'] as const;
+export type FailoverReason = (typeof FAILOVER_REASONS)[number];
 
 export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write';
 
@@ -64,6 +82,9 @@ export class GatewayMetrics {
   private readonly timeToFirstTokenSeries: HistogramSeries<'model' | 'stream'>;
   private readonly upstreamDurationSeries: HistogramSeries<'model' | 'outcome'>;
   private readonly tokenSeries: CounterSeries<'model' | 'type'>;
+  private readonly failovers: Counter<'reason'>;
+  /** Read at scrape time: nothing per request, and a rest ends with time, not with an event. */
+  private credentials: () => Promise<readonly CredentialSnapshot[]> = async () => [];
   /** Read at scrape time (one `stat` of the login file), so the value is always current. */
   private loginExpiresAtMs: () => Promise<number | null> = async () => null;
 
@@ -137,6 +158,52 @@ export class GatewayMetrics {
         const at = await loginExpiry();
         this.reset();
         if (at !== null) this.set({ credential: 'claude-login' }, (at - Date.now()) / 1000);
+      },
+    });
+    const credentials = () => this.credentials();
+    /** A gauge of one number per credential and label value, set from the snapshots at scrape time. */
+    const perCredential = (name: string, help: string, label: 'window' | 'kind', values: (s: CredentialSnapshot) => Readonly<Record<string, number>>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['credential', label],
+        registers,
+        async collect() {
+          const snapshots = await credentials();
+          this.reset();
+          for (const snapshot of snapshots) {
+            for (const [key, value] of Object.entries(values(snapshot))) this.set({ credential: snapshot.credential, [label]: key }, value);
+          }
+        },
+      });
+    perCredential(
+      METRIC.ratelimitUtilization,
+      'Share of a credential\'s limit used, 0-1, as upstream last reported it: a subscription\'s windows (5h, 7d, ...) and an API key\'s documented kinds (requests, tokens, input-tokens, output-tokens) as used/limit.',
+      'window',
+      (s) => s.utilization,
+    );
+    perCredential(
+      METRIC.ratelimitRemaining,
+      'What is left of an API key\'s documented limits (anthropic-ratelimit-*-remaining), as upstream last reported it.',
+      'kind',
+      (s) => s.remaining,
+    );
+    this.failovers = new Counter({
+      name: METRIC.failovers,
+      help: 'Requests that left a credential for the next one, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of FAILOVER_REASONS) this.failovers.inc({ reason }, 0);
+    new Gauge({
+      name: METRIC.credentialAvailable,
+      help: '1 while a credential may serve (not resting after a 429/529 or a spent plan window, not signed out), else 0.',
+      labelNames: ['credential'],
+      registers,
+      async collect() {
+        const snapshots = await credentials();
+        this.reset();
+        for (const { credential, available } of snapshots) this.set({ credential }, available ? 1 : 0);
       },
     });
     const info = new Gauge({
@@ -239,6 +306,15 @@ export class GatewayMetrics {
   /** Where the login's expiry is read from at scrape time (login mode only). */
   watchLoginExpiry(expiresAtMs: () => Promise<number | null>): void {
     this.loginExpiresAtMs = expiresAtMs;
+  }
+
+  failedOver(reason: FailoverReason): void {
+    if (this.enabled) this.failovers.inc({ reason });
+  }
+
+  /** Where each credential's state and limits are read from at scrape time. */
+  watchCredentials(snapshots: () => Promise<readonly CredentialSnapshot[]>): void {
+    this.credentials = snapshots;
   }
 
   /** The exposition in Prometheus text format. */

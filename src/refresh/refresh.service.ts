@@ -67,7 +67,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
     private readonly scheduler: SchedulerRegistry,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {
-    this.enabled = config.credentialSource === 'claude-login';
+    this.enabled = config.loginDir !== null;
     this.argv = config.refreshArgv;
   }
 
@@ -175,7 +175,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
       result = await this.runner.run(this.argv, {
         timeoutMs: this.config.get('REFRESH_TIMEOUT_MS'),
         // So the CLI renews the very login this gateway reads.
-        env: { CLAUDE_CONFIG_DIR: this.config.get('CLAUDE_CONFIG_DIR') },
+        env: { CLAUDE_CONFIG_DIR: this.config.loginDir ?? this.config.get('CLAUDE_CONFIG_DIR') },
       });
     }
     // The command's exit status says nothing about renewal: read the login itself.

@@ -6,6 +6,8 @@ import { SseWriter } from '../completions/sse-writer.js';
 import { openStream } from '../completions/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { sessionHeader } from '../pool/affinity.js';
+import { CredentialPool } from '../pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ENCRYPTED_REASONING, ResponsesService } from './responses.service.js';
@@ -23,6 +25,7 @@ export class ResponsesController {
   constructor(
     private readonly responses: ResponsesService,
     private readonly metrics: GatewayMetrics,
+    private readonly pool: CredentialPool,
     config: AppConfig,
   ) {
     this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
@@ -37,8 +40,14 @@ export class ResponsesController {
     const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
-      const { response, requestId, omittedTools } = await this.responses.create(body, signal, exchange, bodyBytes(res));
-      setHeaders(res, requestId, omittedTools);
+      const { response, requestId, omittedTools, served } = await this.responses.create(
+        body,
+        signal,
+        exchange,
+        bodyBytes(res),
+        sessionHeader(res.req.headers),
+      );
+      setHeaders(res, requestId, omittedTools, this.pool.openAiHeaders(served));
       sendJson(res, response);
     } catch (error) {
       exchange?.fail(error, false);
@@ -60,9 +69,9 @@ export class ResponsesController {
 
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
-    const opened = await this.responses.open(body, signal, exchange, bodyBytes(res));
+    const opened = await this.responses.open(body, signal, exchange, bodyBytes(res), sessionHeader(res.req.headers));
     // Set as for a JSON answer; the SSE headers join them when the stream opens.
-    setHeaders(res, opened.requestId, opened.omittedTools);
+    setHeaders(res, opened.requestId, opened.omittedTools, this.pool.openAiHeaders(opened.served));
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
@@ -103,8 +112,9 @@ export function bodyBytes(res: Response): number | undefined {
 }
 
 /** An answer's own headers, streamed or not, set one by one: no object to build and spread for each answer. */
-function setHeaders(res: Response, requestId: string | null, omittedTools: string[]): void {
+function setHeaders(res: Response, requestId: string | null, omittedTools: string[], served: Record<string, string>): void {
   if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
+  for (const name in served) res.setHeader(name, served[name]);
   if (omittedTools.length > 0) res.setHeader(OMITTED_TOOLS_HEADER, omittedTools.join(', '));
 }
 

@@ -7,7 +7,9 @@ import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { mapGuarded } from '../translation/malformed-event.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
-import { type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
+import { conversationKey, responseKey } from '../pool/affinity.js';
+import { CredentialPool } from '../pool/credential-pool.js';
+import { type ServedBy, type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
 import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
 import { type ChatTranslation, toAnthropicFromResponses } from './translation/request.mapper.js';
@@ -36,6 +38,8 @@ export interface OpenedResponse {
   omittedTools: string[];
   /** Stops the upstream call when the stream cannot even be opened to the client. */
   cancel: () => void;
+  /** The credential that served, and its limits. */
+  served: ServedBy;
 }
 
 /**
@@ -59,6 +63,7 @@ export class ResponsesService {
     private readonly translation: TranslationService,
     private readonly store: ResponseStore,
     private readonly thinking: ThinkingCache,
+    private readonly pool: CredentialPool,
     config: AppConfig,
   ) {
     this.webSearch = config.get('RESPONSES_WEB_SEARCH') === 'anthropic';
@@ -71,14 +76,20 @@ export class ResponsesService {
    * arrives. `requestBytes`: the request body's length, when known, for the
    * store's byte count (see `ResponseStore.put`).
    */
-  async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, requestBytes?: number): Promise<OpenedResponse> {
-    const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, true, requestBytes);
+  async open(
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+    requestBytes?: number,
+    sessionHeader?: string | string[],
+  ): Promise<OpenedResponse> {
+    const { events, folder, state, requestId, omittedTools, cancel, served } = await this.call(request, signal, observer, true, requestBytes, sessionHeader);
     const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       // A loop, not `yield*` (see streamChunks).
       for await (const event of events) for (const item of fold(event)) yield item;
     }
-    return { events: mapped(), state, requestId, omittedTools, cancel };
+    return { events: mapped(), state, requestId, omittedTools, cancel, served };
   }
 
   /** The non-streaming answer: the same events, folded by the same mapper. */
@@ -87,9 +98,17 @@ export class ResponsesService {
     signal: AbortSignal,
     observer?: UpstreamObserver,
     requestBytes?: number,
+    sessionHeader?: string | string[],
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
     // Fields named, not `...rest`: an object rest or spread is a slow copy in V8, and this runs for every request.
-    const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, false, requestBytes);
+    const { events, folder, state, requestId, omittedTools, cancel, served } = await this.call(
+      request,
+      signal,
+      observer,
+      false,
+      requestBytes,
+      sessionHeader,
+    );
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
     const fold = folder(new AnswerCap(this.maxAssembledBytes));
     const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event);
@@ -99,7 +118,7 @@ export class ResponsesService {
     // (past the cap) closes upstream's events, which stops the call.
     if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) take(event);
     else for await (const event of events) take(event);
-    return { response: answerView(state), state, requestId, omittedTools, cancel };
+    return { response: answerView(state), state, requestId, omittedTools, cancel, served };
   }
 
   /**
@@ -115,6 +134,7 @@ export class ResponsesService {
     observer: UpstreamObserver | undefined,
     emitting: boolean,
     requestBytes: number | undefined,
+    sessionHeader: string | string[] | undefined,
   ) {
     const { input, borrowedBytes } = this.ownInput(request);
     // What the entry holds that the request did not carry: the items taken from the store.
@@ -124,8 +144,16 @@ export class ResponsesService {
     if (tools.omitted.length > 0) {
       this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
     }
-    const call = emitting ? this.upstream.stream(params, signal, observer) : this.upstream.message(params, signal, observer);
-    const { events, requestId, cancel } = await call.catch((error: unknown) => {
+    const route = {
+      affinity: conversationKey({
+        promptCacheKey: request.prompt_cache_key,
+        sessionHeader,
+        previousResponseId: request.previous_response_id,
+        user: request.user,
+      }),
+    };
+    const call = emitting ? this.upstream.stream(params, signal, observer, route) : this.upstream.message(params, signal, observer, route);
+    const { events, requestId, cancel, served } = await call.catch((error: unknown) => {
       // Upstream's refusal of a block names the client's field, not the translated request's (paths worked out for a 400 only).
       throw withClientPath(error, paths);
     });
@@ -135,6 +163,8 @@ export class ResponsesService {
       emitting,
       jsonMode: request.text?.format?.type === 'json_object',
     });
+    // The response that continues this one finds the credential that served it.
+    this.pool.stick(responseKey(state.response.id), served.credential);
     const keep = request.store !== false;
     const { store, thinking } = this;
     const keepAnswer = () => {
@@ -159,7 +189,7 @@ export class ResponsesService {
         return out;
       };
     };
-    return { events, folder, state, requestId, omittedTools: tools.omitted, cancel };
+    return { events, folder, state, requestId, omittedTools: tools.omitted, cancel, served };
   }
 
   get(id: string, includeEncrypted: boolean): ResponseObject {

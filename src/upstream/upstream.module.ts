@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { PoolModule } from '../pool/pool.module.js';
 import { UpstreamPort } from './upstream.port.js';
 
 @Module({
-  imports: [AuthModule],
+  imports: [PoolModule],
   providers: [UpstreamPort],
-  exports: [UpstreamPort],
+  exports: [UpstreamPort, PoolModule],
 })
 export class UpstreamModule {}

@@ -1,6 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Credential } from '../auth/credential.js';
+import { CredentialRefusal } from '../auth/credential-refusal.js';
+import { authHeaders, type UpstreamCredential } from '../auth/upstream-auth.js';
+import { type Attempt, CredentialPool } from '../pool/credential-pool.js';
+import type { RateLimitReading } from '../pool/rate-limits.js';
 import { AppConfig } from '../config/app-config.js';
 import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
@@ -34,11 +37,30 @@ export interface UpstreamStream {
    * fails before it starts reading (reading, then leaving early, stops it too).
    */
   cancel: () => void;
+  /** Who served: the credential's name (never its secret) and its limits as this answer reported them. */
+  served: ServedBy;
 }
+
+export interface ServedBy {
+  credential: string;
+  limits: RateLimitReading | undefined;
+}
+
+/** How a request is routed among the credentials. */
+export interface Route {
+  /** The conversation it belongs to: kept on the credential that served the conversation so far. */
+  affinity?: string;
+}
+
+/** What one try on one credential opens, before the pool says who served. */
+type Opened = Omit<UpstreamStream, 'served'>;
+
+/** One try: the credential's headers, and whether the SDK may retry on its own (only on the last credential). */
+type Open = (headers: Record<string, string>, maxRetries: 0 | undefined) => Promise<{ value: Opened; headers: Headers }>;
 
 /**
  * The gateway's one way to Anthropic. It owns the SDK client and its
- * transport, the retry after a rejected login token, the silence timer, and
+ * transport, the silence timer, and
  * the mapping of whatever the SDK throws to GatewayErrors; nothing outside
  * this folder imports the SDK at runtime.
  */
@@ -46,12 +68,15 @@ export interface UpstreamStream {
 export class UpstreamPort implements OnApplicationShutdown {
   private readonly transport = createUndiciFetch();
   private readonly client: Anthropic;
-  private readonly retryRejected: boolean;
   private readonly silenceMs: number;
 
-  constructor(config: AppConfig, credential: Credential, @Inject(Tracing) tracing: Tracing) {
-    this.client = createAnthropicClient(config, credential.auth, this.transport.fetch, tracing.sdkOption());
-    this.retryRejected = credential.auth.kind === 'bearer' && credential.auth.retryRejected;
+  constructor(
+    config: AppConfig,
+    private readonly pool: CredentialPool,
+    private readonly refusal: CredentialRefusal,
+    @Inject(Tracing) tracing: Tracing,
+  ) {
+    this.client = createAnthropicClient(config, this.transport.fetch, tracing.sdkOption());
     this.silenceMs = config.get('UPSTREAM_TIMEOUT_MS');
   }
 
@@ -60,16 +85,17 @@ export class UpstreamPort implements OnApplicationShutdown {
    * an upstream refusal (429, 400, ...) is still a GatewayError with its
    * status before any byte reaches the client.
    */
-  stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    const open = async () => {
-      const { data, request_id } = await this.client.messages
-        .create(withStream(request, true), { signal: client })
+  stream(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
+    const open: Open = async (headers, maxRetries) => {
+      const { data, request_id, response } = await this.client.messages
+        .create(withStream(request, true), { signal: client, headers, maxRetries })
         .withResponse();
       const watch = streamWatch(data.controller, client, this.silenceMs);
       const notes = observer && new StreamNotes(observer);
-      return { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      const value = { events: watchedEvents(data, watch, notes), requestId: request_id ?? null, cancel: watch.abortUpstream };
+      return { value, headers: response.headers };
     };
-    return this.call(open, observer);
+    return this.call(open, client, observer, route);
   }
 
   /**
@@ -78,15 +104,18 @@ export class UpstreamPort implements OnApplicationShutdown {
    * safe, since one JSON answer costs far less than a stream of events;
    * otherwise streamed (see `mustStream`).
    */
-  message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver): Promise<UpstreamStream> {
-    if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer);
-    const ask = async () => {
-      // The SDK notes `request-id` on the message itself: no `withResponse()` and its second promise.
-      const message = await this.client.messages.create(withStream(request, false), { signal: client });
+  message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
+    if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer, route);
+    const ask: Open = async (headers, maxRetries) => {
+      // `withResponse()` for the headers: the credential's limits are read from every answer.
+      const { data: message, request_id, response } = await this.client.messages
+        .create(withStream(request, false), { signal: client, headers, maxRetries })
+        .withResponse();
       // The answer is complete already: nothing left to stop.
-      return { events: wholeMessageEvents(message), requestId: message._request_id ?? null, cancel: noCancel };
+      const value = { events: wholeMessageEvents(message), requestId: request_id ?? null, cancel: noCancel };
+      return { value, headers: response.headers };
     };
-    return this.call(ask, observer);
+    return this.call(ask, client, observer, route);
   }
 
   /**
@@ -96,11 +125,15 @@ export class UpstreamPort implements OnApplicationShutdown {
   async listModels(timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<Anthropic.ModelInfo[]> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      return await this.withRejectedRetry(async () => {
-        const models: Anthropic.ModelInfo[] = [];
-        for await (const model of this.client.models.list({ limit: 1000 }, { signal, maxRetries: 0 })) models.push(model);
-        return models;
-      });
+      const list: Attempt<Anthropic.ModelInfo[]> = (credential) =>
+        this.refusal.send(credential, async (secret) => {
+          const models: Anthropic.ModelInfo[] = [];
+          const options = { signal, maxRetries: 0, headers: authHeaders(credential, secret) };
+          for await (const model of this.client.models.list({ limit: 1000 }, options)) models.push(model);
+          // A model list says nothing of the limits messages meet: not noted.
+          return { value: models, headers: null };
+        });
+      return (await this.pool.serve(undefined, list, signal)).value;
     } catch (error) {
       throw fromUpstream(error);
     }
@@ -122,17 +155,19 @@ export class UpstreamPort implements OnApplicationShutdown {
     }
   }
 
-  /** Opens the call, with the 401 retry, the error mapping and the observer's notes, whichever way it is sent. */
-  private async call(open: () => Promise<UpstreamStream>, observer?: UpstreamObserver): Promise<UpstreamStream> {
+  /** Opens the call, with the credential (and what a 401 means), the error mapping and the observer's notes. */
+  private async call(open: Open, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
     observer?.upstreamStarted();
     try {
-      // Only a login's token is retried after a 401: otherwise one async layer less per request.
-      const opened = await (this.retryRejected ? this.withRejectedRetry(open) : open());
+      const attempt: Attempt<Opened> = (credential: UpstreamCredential, last) =>
+        this.refusal.send(credential, (secret) => open(authHeaders(credential, secret), last ? undefined : 0));
+      const { value: opened, credential, limits } = await this.pool.serve(route?.affinity, attempt, client);
       observer?.upstreamAccepted(opened.requestId);
+      const served = { credential, limits };
       const { events } = opened;
       // A stream's events are noted as they pass (`stream` gave them the observer); a whole message's, at once.
-      if (!observer || !isList(events)) return opened;
-      return { events: observedList(events, observer), requestId: opened.requestId, cancel: opened.cancel };
+      if (!observer || !isList(events)) return { events, requestId: opened.requestId, cancel: opened.cancel, served };
+      return { events: observedList(events, observer), requestId: opened.requestId, cancel: opened.cancel, served };
     } catch (error) {
       const failure = fromUpstream(error);
       observer?.fail(failure, isUpstreamFailure(failure));
@@ -144,20 +179,6 @@ export class UpstreamPort implements OnApplicationShutdown {
   /** Closes the keep-alive connections once the HTTP server has stopped. */
   onApplicationShutdown(): Promise<void> {
     return this.transport.close();
-  }
-
-  /**
-   * With the Claude Code login, a 401 is tried once more whatever
-   * UPSTREAM_MAX_RETRIES says: the rejected token is renewed (or explained)
-   * before the retry, so the request that met the 401 is the one that benefits.
-   */
-  private async withRejectedRetry<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!this.retryRejected || !(error instanceof Anthropic.AuthenticationError)) throw error;
-      return call();
-    }
   }
 }
 

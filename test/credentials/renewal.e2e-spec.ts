@@ -67,18 +67,35 @@ it('refreshes when Anthropic rejects a token its file still calls valid, and ret
   expect(refreshOf(world.gw).last).toMatchObject({ trigger: 'rejected', outcome: 'renewed' });
 });
 
-it('also with SDK retries on, one renewal and one retry', async () => {
-  const revoked = token('revoked');
-  const renewed = token('renewed');
-  world.standIn.auth!.expiredTokens!.push(revoked);
-  await world.home.installFakeClaude({ renewsAlways: true });
-  await world.home.writeLogin(revoked, Date.now() + HOUR);
-  world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '1' });
+describe('with the SDK retrying too (UPSTREAM_MAX_RETRIES=2), a 401 is still one renewal and one retry', () => {
+  /** A login whose token Anthropic refuses, a command that always renews it, and SDK retries on. */
+  async function refusedLogin(renewalRefusedToo: boolean) {
+    const revoked = token('revoked');
+    const renewed = token('renewed');
+    world.standIn.auth!.expiredTokens!.push(revoked, ...(renewalRefusedToo ? [renewed] : []));
+    await world.home.installFakeClaude({ renewsAlways: true });
+    await world.home.writeLogin(revoked, Date.now() + HOUR);
+    world.gw = await startLoginGateway(world.standIn, world.home, { UPSTREAM_MAX_RETRIES: '2' });
+    await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
+    return { revoked, renewed, gw: world.gw };
+  }
 
-  await world.home.stageRenewal(renewed, Date.now() + 8 * HOUR);
-  await ask(world.gw);
-  expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
-  expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
+  it('a renewed token that works: two upstream calls, one renewal', async () => {
+    const { revoked, renewed, gw } = await refusedLogin(false);
+    await ask(gw);
+    expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+    expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
+  });
+
+  // The SDK's own refresh-after-401 ran beside the gateway's before: a renewed
+  // token that was refused too made a second renewal and a third call.
+  it('a renewed token that is refused too: the 401 goes to the client after two calls and one renewal', async () => {
+    const { revoked, renewed, gw } = await refusedLogin(true);
+    const error = await askForError(gw);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(world.standIn.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${renewed}`]);
+    expect(await world.home.calls()).toHaveLength(2); // start-up + the one renewal
+  });
 });
 
 it('marks only the token that met the 401 as rejected, not a newer one issued meanwhile', async () => {

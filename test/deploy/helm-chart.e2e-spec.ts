@@ -237,6 +237,35 @@ describeHelm('accessToken mode', () => {
   });
 });
 
+describeHelm('pool mode', () => {
+  it('mounts only the pool file from the Secret, names it by CREDENTIALS_FILE, and brings the secrets it names as variables', async () => {
+    const objects = await render(['-f', ciValues('pool')]);
+    await expectCommonShape(objects);
+    expect(byKind(objects, 'Secret')).toHaveLength(0);
+    const c = container(objects);
+    const env = envByName(c);
+    expect(env.CREDENTIALS_FILE.value).toBe('/etc/claude-code-proxy/pool/credentials.yaml');
+    for (const name of ['TEAM_KEY', 'MAX_TOKEN']) {
+      expect(env[name].value).toBeUndefined();
+      expect(env[name].valueFrom.secretKeyRef).toEqual({ name: 'claude-pool', key: name });
+    }
+    // None of the single-credential variables: setting them beside CREDENTIALS_FILE stops start-up.
+    for (const name of SECRET_ENV) expect(env[name]).toBeUndefined();
+    expect(env.SUBSCRIPTION_OVERAGE.value).toBe('avoid');
+    expect(env.GATEWAY_CREDENTIAL_HEADER.value).toBe('false');
+    const pod = one(objects, 'Deployment').spec.template.spec;
+    const volume = pod.volumes.find((v: K8sObject) => v.name === 'credential-pool');
+    expect(volume.secret).toEqual({ secretName: 'claude-pool', defaultMode: 0o440, items: [{ key: 'credentials.yaml', path: 'credentials.yaml' }] });
+    expect(c.volumeMounts).toContainEqual({ name: 'credential-pool', mountPath: '/etc/claude-code-proxy/pool', readOnly: true });
+    expect(one(objects, 'Deployment').spec.replicas).toBe(2);
+  });
+
+  it('fails clearly without the Secret', async () => {
+    const stderr = await renderFails(['--set', 'auth.mode=pool']);
+    expect(stderr).toContain('auth.mode=pool needs credentialPool.existingSecret');
+  });
+});
+
 describeHelm('credentialsFile mode', () => {
   it('mounts a ReadWriteOnce PVC at CLAUDE_CONFIG_DIR with one replica and Recreate', async () => {
     const objects = await render(['-f', ciValues('credentials-file')]);

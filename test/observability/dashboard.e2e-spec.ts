@@ -39,7 +39,7 @@ const family = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
 
 it('has queries for the views the issue asks for', () => {
   const titles = panels.map((panel) => panel.title.toLowerCase());
-  for (const view of ['requests', 'request duration', 'tokens by model', 'cache hit ratio', '429 and 529', 'token time left']) {
+  for (const view of ['requests', 'request duration', 'tokens by model', 'cache hit ratio', '429 and 529', 'token time left', 'rate-limit utilization', 'credentials available', 'rate-limit remaining', 'failovers']) {
     expect(titles.some((title) => title.includes(view))).toBe(true);
   }
   expect(queries.length).toBeGreaterThan(15);

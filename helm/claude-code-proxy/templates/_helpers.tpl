@@ -109,8 +109,12 @@ the Deployment so every install, upgrade and template run checks them.
 {{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
 {{- end }}
 {{- end }}
+{{- else if eq $mode "pool" }}
+{{- if not .Values.credentialPool.existingSecret }}
+{{- fail "auth.mode=pool needs credentialPool.existingSecret: a Secret holding the pool file (key credentialPool.fileKey) and the secrets its entries name (credentialPool.secretEnv)" }}
+{{- end }}
 {{- else }}
-{{- fail (printf "auth.mode must be apiKey, accessToken or credentialsFile, got %q" (toString $mode)) }}
+{{- fail (printf "auth.mode must be apiKey, accessToken, credentialsFile or pool, got %q" (toString $mode)) }}
 {{- end }}
 {{- end }}
 

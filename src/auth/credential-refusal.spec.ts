@@ -1,0 +1,85 @@
+import { GatewayError } from '../common/gateway-error.js';
+import { CredentialRefusal } from './credential-refusal.js';
+import type { UpstreamCredential } from './upstream-auth.js';
+
+/** What the SDK throws for an upstream 401 (an APIError with its status). */
+const upstream401 = () => Object.assign(new Error('invalid x-api-key'), { status: 401 });
+
+/** A call that answers each secret as listed: a value, or an error to throw. */
+function upstream(answers: Record<string, unknown>) {
+  const sent: string[] = [];
+  const call = async (secret: string) => {
+    sent.push(secret);
+    const answer = answers[secret];
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  return { sent, call };
+}
+
+const refusal = new CredentialRefusal();
+
+it.each(['api-key', 'oauth-token'] as const)('a 401 to a fixed %s is upstream\'s own error, with no second call', async (kind) => {
+  const credential: UpstreamCredential = { kind, name: 'team', secret: async () => 'fixed' };
+  const refused = upstream401();
+  const { sent, call } = upstream({ fixed: refused });
+  await expect(refusal.send(credential, call)).rejects.toBe(refused);
+  expect(sent).toEqual(['fixed']);
+});
+
+describe('a Claude Code login', () => {
+  function login(tokens: string[], onRenewal: () => void = () => undefined) {
+    const refusedTokens: string[] = [];
+    const credential: UpstreamCredential = {
+      kind: 'claude-login',
+      name: 'laptop',
+      secret: async () => {
+        if (refusedTokens.includes(tokens[0])) {
+          onRenewal();
+          tokens.shift();
+          if (tokens.length === 0) throw new GatewayError(401, 'The login could not be renewed: sign in again.');
+        }
+        return tokens[0];
+      },
+      refused: (token) => refusedTokens.push(token),
+    };
+    return { credential, refusedTokens };
+  }
+
+  it('a 401 sets the token aside, renews once and tries once more', async () => {
+    let renewals = 0;
+    const { credential, refusedTokens } = login(['old', 'new'], () => renewals++);
+    const { sent, call } = upstream({ old: upstream401(), new: 'answer' });
+    await expect(refusal.send(credential, call)).resolves.toBe('answer');
+    expect(sent).toEqual(['old', 'new']);
+    expect(refusedTokens).toEqual(['old']);
+    expect(renewals).toBe(1);
+  });
+
+  it('a second 401 is final: two calls, one renewal', async () => {
+    let renewals = 0;
+    const { credential } = login(['old', 'new', 'newer'], () => renewals++);
+    const { sent, call } = upstream({ old: upstream401(), new: upstream401() });
+    await expect(refusal.send(credential, call)).rejects.toMatchObject({ status: 401 });
+    expect(sent).toEqual(['old', 'new']);
+    expect(renewals).toBe(1);
+  });
+
+  it('a login that cannot be renewed answers its own 401, without a second call', async () => {
+    const { credential } = login(['old']);
+    const { sent, call } = upstream({ old: upstream401() });
+    await expect(refusal.send(credential, call)).rejects.toThrow('sign in again');
+    expect(sent).toEqual(['old']);
+  });
+});
+
+it('errors other than a 401, and our own 401s, pass through untouched', async () => {
+  const credential: UpstreamCredential = { kind: 'claude-login', name: 'laptop', secret: async () => 't', refused: () => undefined };
+  const ours = new GatewayError(401, 'ours');
+  const overloaded = Object.assign(new Error('overloaded'), { status: 529 });
+  for (const error of [ours, overloaded]) {
+    const { sent, call } = upstream({ t: error });
+    await expect(refusal.send(credential, call)).rejects.toBe(error);
+    expect(sent).toEqual(['t']);
+  }
+});
