@@ -4,7 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
 import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ShutdownModule } from './common/graceful-shutdown.js';
-import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
+import { GatewayExceptionFilter } from './common/exception.filter.js';
 import { rememberConfiguredSecrets } from './common/secret-values.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsController } from './completions/completions.controller.js';
@@ -38,7 +38,7 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
       ],
     };
   }
