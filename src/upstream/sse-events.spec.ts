@@ -21,7 +21,7 @@ const DELTA = 'event: content_block_delta\ndata: {"type":"content_block_delta","
 describe('sseEvents', () => {
   it('yields each event as upstream wrote it, however the bytes were cut, a character split across chunks included', async () => {
     const bytes = Buffer.from(START + DELTA);
-    const cut = [bytes.subarray(0, 7), bytes.subarray(7, START.length + 80), bytes.subarray(START.length + 80)];
+    const cut = [bytes.subarray(0, 7), bytes.subarray(7, START.length + 81), bytes.subarray(START.length + 81)];
     const { events, error } = await collect(chunks(...cut));
     expect(error).toBeUndefined();
     expect(events).toEqual([
