@@ -8,8 +8,8 @@ export interface ForwardedCall {
   path: string;
   /** The body's bytes as the client sent them. */
   body: Uint8Array;
-  /** The client's headers that go upstream (anthropic-version, anthropic-beta, ...). */
-  headers: Record<string, string>;
+  /** The client's headers that go upstream (anthropic-version, anthropic-beta, ...); `null` removes one the SDK would add. */
+  headers: Record<string, string | null>;
 }
 
 /** Upstream's answer, unread: its status, the headers a client may see, and its body as upstream wrote it. */
