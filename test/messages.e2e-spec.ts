@@ -190,6 +190,28 @@ describe('POST /v1/messages with the Anthropic SDK', () => {
   });
 });
 
+describe("model discovery in Anthropic's shape", () => {
+  it('models.list pages through every model the credential has; models.retrieve gives one; an unknown one is a NotFoundError', async () => {
+    const { sdk, sent } = client();
+    const ids: string[] = [];
+    for await (const model of sdk.models.list({ limit: 2 })) {
+      expect(model).toEqual({ type: 'model', id: expect.any(String), display_name: expect.any(String), created_at: expect.any(String) });
+      ids.push(model.id);
+    }
+    expect(ids).toEqual(ctx.standIn.models.map((m) => m.id));
+    expect(sent.length).toBeGreaterThan(1);
+    expect(await sdk.models.retrieve('claude-opus-5-5')).toEqual(ctx.standIn.models.find((m) => m.id === 'claude-opus-5-5'));
+    const missing = await sdk.models.retrieve('claude-nope').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((missing as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
+  it("answers an OpenAI client (no anthropic-version) in OpenAI's shape on the same path", async () => {
+    const res = await fetch(`${ctx.gw.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    expect(await res.json()).toMatchObject({ object: 'list', data: expect.arrayContaining([expect.objectContaining({ object: 'model', owned_by: 'anthropic' })]) });
+  });
+});
+
 describe('the Anthropic door refuses in Anthropic\'s shape', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${ctx.gw.url}/v1/messages?beta=true`, {
