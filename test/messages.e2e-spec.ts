@@ -13,7 +13,7 @@ import { Scrape } from './support/metrics.js';
  */
 
 const CLIENT_KEY = 'team-anthropic-0123456789abcdef';
-const ctx = useGateway({ PROXY_API_KEYS: CLIENT_KEY });
+const ctx = useGateway({ PROXY_API_KEYS: CLIENT_KEY, BODY_LIMIT: '1mb' });
 
 interface Sent {
   url: string;
@@ -227,6 +227,8 @@ describe('the Anthropic door refuses in Anthropic\'s shape', () => {
     ['a body that is not JSON', '{"model":', {}, 400, 'invalid_request_error'],
     ['a body that is not sent as JSON', 'hello', { 'content-type': 'text/plain' }, 415, 'invalid_request_error'],
     ['a missing key', '{}', { authorization: '' }, 401, 'authentication_error'],
+    ['a body past BODY_LIMIT', JSON.stringify({ ...request, system: 'x'.repeat(1_100_000) }), {}, 413, 'request_too_large'],
+    ['a body nested past JSON_MAX_DEPTH', `{"metadata":${'['.repeat(100)}${']'.repeat(100)}}`, {}, 400, 'invalid_request_error'],
   ])('%s', async (_what, body, headers, status, type) => {
     const res = await post(body, headers);
     expect(res.status).toBe(status);
