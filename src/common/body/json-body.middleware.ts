@@ -21,11 +21,15 @@ export class JsonBodyMiddleware implements NestMiddleware {
   private readonly read: (req: Request, res: Response, next: NextFunction) => void;
 
   constructor(config: AppConfig) {
-    this.read = jsonBodyReader(config, false);
+    this.read = jsonBodyReader(config, this.keepsBytes());
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
     this.read(req, res, next);
+  }
+
+  protected keepsBytes(): boolean {
+    return false;
   }
 }
 
@@ -35,15 +39,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
  * `forwardedBytes`. Only there: the bytes stay held for as long as the request does.
  */
 @Injectable()
-export class ForwardedJsonBodyMiddleware implements NestMiddleware {
-  private readonly read: (req: Request, res: Response, next: NextFunction) => void;
-
-  constructor(config: AppConfig) {
-    this.read = jsonBodyReader(config, true);
-  }
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    this.read(req, res, next);
+export class ForwardedJsonBodyMiddleware extends JsonBodyMiddleware {
+  protected override keepsBytes(): boolean {
+    return true;
   }
 }
 
