@@ -133,6 +133,16 @@ describe('POST /v1/messages with the Anthropic SDK', () => {
     expect(error.requestID).toMatch(/^req_/);
   });
 
+  it("redacts a credential upstream's error echoed, as every error that leaves", async () => {
+    ctx.standIn.reply(errorReply(401, 'authentication_error', `invalid x-api-key: ${TEST_API_KEY}`));
+    const error = (await client()
+      .sdk.messages.create(request)
+      .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(error.status).toBe(401);
+    expect(JSON.stringify(error.error)).not.toContain(TEST_API_KEY);
+    expect(error.error).toMatchObject({ error: { type: 'authentication_error', message: 'invalid x-api-key: sk-ant-***' } });
+  });
+
   it('passes the real API\'s refusals of the body itself: a replayed tool turn whose signed thinking was altered', async () => {
     const { sdk } = client();
     const thinking = 'I should list the files.';

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { redactSecrets } from '../common/redact.js';
 import type { SseEvent } from './sse-events.js';
 import { mergeUsage, type UpstreamObserver } from './upstream-observer.js';
 
@@ -40,11 +41,12 @@ export function passedHeaders(headers: Headers | undefined): Record<string, stri
 /**
  * An error upstream answered, as its body: upstream's JSON as it sent it
  * (the SDK has read it already), or, when upstream's body was not JSON (a
- * proxy's HTML page), Anthropic's error shape around its text.
+ * proxy's HTML page), Anthropic's error shape around its text. Redacted,
+ * like every error that leaves: a credential upstream echoed stays inside.
  */
 export function upstreamErrorBody(error: InstanceType<typeof Anthropic.APIError>, type: string): string {
-  if (error.error !== undefined && error.error !== null) return JSON.stringify(error.error);
-  return JSON.stringify({ type: 'error', error: { type, message: error.message } });
+  if (error.error !== undefined && error.error !== null) return redactSecrets(JSON.stringify(error.error));
+  return redactSecrets(JSON.stringify({ type: 'error', error: { type, message: error.message } }));
 }
 
 /** What a whole message (not a token count) tells the request's record: tokens, stop reason, whether it holds content. */
