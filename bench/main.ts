@@ -8,22 +8,23 @@
  * load is printed so a reader can judge.
  *
  *   npm run bench                      (all sections)
- *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses)
+ *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses, BENCH=messages)
  *   DURATION=5 ROUNDS=3 CONNECTIONS=32 WARMUP=8 STREAM_ROUNDS=3 OPEN_STREAMS=1000
  */
 import { cpus, loadavg } from 'node:os';
 import { stopServer, type Server } from './processes.js';
 import { startStackFloors, startStandIn, startTargets } from './servers.js';
 import { streams, type StreamResult } from './streams.js';
+import { messages, type MessagesResult } from './messages.js';
 import { responses, type ResponsesResult } from './responses.js';
 import { throughput, type ThroughputResult } from './throughput.js';
 
-const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses').split(',');
+const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses,messages').split(',');
 const LIMIT_MS = 15 * 60_000;
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined) {
+function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined, m: MessagesResult | undefined) {
   const lines: Array<[string, boolean]> = [];
   if (t) {
     const [bare, gateway, portkey] = t;
@@ -43,6 +44,15 @@ function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefin
   }
   if (r) {
     lines.push([`/v1/responses CPU per request ${r.cpuRatio.toFixed(3)}× /v1/chat/completions' (≤ 1.10)`, r.cpuRatio <= 1.1]);
+  }
+  if (m) {
+    lines.push(
+      [`/v1/messages CPU per request ${m.cpuRatio.toFixed(3)}× /v1/chat/completions' (≤ 0.8)`, m.cpuRatio <= 0.8],
+      [
+        `/v1/messages added p50 per streamed event ${m.addedP50.toFixed(3)} ms, the bare translator's ${m.bareAddedP50.toFixed(3)} ms (≤ its + 0.05)`,
+        m.addedP50 <= m.bareAddedP50 + 0.05,
+      ],
+    );
   }
   console.log('\n## Targets');
   for (const [line, ok] of lines) console.log(`${ok ? 'met   ' : 'MISSED'} ${line}`);
@@ -86,7 +96,11 @@ async function main() {
     const s = SECTIONS.includes('streams') ? await streams(standIn, await fresh()) : undefined;
     // The gateway alone: the other two servers have no /v1/responses.
     const r = SECTIONS.includes('responses') ? await responses((await fresh())[1]) : undefined;
-    verdicts(t, s, r);
+    const m = SECTIONS.includes('messages') ? await (async () => {
+      const [bare, gateway] = await fresh();
+      return messages(standIn, bare, gateway);
+    })() : undefined;
+    verdicts(t, s, r, m);
     console.log(`\nload average at the end ${load()}`);
   } finally {
     clearTimeout(guard);

@@ -45,47 +45,75 @@ export interface ResponsesResult {
   rpsRatio: number;
 }
 
-async function load(target: Target, path: string, body: string, duration: number) {
+/** One endpoint of a paired comparison: its path, body and any headers it needs. */
+export interface Endpoint {
+  label: string;
+  path: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface Paired {
+  base: { rps: number; cpuMsPerRequest: number };
+  other: { rps: number; cpuMsPerRequest: number };
+  /** `other`'s CPU per request over `base`'s, the median of the rounds' pairs. */
+  cpuRatio: number;
+  rpsRatio: number;
+}
+
+async function load(target: Target, endpoint: Endpoint, duration: number) {
   const result = await autocannon({
-    url: `http://127.0.0.1:${target.port}${path}`,
+    url: `http://127.0.0.1:${target.port}${endpoint.path}`,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
-    body,
+    headers: { 'content-type': 'application/json', ...target.headers, ...endpoint.headers },
+    body: endpoint.body,
     connections: CONNECTIONS,
     duration,
   });
-  if (result.non2xx || result.errors) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx || result.errors) throw new Error(`${endpoint.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
 }
 
-export async function responses(gateway: Target): Promise<ResponsesResult> {
-  console.log(`\n## /v1/responses against /v1/chat/completions: same gateway, same conversation, ${ROUNDS} rounds x ${DURATION} s each, ${CONNECTIONS} connections, non-streaming`);
-  const paths = [
-    { name: 'chat' as const, path: '/v1/chat/completions', body: chatBody(false) },
-    { name: 'responses' as const, path: '/v1/responses', body: responsesBody(false) },
-  ];
-  for (const p of paths) await load(gateway, p.path, p.body, WARMUP); // warm-up (see throughput.ts)
-  const samples = { chat: { rps: [] as number[], cpu: [] as number[] }, responses: { rps: [] as number[], cpu: [] as number[] } };
+/**
+ * Two endpoints of one gateway in alternating rounds, CPU per request read
+ * inside the gateway; printed as a table and the ratio `other / base`.
+ */
+export async function pairedRounds(gateway: Target, base: Endpoint, other: Endpoint): Promise<Paired> {
+  const endpoints = [base, other];
+  for (const e of endpoints) await load(gateway, e, WARMUP); // warm-up (see throughput.ts)
+  const samples = endpoints.map(() => ({ rps: [] as number[], cpu: [] as number[] }));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const p of paths) {
+    for (const [i, e] of endpoints.entries()) {
       const before = await usage(gateway);
-      const result = await load(gateway, p.path, p.body, DURATION);
+      const result = await load(gateway, e, DURATION);
       const after = await usage(gateway);
-      samples[p.name].rps.push(result.requests.average);
-      samples[p.name].cpu.push((after.cpuMs - before.cpuMs) / result.requests.total);
+      samples[i].rps.push(result.requests.average);
+      samples[i].cpu.push((after.cpuMs - before.cpuMs) / result.requests.total);
     }
   }
   const summary = (s: { rps: number[]; cpu: number[] }) => ({ rps: mean(s.rps), cpuMsPerRequest: mean(s.cpu) });
-  const chat = summary(samples.chat);
-  const resp = summary(samples.responses);
-  const pairs = samples.chat.cpu.map((_, i) => i);
-  const cpuRatios = pairs.map((i) => samples.responses.cpu[i] / samples.chat.cpu[i]);
+  const [b, o] = samples.map(summary);
+  const pairs = samples[0].cpu.map((_, i) => i);
+  const cpuRatios = pairs.map((i) => samples[1].cpu[i] / samples[0].cpu[i]);
   const cpuRatio = median(cpuRatios);
-  const rpsRatio = median(pairs.map((i) => samples.responses.rps[i] / samples.chat.rps[i]));
+  const rpsRatio = median(pairs.map((i) => samples[1].rps[i] / samples[0].rps[i]));
   console.log(`${'endpoint'.padEnd(22)} ${'req/s'.padStart(7)} ${'CPU ms/req'.padStart(11)}`);
-  console.log(`${'/v1/chat/completions'.padEnd(22)} ${chat.rps.toFixed(0).padStart(7)} ${chat.cpuMsPerRequest.toFixed(3).padStart(11)}`);
-  console.log(`${'/v1/responses'.padEnd(22)} ${resp.rps.toFixed(0).padStart(7)} ${resp.cpuMsPerRequest.toFixed(3).padStart(11)}`);
-  console.log(`ratio responses / chat (median of the rounds' pairs): CPU per request ${cpuRatio.toFixed(3)}, req/s ${rpsRatio.toFixed(3)}`);
+  for (const [e, r] of [[base, b], [other, o]] as const) {
+    console.log(`${e.path.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${r.cpuMsPerRequest.toFixed(3).padStart(11)}`);
+  }
+  console.log(`ratio ${other.label} / ${base.label} (median of the rounds' pairs): CPU per request ${cpuRatio.toFixed(3)}, req/s ${rpsRatio.toFixed(3)}`);
   console.log(`CPU ratio per pair: ${cpuRatios.map((r) => r.toFixed(2)).join(', ')}`);
-  return { chat, responses: resp, cpuRatio, rpsRatio };
+  return { base: b, other: o, cpuRatio, rpsRatio };
+}
+
+export const ROUNDS_AND_DURATION = `${ROUNDS} rounds x ${DURATION} s each, ${CONNECTIONS} connections`;
+
+export async function responses(gateway: Target): Promise<ResponsesResult> {
+  console.log(`\n## /v1/responses against /v1/chat/completions: same gateway, same conversation, ${ROUNDS_AND_DURATION}, non-streaming`);
+  const paired = await pairedRounds(
+    gateway,
+    { label: 'chat', path: '/v1/chat/completions', body: chatBody(false) },
+    { label: 'responses', path: '/v1/responses', body: responsesBody(false) },
+  );
+  return { chat: paired.base, responses: paired.other, cpuRatio: paired.cpuRatio, rpsRatio: paired.rpsRatio };
 }

@@ -10,10 +10,11 @@ import type { Target } from './servers.js';
 const ROUNDS = Number(process.env.STREAM_ROUNDS ?? 3);
 const OPEN_STREAMS = Number(process.env.OPEN_STREAMS ?? 1000);
 
-/** Each server, and the stand-in read directly (no headers, its own path). */
-type Route = { name: string; port: number; path: string; headers: Record<string, string> };
-const direct = (standIn: Server): Route => ({ name: 'stand-in, direct', port: standIn.port, path: '/v1/messages', headers: {} });
-const via = (t: Target): Route => ({ name: t.name, port: t.port, path: '/v1/chat/completions', headers: t.headers });
+/** Each server, and the stand-in read directly (its own path, and the version header the Messages API requires). */
+export type Route = { name: string; port: number; path: string; headers: Record<string, string> };
+export const ANTHROPIC_VERSION = { 'anthropic-version': '2023-06-01' };
+export const direct = (standIn: Server): Route => ({ name: 'stand-in, direct', port: standIn.port, path: '/v1/messages', headers: ANTHROPIC_VERSION });
+export const via = (t: Target): Route => ({ name: t.name, port: t.port, path: '/v1/chat/completions', headers: t.headers });
 
 const streamBody = (model: string) => JSON.stringify({ model, max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'bench' }] });
 
@@ -36,7 +37,7 @@ function open(route: Route, model: string, onText: (text: string) => void, agent
 }
 
 /** Receive time minus stamped emit time for every delta of one `bench-stamped` stream. */
-async function delays(route: Route): Promise<number[]> {
+export async function delays(route: Route): Promise<number[]> {
   const out: number[] = [];
   let buffer = '';
   await open(route, 'bench-stamped', (text) => {

@@ -2,15 +2,17 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, R
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
-import { JsonBodyMiddleware } from './common/body/json-body.middleware.js';
+import { ForwardedJsonBodyMiddleware, JsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ShutdownModule } from './common/graceful-shutdown.js';
-import { OpenAIExceptionFilter } from './common/openai-exception.filter.js';
+import { GatewayExceptionFilter } from './common/exception.filter.js';
 import { rememberConfiguredSecrets } from './common/secret-values.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -33,12 +35,13 @@ export class AppModule implements NestModule {
         AuthModule,
         CompletionsModule,
         ResponsesModule,
+        MessagesModule,
         ModelsModule,
         HealthModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
       ],
     };
   }
@@ -53,6 +56,8 @@ export class AppModule implements NestModule {
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
       .apply(JsonBodyMiddleware)
-      .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST });
+      .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST })
+      .apply(ForwardedJsonBodyMiddleware)
+      .forRoutes(MessagesController);
   }
 }

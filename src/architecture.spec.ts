@@ -22,8 +22,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['translation'],
   // The request observer and /metrics: in front of every feature.
   ['observability'],
+  // How every door writes its answers: SSE writer, stream relay, JSON and abort helpers.
+  ['streaming'],
   // Features: they may use every layer above, never each other.
-  ['completions', 'models', 'health'],
+  ['completions', 'messages', 'models', 'health'],
   // The Responses API is translated through the chat form: one mapping of roles, parts, tools and limits.
   ['responses'],
 ];

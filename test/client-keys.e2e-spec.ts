@@ -27,6 +27,17 @@ describe('PROXY_API_KEYS', () => {
     expect(ctx.standIn.requests).toHaveLength(0);
   });
 
+  it('takes the key as x-api-key too (Anthropic SDKs, ANTHROPIC_API_KEY), and refuses a wrong one there as well', async () => {
+    for (const key of KEYS) expect((await fetch(`${ctx.gw.url}/v1/models`, { headers: { 'x-api-key': key } })).status).toBe(200);
+    const wrong = await fetch(`${ctx.gw.url}/v1/models`, { headers: { 'x-api-key': 'wrong-key-0000000000000000' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).not.toContain('wrong-key');
+    // A wrong Bearer beside a right x-api-key: either one the gateway knows lets the client in.
+    const both = await fetch(`${ctx.gw.url}/v1/models`, { headers: { authorization: 'Bearer nope-000000', 'x-api-key': KEYS[1] } });
+    expect(both.status).toBe(200);
+    expect(ctx.standIn.requests.map((r) => r.headers['x-api-key'])).not.toContain(KEYS[1]);
+  });
+
   it('checks the key before anything else: an unknown client gets 401, not 415', async () => {
     const res = await fetch(`${ctx.gw.url}/v1/chat/completions`, {
       method: 'POST',

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { AnthropicStandIn, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { startGateway } from './support/gateway.js';
 
@@ -30,6 +31,22 @@ describe('graceful shutdown', () => {
       // Well under those 5 s, with room for a busy machine.
       expect(Date.now() - drainedAt).toBeLessThan(3000);
       await expect(fetch(`${gw.url}/health/live`)).rejects.toThrow();
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it('lets a stream through the Anthropic door finish too', async () => {
+    const standIn = await AnthropicStandIn.start();
+    const gw = await startGateway(standIn);
+    try {
+      standIn.reply({ kind: 'sse', steps: streamSteps({ text: 'streamed through shutdown' }, { fragment: 3, gapMs: 20 }) });
+      const client = new Anthropic({ baseURL: gw.url, apiKey: 'unused-client-key', maxRetries: 0 });
+      const streamed = client.messages.stream({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'b' }] }).finalText();
+      while (standIn.requests.length < 1) await new Promise((r) => setTimeout(r, 10));
+      const closed = gw.close();
+      expect(await streamed).toBe('streamed through shutdown');
+      await closed;
     } finally {
       await standIn.close();
     }

@@ -18,13 +18,15 @@ function bigAnswer(pieces: number, size: number, gapMs = 0): SseStep[] {
   return [...steps.slice(0, delta), ...body, ...steps.slice(delta + 1)];
 }
 
-/** Opens a stream and hands back the paused response; reading is up to the test. */
-function openPaused(): Promise<IncomingMessage> {
+const CHAT_STREAM = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true });
+const MESSAGES_STREAM = JSON.stringify({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }], stream: true });
+
+/** Opens a stream (a chat completion unless told otherwise) and hands back the paused response; reading is up to the test. */
+function openPaused(path = '/v1/chat/completions', body = CHAT_STREAM, headers: Record<string, string> = {}): Promise<IncomingMessage> {
   const { port } = new URL(ctx.gw.url);
-  const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true });
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } },
+      { host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json', ...headers } },
       (res) => {
         res.pause();
         resolve(res);
@@ -71,6 +73,30 @@ describe('a streaming client that does not read', () => {
     const text = await readAll(res);
     expect(text).not.toContain('upstream_timeout');
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  }, 30_000);
+});
+
+describe('the Anthropic door, as the OpenAI doors', () => {
+  const openMessages = () => openPaused('/v1/messages?beta=true', MESSAGES_STREAM, { 'anthropic-version': '2023-06-01' });
+
+  it('drops a client that does not read after STREAM_WRITE_TIMEOUT_MS, and stops the upstream call with it', async () => {
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(1000, 100_000, 20) });
+    const res = await openMessages();
+    expect(await until(() => ctx.standIn.requests.length === 1 && ctx.standIn.last.closedAt !== undefined, 20_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
+    expect(ctx.gw.logs.text).toContain('stream dropped: the client read nothing for 3000 ms (STREAM_WRITE_TIMEOUT_MS); upstream call stopped');
+    await expect(readAll(res)).rejects.toThrow(/aborted|ECONNRESET/);
+  }, 30_000);
+
+  it('ends a stream whose upstream falls silent for UPSTREAM_TIMEOUT_MS with an Anthropic timeout_error event, and stops the upstream call', async () => {
+    const steps = streamSteps({ text: 'Half an answer' });
+    ctx.standIn.reply({ kind: 'sse', steps: [...steps.slice(0, 4), { wait: 5000 }, ...steps.slice(4)] });
+    const res = await openMessages();
+    const text = await readAll(res);
+    expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"timeout_error","message":"The upstream Anthropic API stopped sending/);
+    expect(text).not.toContain('message_stop');
+    expect(await until(() => ctx.standIn.last.closedAt !== undefined, 5_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
   }, 30_000);
 });
 

@@ -14,8 +14,10 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 const announced = new WeakSet<AppConfig>();
 
 /**
- * With PROXY_API_KEYS set, /v1 answers only clients that send one of them,
- * as OpenAI clients already do with their `apiKey`. A middleware rather than
+ * With PROXY_API_KEYS set, /v1 answers only clients that send one of them:
+ * as `Authorization: Bearer <key>` (OpenAI clients' `apiKey`, Claude Code's
+ * ANTHROPIC_AUTH_TOKEN) or as `x-api-key: <key>` (Anthropic SDKs' `apiKey`,
+ * Claude Code's ANTHROPIC_API_KEY). A middleware rather than
  * a guard so it runs before the other request checks: an unknown client
  * learns nothing but "401". Digests are compared so the comparison takes the
  * same time whatever the key's length or content.
@@ -35,19 +37,23 @@ export class ClientKeyMiddleware implements NestMiddleware {
 
   use(req: Request, _res: Response, next: NextFunction): void {
     if (this.keys.length === 0) return next();
-    const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (presented) {
-      const candidate = digest(presented.trim());
-      // Every key is compared, so a match early in the list is not faster.
-      const matched = this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
-      if (matched) return next();
-    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    const header = req.headers['x-api-key'];
+    const apiKey = typeof header === 'string' ? header.trim() : undefined;
+    if (this.matches(bearer) || this.matches(apiKey)) return next();
     throw new GatewayError(
       401,
-      presented
+      bearer || apiKey
         ? 'Incorrect API key provided. Use one of the keys configured in PROXY_API_KEYS.'
-        : "Missing API key: this gateway requires 'Authorization: Bearer <key>' (PROXY_API_KEYS is set).",
+        : "Missing API key: this gateway requires 'Authorization: Bearer <key>' or 'x-api-key: <key>' (PROXY_API_KEYS is set).",
       { type: 'invalid_request_error', code: 'invalid_api_key' },
     );
+  }
+
+  private matches(presented: string | undefined): boolean {
+    if (!presented) return false;
+    const candidate = digest(presented);
+    // Every key is compared, so a match early in the list is not faster.
+    return this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
   }
 }

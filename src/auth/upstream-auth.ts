@@ -25,10 +25,14 @@ export type UpstreamCredential =
       refused(token: string): void;
     };
 
-/** The headers that carry the credential on one upstream call. */
+/**
+ * The headers that carry the credential on one upstream call: a Console API
+ * key as `x-api-key` (the real API refuses one sent as a bearer token), an
+ * OAuth token as `Authorization: Bearer` with the beta it needs.
+ */
 export function authHeaders(credential: UpstreamCredential, secret: string): Record<string, string> {
-  const authorization = `Bearer ${secret}`;
-  return credential.kind === 'api-key' ? { authorization } : { authorization, 'anthropic-beta': OAUTH_BETA };
+  if (credential.kind === 'api-key') return { 'x-api-key': secret };
+  return { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA };
 }
 
 export interface CredentialState {

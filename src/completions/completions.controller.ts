@@ -7,10 +7,10 @@ import { CredentialPool } from '../pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type Route, UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
-import { abortOnClose, describeExchange, sendJson, streamOpened } from './answer-io.js';
+import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { CompletionsService } from './completions.service.js';
-import { SseWriter } from './sse-writer.js';
-import { openStream } from './stream-relay.js';
+import { SseWriter } from '../streaming/sse-writer.js';
+import { openStream } from '../streaming/stream-relay.js';
 
 @Controller('v1')
 export class CompletionsController {

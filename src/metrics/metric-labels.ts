@@ -51,6 +51,8 @@ export const ROUTES = [
   '/v1/chat/completions',
   '/v1/responses',
   '/v1/responses/:id',
+  '/v1/messages',
+  '/v1/messages/count_tokens',
   '/v1/models',
   '/v1/models/:id',
   '/health',

@@ -1,14 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ModelObject } from './models.catalog.js';
+import type { KnownModel } from './models.catalog.js';
 
-/** Upstream's model (`GET /v1/models`) → OpenAI's model object. Retired models cannot be used and are left out. Pure. */
-export function toModelObjects(models: readonly Anthropic.ModelInfo[]): ModelObject[] {
+/** Upstream's models (`GET /v1/models`) as the gateway keeps them. Retired models cannot be used and are left out. Pure. */
+export function toKnownModels(models: readonly Anthropic.ModelInfo[]): KnownModel[] {
   return models
     .filter((m) => m.lifecycle !== 'retired')
-    .map((m) => ({ id: m.id, object: 'model', created: createdSeconds(m.created_at), owned_by: 'anthropic' }));
-}
-
-function createdSeconds(createdAt: string): number {
-  const ms = Date.parse(createdAt);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+    .map((m) => ({ id: m.id, display_name: m.display_name, created_at: m.created_at }));
 }

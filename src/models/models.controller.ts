@@ -1,19 +1,35 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { GatewayError } from '../common/gateway-error.js';
-import type { ModelObject } from './models.catalog.js';
+import {
+  type AnthropicModel,
+  type AnthropicModelPage,
+  anthropicPage,
+  type OpenAIModel,
+  type PageQuery,
+  toAnthropicModel,
+  toOpenAIModel,
+} from './model-shapes.js';
 import { ModelsService } from './models.service.js';
 
+/**
+ * Model discovery for both kinds of client: in Anthropic's shape when the
+ * request carries `anthropic-version` (Anthropic clients always send it;
+ * Claude Code fills its model picker from this), OpenAI's otherwise.
+ */
 @Controller('v1/models')
 export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get()
-  async list(): Promise<{ object: 'list'; data: readonly ModelObject[] }> {
-    return { object: 'list', data: await this.models.list() };
+  async list(@Req() req: Request): Promise<{ object: 'list'; data: OpenAIModel[] } | AnthropicModelPage> {
+    const models = await this.models.list();
+    if (isAnthropic(req)) return anthropicPage(models, req.query as PageQuery);
+    return { object: 'list', data: models.map(toOpenAIModel) };
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<ModelObject> {
+  async get(@Param('id') id: string, @Req() req: Request): Promise<OpenAIModel | AnthropicModel> {
     const found = (await this.models.list()).find((m) => m.id === id);
     if (!found) {
       throw new GatewayError(404, `The model '${id}' does not exist.`, {
@@ -22,6 +38,8 @@ export class ModelsController {
         code: 'model_not_found',
       });
     }
-    return found;
+    return isAnthropic(req) ? toAnthropicModel(found) : toOpenAIModel(found);
   }
 }
+
+const isAnthropic = (req: Request) => req.headers['anthropic-version'] !== undefined;

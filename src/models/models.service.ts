@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UpstreamPort } from '../upstream/upstream.port.js';
-import { toModelObjects } from './live-models.js';
-import { MODELS, type ModelObject } from './models.catalog.js';
+import { toKnownModels } from './live-models.js';
+import { type KnownModel, MODELS } from './models.catalog.js';
 
 /** How long a fetched list is served before it is fetched again. */
 export const LIVE_LIST_TTL_MS = 10 * 60_000;
@@ -16,20 +16,20 @@ export const FALLBACK_TTL_MS = 30_000;
 @Injectable()
 export class ModelsService {
   private readonly logger = new Logger('Models');
-  private cached: { models: readonly ModelObject[]; until: number } | null = null;
-  private inflight: Promise<readonly ModelObject[]> | null = null;
+  private cached: { models: readonly KnownModel[]; until: number } | null = null;
+  private inflight: Promise<readonly KnownModel[]> | null = null;
 
   constructor(private readonly upstream: UpstreamPort) {}
 
-  async list(now = Date.now()): Promise<readonly ModelObject[]> {
+  async list(now = Date.now()): Promise<readonly KnownModel[]> {
     if (this.cached && this.cached.until > now) return this.cached.models;
     this.inflight ??= this.fetch(now).finally(() => (this.inflight = null));
     return this.inflight;
   }
 
-  private async fetch(now: number): Promise<readonly ModelObject[]> {
+  private async fetch(now: number): Promise<readonly KnownModel[]> {
     try {
-      const models = toModelObjects(await this.upstream.listModels());
+      const models = toKnownModels(await this.upstream.listModels());
       if (models.length === 0) throw new Error('upstream listed no models');
       this.cached = { models, until: now + LIVE_LIST_TTL_MS };
     } catch (error) {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { abortOnClose, describeExchange, sendJson, streamOpened } from '../completions/answer-io.js';
+import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
-import { SseWriter } from '../completions/sse-writer.js';
-import { openStream } from '../completions/stream-relay.js';
+import { SseWriter } from '../streaming/sse-writer.js';
+import { openStream } from '../streaming/stream-relay.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { sessionHeader } from '../pool/affinity.js';

@@ -73,6 +73,12 @@ export function fromUpstream(error: unknown): GatewayError {
 
 export const clientClosed = () => new GatewayError(499, 'The client closed the request.');
 
+/** Upstream went quiet for UPSTREAM_TIMEOUT_MS after its answer began. */
+export const upstreamSilent = () =>
+  new GatewayError(504, 'The upstream Anthropic API stopped sending in the middle of the answer.', {
+    code: 'upstream_timeout',
+  });
+
 /**
  * Upstream answered, but not in the shape the Messages API documents (an
  * event or a whole message a translation cannot read): upstream's fault, a

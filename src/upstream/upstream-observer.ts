@@ -49,6 +49,14 @@ export function mergeUsage(counts: TokenCounts, usage: Usage): TokenCounts {
 const count = (value: unknown, before: number): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : before;
 
+/** What a stream's one generator (`watchedEvents`) tells about the events passing through it. */
+export interface EventNotes<E> {
+  event(event: E): void;
+  completed(): void;
+  failed(failure: GatewayError): void;
+  ended(): void;
+}
+
 /**
  * What a streamed call tells its observer, noted by the stream's one
  * generator (`watchedEvents`) rather than by a generator of its own around
@@ -56,7 +64,7 @@ const count = (value: unknown, before: number): number =>
  * tokens are reported however it ends: what upstream counted was spent even
  * when the answer never reached the client.
  */
-export class StreamNotes {
+export class StreamNotes implements EventNotes<Anthropic.RawMessageStreamEvent> {
   private readonly tokens: Tokens = { counts: undefined };
   private outcome: 'ok' | 'error' | 'aborted' = 'aborted';
 

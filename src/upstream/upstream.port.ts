@@ -6,15 +6,20 @@ import { type Attempt, CredentialPool } from '../pool/credential-pool.js';
 import type { RateLimitReading } from '../pool/rate-limits.js';
 import { AppConfig } from '../config/app-config.js';
 import { Tracing } from '../tracing/tracing.js';
+import type { Readable } from 'node:stream';
 import { createAnthropicClient } from './anthropic-client.js';
+import { type ForwardedAnswer, type ForwardedCall, noteAnswer, passedHeaders, upstreamErrorBody } from './forwarding.js';
 import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
+import { SseNotes, sseEvents } from './sse-events.js';
 import { createUndiciFetch } from './undici-fetch.js';
-import { fromUpstream, malformedUpstream } from './upstream-errors.js';
+import { clientClosed, fromUpstream, malformedUpstream, upstreamSilent } from './upstream-errors.js';
 import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
 import { type StreamWatch, watchedEvents } from './watched-events.js';
 
+export type { ForwardedAnswer, ForwardedCall } from './forwarding.js';
 export type { MessageRequest } from './message-request.js';
+export type { SseEvent } from './sse-events.js';
 export { UPSTREAM_REQUEST_ID } from './upstream-errors.js';
 export type { UpstreamObserver } from './upstream-observer.js';
 
@@ -119,6 +124,77 @@ export class UpstreamPort implements OnApplicationShutdown {
   }
 
   /**
+   * Sends a Messages API call upstream as the client made it (its body's
+   * bytes, its anthropic-* headers) and hands back the answer unread, for a
+   * door that relays it: a JSON body as text, an SSE stream event by event
+   * as upstream wrote it. Everything else is the port's as for every call:
+   * the credential (and its OAuth beta, added to the client's list), the
+   * 401 renewal, retries, the transport, the silence timer, the observer.
+   *
+   * An error upstream answered with is an answer too (its status, headers
+   * and body as sent); a GatewayError is thrown only where upstream gave no
+   * answer (unreachable, silent, the client gone, no credential).
+   */
+  async forward(call: ForwardedCall, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<ForwardedAnswer> {
+    observer?.upstreamStarted();
+    let response: Response;
+    try {
+      // Each credential in turn, as for every call: the pool fails over on 429/529 and resting
+      // credentials, CredentialRefusal decides what a 401 means.
+      const attempt: Attempt<Response> = (credential, last) =>
+        this.refusal.send(credential, async (secret) => {
+          const headers = withCredential(call.headers, authHeaders(credential, secret));
+          const sent = this.client.post(call.path, { body: call.body, headers, signal: client, maxRetries: last ? undefined : 0 });
+          const answer = await sent.asResponse();
+          return { value: answer, headers: answer.headers };
+        });
+      response = (await this.pool.serve(route?.affinity, attempt, client)).value;
+    } catch (error) {
+      const failure = fromUpstream(error);
+      observer?.fail(failure, isUpstreamFailure(failure));
+      const answered = error instanceof Anthropic.APIError && !(error instanceof Anthropic.APIConnectionError) && error.status !== undefined;
+      observer?.upstreamEnded(failure.status === 499 ? 'aborted' : 'error', undefined);
+      if (!answered) throw failure;
+      observer?.upstreamAccepted(error.requestID ?? null);
+      return { kind: 'json', status: error.status, headers: passedHeaders(error.headers), body: upstreamErrorBody(error, failure.type) };
+    }
+    const headers = passedHeaders(response.headers);
+    observer?.upstreamAccepted(headers['request-id'] ?? null);
+    const body = response.body as unknown as Readable | null;
+    if (body && headers['content-type']?.startsWith('text/event-stream')) {
+      const watch = { client, abortUpstream: () => body.destroy(), silenceMs: this.silenceMs };
+      const events = watchedEvents(sseEvents(body), watch, observer && new SseNotes(observer));
+      return { kind: 'sse', status: response.status, headers, events, cancel: watch.abortUpstream };
+    }
+    const text = await this.readWhole(response, body, client, observer);
+    if (observer) noteAnswer(text, observer);
+    return { kind: 'json', status: response.status, headers, body: text };
+  }
+
+  /** A JSON answer's body, read under the silence timer: headers followed by nothing must not hold the request forever. */
+  private async readWhole(response: Response, body: Readable | null, client: AbortSignal, observer?: UpstreamObserver): Promise<string> {
+    let silent = false;
+    const timer = setTimeout(() => {
+      silent = true;
+      body?.destroy();
+    }, this.silenceMs);
+    try {
+      return await response.text();
+    } catch (error) {
+      const failure = silent
+        ? upstreamSilent()
+        : client.aborted
+          ? clientClosed()
+          : fromUpstream(error);
+      observer?.fail(failure, isUpstreamFailure(failure));
+      observer?.upstreamEnded(failure.status === 499 ? 'aborted' : 'error', undefined);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Every model the credential can use, as upstream lists it (all pages).
    * Bounded in time: a model list is not worth a long wait.
    */
@@ -204,6 +280,22 @@ function withStream<S extends boolean>(request: MessageRequest, stream: S): Mess
 }
 
 const noCancel = () => undefined;
+
+/**
+ * The client's forwarded headers with the credential's: the credential's
+ * replace any of the client's, except `anthropic-beta`, where the beta the
+ * credential needs (OAuth's) joins the client's list instead of replacing it.
+ */
+function withCredential(client: Record<string, string | null>, auth: Record<string, string>): Record<string, string | null> {
+  const headers = Object.assign({}, client, auth);
+  const betas = client['anthropic-beta'];
+  const needed = auth['anthropic-beta'];
+  if (betas && needed) {
+    const listed = betas.split(',').map((beta) => beta.trim());
+    headers['anthropic-beta'] = listed.includes(needed) ? betas : `${betas},${needed}`;
+  }
+  return headers;
+}
 
 /** A whole message's events; a body without the documented shape is upstream's 502, not a broken connection. */
 function wholeMessageEvents(message: Anthropic.Message): Anthropic.RawMessageStreamEvent[] {

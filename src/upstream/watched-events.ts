@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { GatewayError } from '../common/gateway-error.js';
-import { clientClosed, fromUpstream } from './upstream-errors.js';
-import type { StreamNotes } from './upstream-observer.js';
+import { clientClosed, fromUpstream, upstreamSilent as silence } from './upstream-errors.js';
+import type { EventNotes } from './upstream-observer.js';
 
 export interface StreamWatch {
   /** The client's signal: once it fires, the end of the stream is the client leaving, not upstream failing. */
@@ -25,15 +25,19 @@ export interface StreamWatch {
  * (a client that pauses reading, back-pressure) is the client's, timed by
  * the writer, never upstream's silence.
  *
+ * The events are the SDK's parsed ones for the translating doors, or
+ * upstream's own SSE text, one event at a time, for the pass-through door
+ * (sse-events.ts): only their `type` is read here.
+ *
  * `notes`: what the stream tells the request's observer (upstream-observer.ts),
  * noted here rather than by a generator of its own around this one: every
  * layer costs each open stream its frames, and each event a hop.
  */
-export async function* watchedEvents(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+export async function* watchedEvents<E extends { readonly type: string } = Anthropic.RawMessageStreamEvent>(
+  events: AsyncIterable<E>,
   watch: StreamWatch,
-  notes?: StreamNotes,
-): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
+  notes?: EventNotes<E>,
+): AsyncGenerator<E> {
   let silent = false;
   let waiting = true;
   const timer = setTimeout(() => {
@@ -83,8 +87,3 @@ export async function* watchedEvents(
     notes?.ended();
   }
 }
-
-const silence = () =>
-  new GatewayError(504, 'The upstream Anthropic API stopped sending in the middle of the answer.', {
-    code: 'upstream_timeout',
-  });

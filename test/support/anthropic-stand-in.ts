@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkMessagesRequest, PromptCacheSimulator, redactedData, signThinking, type CacheUsage } from './messages-rules.js';
+import { checkMessagesRequest, PromptCacheSimulator, redactedData, signThinking, type CacheUsage, type RuleViolation } from './messages-rules.js';
 
 export { MID_CONVERSATION_SYSTEM, redactedData, signThinking } from './messages-rules.js';
 
@@ -16,7 +16,11 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The headers exactly as they came, names in their own case, repeats kept (Node's `rawHeaders`). */
+  rawHeaders: string[];
   body: any;
+  /** The body exactly as it came. */
+  rawBody: string;
   /** The client hung up before the reply was complete. */
   closedEarly: boolean;
   /** When the connection closed, for abort-latency checks. */
@@ -41,7 +45,7 @@ export type Reply =
 export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
 
 export interface AuthPolicy {
-  /** Console API keys the server accepts (sent as x-api-key or Bearer). */
+  /** Console API keys the server accepts (as x-api-key only, like the real API). */
   apiKeys?: string[];
   /** OAuth access tokens it accepts (Bearer, with the OAuth beta header). */
   oauthTokens?: string[];
@@ -151,7 +155,9 @@ export class AnthropicStandIn {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: req.headers,
+      rawHeaders: req.rawHeaders,
       body: text ? safeJson(text) : undefined,
+      rawBody: text,
       closedEarly: false,
     };
     this.requests.push(recorded);
@@ -165,9 +171,13 @@ export class AnthropicStandIn {
     if (denied) return send(res, denied);
     // The model list is its own endpoint: it never takes a queued message reply.
     if (recorded.method === 'GET' && recorded.path.startsWith('/v1/models')) return send(res, this.modelsReply ?? this.listModels(recorded.path));
-    if (recorded.method === 'POST' && recorded.path.startsWith('/v1/messages')) {
-      const broken = checkMessagesRequest(recorded.body);
+    const endpoint = new URL(recorded.path, 'http://stand-in').pathname;
+    if (recorded.method === 'POST' && (endpoint === '/v1/messages' || endpoint === COUNT_TOKENS)) {
+      const broken =
+        checkVersion(req.headers) ?? checkRequired(recorded.body, endpoint === COUNT_TOKENS) ?? checkMessagesRequest(recorded.body);
       if (broken) return send(res, { kind: 'error', ...broken });
+      // Counting is its own endpoint: it never takes a queued message reply.
+      if (endpoint === COUNT_TOKENS) return send(res, { kind: 'json', body: { input_tokens: estimateTokens(recorded.body) } });
     }
     let reply = await (this.queue.shift() ?? this.fallback)(recorded);
     if (this.meterUsage && recorded.method === 'POST') reply = withUsage(reply, this.promptCache.account(recorded.body));
@@ -196,10 +206,15 @@ export class AnthropicStandIn {
   private checkAuth(headers: IncomingHttpHeaders): Reply | null {
     if (!this.auth) return null;
     const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
-    const credential = (headers['x-api-key'] as string | undefined) ?? bearer;
+    const apiKey = headers['x-api-key'] as string | undefined;
+    const credential = apiKey ?? bearer;
     const deny = (message: string): Reply => ({ kind: 'error', status: 401, type: 'authentication_error', message });
     if (!credential) return deny('x-api-key header is required');
-    if (this.auth.apiKeys?.includes(credential)) return null;
+    // A Console API key is taken as x-api-key only, as the real API does; a bearer token must be OAuth's.
+    if (apiKey !== undefined && this.auth.apiKeys?.includes(apiKey)) return null;
+    if (apiKey === undefined && bearer && !bearer.startsWith('sk-ant-oat') && this.auth.apiKeys?.includes(bearer)) {
+      return deny('invalid x-api-key');
+    }
     const isOAuth = credential.startsWith('sk-ant-oat');
     if (isOAuth && !String(headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim()).includes(OAUTH_BETA)) {
       return deny('OAuth authentication is currently not supported.');
@@ -271,6 +286,30 @@ function withUsage(reply: Reply, metered: CacheUsage): Reply {
     return step;
   });
   return { ...reply, steps };
+}
+
+const COUNT_TOKENS = '/v1/messages/count_tokens';
+
+/** The real API refuses a Messages call that does not say which version of the API it speaks. */
+function checkVersion(headers: IncomingHttpHeaders): RuleViolation | null {
+  if (headers['anthropic-version']) return null;
+  return { status: 400, type: 'invalid_request_error', message: 'anthropic-version: header is required' };
+}
+
+/** Fields the real API requires: `max_tokens` on a message, not on a count. */
+function checkRequired(body: any, counting: boolean): RuleViolation | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { status: 400, type: 'invalid_request_error', message: 'Input should be a valid dictionary' };
+  }
+  for (const field of counting ? ['model', 'messages'] : ['model', 'max_tokens', 'messages']) {
+    if (body[field] === undefined) return { status: 400, type: 'invalid_request_error', message: `${field}: Field required` };
+  }
+  return null;
+}
+
+/** What count_tokens answers: the request's system, messages and tools at about 4 characters a token. */
+function estimateTokens(body: any): number {
+  return Math.max(1, Math.ceil(JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]).length / 4));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -18,34 +18,65 @@ import { markParsedBody, provesNoProtoKeys } from './plain-json.js';
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
-  private readonly parse: RequestHandler;
+  private readonly read: (req: Request, res: Response, next: NextFunction) => void;
 
   constructor(config: AppConfig) {
-    const limits = { maxDepth: config.get('JSON_MAX_DEPTH'), maxItems: config.get('JSON_MAX_ITEMS') };
-    this.parse = bodyParser.json({
-      limit: config.get('BODY_LIMIT'),
-      verify: (req, _res, bytes, encoding) => {
-        checkJsonShape(bytes, limits);
-        // The proof reads UTF-8 bytes; body-parser also takes UTF-16, where it would not see the names.
-        protoKeyFree.set(req, UTF8.has(String(encoding).toLowerCase()) && provesNoProtoKeys(bytes));
-      },
-    });
+    this.read = jsonBodyReader(config, this.keepsBytes());
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
+    this.read(req, res, next);
+  }
+
+  protected keepsBytes(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The same reader, for a door that forwards the body upstream as the client
+ * sent it (the Anthropic door): it also keeps the body's bytes, for
+ * `forwardedBytes`. Only there: the bytes stay held for as long as the request does.
+ */
+@Injectable()
+export class ForwardedJsonBodyMiddleware extends JsonBodyMiddleware {
+  protected override keepsBytes(): boolean {
+    return true;
+  }
+}
+
+/** The body's bytes as the client sent them (decompressed), once ForwardedJsonBodyMiddleware has read it. */
+export function forwardedBytes(req: Request): Buffer | undefined {
+  return keptBytes.get(req);
+}
+
+const keptBytes = new WeakMap<object, Buffer>();
+
+function jsonBodyReader(config: AppConfig, keepBytes: boolean): (req: Request, res: Response, next: NextFunction) => void {
+  const limits = { maxDepth: config.get('JSON_MAX_DEPTH'), maxItems: config.get('JSON_MAX_ITEMS') };
+  const parse: RequestHandler = bodyParser.json({
+    limit: config.get('BODY_LIMIT'),
+    verify: (req, _res, bytes, encoding) => {
+      checkJsonShape(bytes, limits);
+      if (keepBytes) keptBytes.set(req, bytes);
+      // The proof reads UTF-8 bytes; body-parser also takes UTF-16, where it would not see the names.
+      protoKeyFree.set(req, UTF8.has(String(encoding).toLowerCase()) && provesNoProtoKeys(bytes));
+    },
+  });
+  return (req, res, next) => {
     if (!req.is('application/json')) {
       throw new GatewayError(415, "The request body must be JSON: send it with 'Content-Type: application/json'.", {
         code: 'unsupported_media_type',
       });
     }
-    this.parse(req, res, (error?: unknown) => {
+    parse(req, res, (error?: unknown) => {
       if (error !== undefined) return next(bodyError(error));
       // Only a body body-parser parsed here has been through `verify` (not an empty or absent one).
       const free = protoKeyFree.get(req);
       if (free !== undefined) markParsedBody(req.body, free);
       next();
     });
-  }
+  };
 }
 
 const UTF8 = new Set(['utf-8', 'utf8']);

@@ -1,20 +1,24 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { errorFormatFor } from './error-formats.js';
 import { GatewayError } from './gateway-error.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { toGatewayError } from './to-gateway-error.js';
 
 /**
- * The single place an error becomes a response. It only renders: always
- * OpenAI's `{"error":{message,type,param,code}}`, never a stack or a
- * credential. Terminus health reports keep their own, probe-friendly shape.
+ * The single place an error becomes a response. It only renders, in the
+ * shape of the door the request came in at (error-formats.ts): OpenAI's
+ * `{"error":{message,type,param,code}}`, or Anthropic's
+ * `{"type":"error","error":{type,message}}`; never a stack or a credential.
+ * Terminus health reports keep their own, probe-friendly shape.
  */
 @Catch()
-export class OpenAIExceptionFilter implements ExceptionFilter {
+export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     if (isHealthReport(exception)) {
       res.status(exception.getStatus()).json(exception.getResponse());
       return;
@@ -27,7 +31,9 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
       if (!res.writableEnded) res.end();
       return;
     }
-    res.status(error.status).set(redactHeaders(error.headers)).json(error.toBody());
+    const req = http.getRequest<Request | undefined>();
+    const format = errorFormatFor(req?.path ?? '', req?.headers);
+    res.status(error.status).set(redactHeaders(format.headers(error))).json(format.body(error));
   }
 }
 

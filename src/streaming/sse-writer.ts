@@ -62,6 +62,11 @@ export class SseWriter {
     return this.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
   }
 
+  /** An event already in SSE form (`event:`/`data:` lines and the blank line), written as it is: a pass-through's. */
+  raw(text: string): Promise<void> {
+    return this.write(text);
+  }
+
   /** Ends the stream; `[DONE]` only when it completed, so a failure never looks like success. */
   end(completed: boolean): void {
     clearInterval(this.heartbeat);
