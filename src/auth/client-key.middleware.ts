@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { setTenant, tenantIds } from './tenant.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -23,9 +24,12 @@ const announced = new WeakSet<AppConfig>();
 @Injectable()
 export class ClientKeyMiddleware implements NestMiddleware {
   private readonly keys: Buffer[];
+  /** The tenant of each key, in the same order (tenant.ts). */
+  private readonly tenants: string[];
 
   constructor(config: AppConfig) {
     this.keys = config.clientKeys.map(digest);
+    this.tenants = tenantIds(config.clientKeys, config.tenantSecret);
     if (announced.has(config)) return;
     announced.add(config);
     const logger = new Logger('ClientKeys');
@@ -39,8 +43,12 @@ export class ClientKeyMiddleware implements NestMiddleware {
     if (presented) {
       const candidate = digest(presented.trim());
       // Every key is compared, so a match early in the list is not faster.
-      const matched = this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
-      if (matched) return next();
+      let matched = -1;
+      for (let i = 0; i < this.keys.length; i++) if (timingSafeEqual(this.keys[i], candidate)) matched = i;
+      if (matched >= 0) {
+        setTenant(req, this.tenants[matched]);
+        return next();
+      }
     }
     throw new GatewayError(
       401,

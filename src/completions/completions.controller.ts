@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { tenantOf } from '../auth/tenant.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
@@ -32,7 +33,7 @@ export class CompletionsController {
     const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
-      const { completion, requestId } = await this.completions.complete(body, signal, exchange);
+      const { completion, requestId } = await this.completions.complete(body, tenantOf(res.req), signal, exchange);
       if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
       sendJson(res, completion);
     } catch (error) {
@@ -43,7 +44,7 @@ export class CompletionsController {
 
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
-    const { chunks, requestId, cancel } = await this.completions.stream(body, signal, exchange);
+    const { chunks, requestId, cancel } = await this.completions.stream(body, tenantOf(res.req), signal, exchange);
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { randomBytes } from 'node:crypto';
 import { splitCommandLine } from './command-line.js';
 import { type CredentialSource, credentialSourceFor, oauthTokenFrom } from './credential-source.js';
 import { type EnvironmentVariables, parseKeyList } from './environment.js';
@@ -19,6 +20,8 @@ export class AppConfig {
   readonly clientKeys: readonly string[];
   /** The fixed OAuth token (`oauth-token` source). */
   readonly oauthToken: string | undefined;
+  /** The HMAC key of tenant ids: STORE_TENANT_SECRET, or one random key for this application's life. */
+  readonly tenantSecret: string | Buffer;
 
   constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {
     const credentials = {
@@ -30,6 +33,7 @@ export class AppConfig {
     this.oauthToken = oauthTokenFrom(credentials);
     this.refreshArgv = Object.freeze(splitCommandLine(this.get('REFRESH_COMMAND')));
     this.clientKeys = Object.freeze(parseKeyList(this.get('PROXY_API_KEYS') ?? ''));
+    this.tenantSecret = this.get('STORE_TENANT_SECRET') ?? randomBytes(32);
   }
 
   get<K extends keyof EnvironmentVariables>(key: K): EnvironmentVariables[K] {
