@@ -233,10 +233,12 @@ export class ResponsesService {
 function ownInput(request: ResponsesRequest, stored: ReadonlyMap<string, OutputItem>): { input: InputItem[]; borrowedBytes: number } {
   if (request.input == null) return { input: [], borrowedBytes: 0 };
   if (typeof request.input === 'string') return { input: [{ role: 'user', content: request.input }], borrowedBytes: 0 };
-  if (stored.size === 0) return { input: request.input, borrowedBytes: 0 };
+  if (stored.size === 0 && !request.input.some((item) => item.type === 'item_reference')) return { input: request.input, borrowedBytes: 0 };
   let borrowedBytes = 0;
-  const input = request.input.map((item) => {
+  const input = request.input.map((item, i) => {
     const kept = keptFor(item, stored);
+    // Gone, never stored, or another client key's: the same 404 either way.
+    if (!kept && item.type === 'item_reference') throw itemNotFound(item.id ?? '', `input[${i}].id`);
     if (!kept) return item;
     borrowedBytes += jsonBytes(kept);
     return kept;
@@ -261,6 +263,14 @@ function notFound(id: string, param: string | null, code: string): GatewayError 
     type: 'invalid_request_error',
     param,
     code,
+  });
+}
+
+function itemNotFound(id: string, param: string): GatewayError {
+  return new GatewayError(404, `Item with id '${id}' not found. Stored items are kept for a limited time, for the client key that created them.`, {
+    type: 'invalid_request_error',
+    param,
+    code: 'item_not_found',
   });
 }
 

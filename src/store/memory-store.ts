@@ -125,7 +125,7 @@ export class MemoryStore extends StateStore {
   }
 
   health(): StoreHealth {
-    return { store: 'memory', status: 'up' };
+    return { store: 'memory', state: 'up' };
   }
 
   /**

@@ -165,7 +165,7 @@ export class RedisStore extends StateStore {
 
   health(): StoreHealth {
     const problem = this.connection.problem;
-    return problem === null ? { store: 'redis', status: 'up' } : { store: 'redis', status: 'degraded', detail: problem };
+    return problem === null ? { store: 'redis', state: 'up' } : { store: 'redis', state: 'degraded', detail: problem };
   }
 
   private async call(operation: StoreOperation, script: Script, args: string[]): Promise<unknown> {

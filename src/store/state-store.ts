@@ -62,7 +62,7 @@ export interface StoreLimits {
 /** How the store is, for readiness details: never a reason to take the pod out of the Service. */
 export interface StoreHealth {
   store: 'memory' | 'redis';
-  status: 'up' | 'degraded';
+  state: 'up' | 'degraded';
   detail?: string;
 }
 

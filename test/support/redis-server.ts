@@ -45,6 +45,15 @@ export class RedisServer {
     }
   }
 
+  /** A Redis that accepts connections but answers nothing (SIGSTOP), until `resume()`. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     this.process = null;
