@@ -8,22 +8,23 @@
  * load is printed so a reader can judge.
  *
  *   npm run bench                      (all sections)
- *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses)
+ *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses, BENCH=redis)
  *   DURATION=5 ROUNDS=3 CONNECTIONS=32 WARMUP=8 STREAM_ROUNDS=3 OPEN_STREAMS=1000
  */
 import { cpus, loadavg } from 'node:os';
 import { stopServer, type Server } from './processes.js';
 import { startStackFloors, startStandIn, startTargets } from './servers.js';
 import { streams, type StreamResult } from './streams.js';
+import { redisSection, type RedisResult } from './redis.js';
 import { responses, type ResponsesResult } from './responses.js';
 import { throughput, type ThroughputResult } from './throughput.js';
 
-const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses').split(',');
+const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses,redis').split(',');
 const LIMIT_MS = 15 * 60_000;
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined) {
+function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined, redis: RedisResult | undefined) {
   const lines: Array<[string, boolean]> = [];
   if (t) {
     const [bare, gateway, portkey] = t;
@@ -43,6 +44,9 @@ function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefin
   }
   if (r) {
     lines.push([`/v1/responses CPU per request ${r.cpuRatio.toFixed(3)}× /v1/chat/completions' (≤ 1.10)`, r.cpuRatio <= 1.1]);
+  }
+  if (redis) {
+    lines.push([`stateful /v1/responses CPU per request with Redis ${redis.cpuRatio.toFixed(3)}× in process (≤ 1.3)`, redis.cpuRatio <= 1.3]);
   }
   console.log('\n## Targets');
   for (const [line, ok] of lines) console.log(`${ok ? 'met   ' : 'MISSED'} ${line}`);
@@ -86,7 +90,10 @@ async function main() {
     const s = SECTIONS.includes('streams') ? await streams(standIn, await fresh()) : undefined;
     // The gateway alone: the other two servers have no /v1/responses.
     const r = SECTIONS.includes('responses') ? await responses((await fresh())[1]) : undefined;
-    verdicts(t, s, r);
+    // Its own two gateways and redis-server; the section's servers are stopped first.
+    if (SECTIONS.includes('redis')) for (const server of servers.splice(1).reverse()) await stopServer(server);
+    const redis = SECTIONS.includes('redis') ? await redisSection(standIn) : undefined;
+    verdicts(t, s, r, redis);
     console.log(`\nload average at the end ${load()}`);
   } finally {
     clearTimeout(guard);
