@@ -200,25 +200,42 @@ export class ResponsesService {
     return { id, object: 'response', deleted: true };
   }
 
-  /** What the request needs from the store, in one read (none for a request that needs nothing). */
+  /**
+   * What the request needs from the store, in one read; none for a request
+   * that needs nothing (no `previous_response_id`, no `item_reference`, no
+   * tool call whose signed thinking it left out, as Codex's stateless
+   * requests with encrypted reasoning). A read for thinking alone is best
+   * effort: a store that fails it costs thinking on this turn, not the request.
+   */
   private async conversation(request: ResponsesRequest, tenant: string): Promise<Conversation> {
     const previousId = request.previous_response_id;
     const itemIds: string[] = [];
     const callIds: string[] = [];
     if (Array.isArray(request.input)) {
+      // Whether the current assistant turn carries its signed thinking (a reasoning item with its content).
+      let signed = false;
       for (const item of request.input) {
-        if (item.id && (item.type === 'item_reference' || (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content))) itemIds.push(item.id);
-        else if (item.type === 'function_call') callIds.push((item as FunctionCallItem).call_id);
+        if (item.type === 'reasoning') {
+          if ((item as ReasoningItem).encrypted_content) signed = true;
+          else if (item.id) itemIds.push(item.id);
+        } else if (item.type === 'item_reference') {
+          if (item.id) itemIds.push(item.id);
+        } else if (item.type === 'function_call') {
+          if (!signed) callIds.push((item as FunctionCallItem).call_id);
+        } else signed = false;
       }
     }
     try {
       return await this.store.conversation(tenant, { previousId, itemIds, callIds });
     } catch (error) {
       if (error instanceof StoreMiss) throw notFound(error.id, 'previous_response_id', 'previous_response_not_found');
+      if (!previousId && itemIds.length === 0) {
+        this.logger.warn(`Signed thinking not recalled: ${(error as Error)?.message ?? error}`);
+        return { history: [], items: new Map(), thinking: new Map() };
+      }
       throw error;
     }
   }
-
 }
 
 /**

@@ -142,16 +142,47 @@ describeRedis('two replicas sharing Redis', () => {
     expect(storeCalls(afterFirst, await Scrape.from(a.url))).toBe(2);
   });
 
+  it('costs a stateless Responses tool loop (store: false, encrypted reasoning sent back, as Codex does) no store call', async () => {
+    standIn.reply(
+      messageReply({ thinking: THOUGHT, toolUses: [{ id: 'toolu_codex', name: 'get_weather', input: { city: 'Rome' } }] }),
+      messageReply({ text: 'Sunny.' }),
+    );
+    const tools: OpenAI.Responses.FunctionTool[] = [{ type: 'function', name: 'get_weather', strict: false, parameters: { type: 'object' } }];
+    const options = { model: MODEL, store: false, include: ['reasoning.encrypted_content' as const], reasoning: { effort: 'high' as const }, tools };
+    const step1 = await client(a, ALICE).responses.create({ ...options, input: 'Weather in Rome?' });
+    const before = await Scrape.from(a.url);
+    await client(a, ALICE).responses.create({
+      ...options,
+      input: [
+        { role: 'user', content: 'Weather in Rome?' },
+        ...(step1.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'function_call_output', call_id: 'toolu_codex', output: 'sunny' },
+      ],
+    });
+    expect(standIn.last.body.messages[1].content[0]).toMatchObject({ type: 'thinking', thinking: THOUGHT });
+    expect(storeCalls(before, await Scrape.from(a.url))).toBe(0);
+  });
+
   it('survives Redis stopping and starting: only stateful requests fail, with a 503, and the replicas reconnect on their own', async () => {
-    standIn.reply(...Array.from({ length: 6 }, () => messageReply({ text: 'still here' })));
+    standIn.reply(...Array.from({ length: 8 }, () => messageReply({ text: 'still here' })));
     const kept = await client(a, ALICE).responses.create({ model: MODEL, input: 'before' });
     const before = await Scrape.from(a.url);
     await redis.stop();
     await waitFor(async () => (await storeState(a)) === 'degraded', 'replica A to see Redis gone', 15_000);
 
-    // Stateless: untouched.
+    // Stateless: untouched. A tool loop whose thinking is kept in the store goes on without it for this turn.
     const chat = await client(a, ALICE).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
     expect(chat.choices[0].message.content).toBe('still here');
+    const loop = await client(a, ALICE).chat.completions.create({
+      model: MODEL,
+      tools: TOOLS,
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_gone', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'toolu_gone', content: '3' },
+      ],
+    });
+    expect(loop.choices[0].message.content).toBe('still here');
     // Needing the store: a 503 in OpenAI's shape, at once (no offline queue; STORE_TIMEOUT_MS bounds a slow Redis).
     expect(STORE_TIMEOUT_MS).toBeLessThan(2000);
     for (const attempt of [
