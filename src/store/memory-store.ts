@@ -24,6 +24,27 @@ interface KeptThinking {
 /** A clock for the caches' TTLs (lru-cache's `perf`); tests pass their own. */
 export type Clock = () => number;
 
+/**
+ * An lru-cache bounded by entries and bytes with a TTL checked on use (no
+ * timers: ttlResolution 0, no purge scans); null when switched off.
+ */
+function bounded<V extends { bytes: number }>(
+  limits: { maxEntries: number; maxBytes: number; ttlMs: number },
+  perf: { now: Clock } | undefined,
+  options: Pick<LRUCache.Options<string, V, unknown>, 'updateAgeOnGet' | 'dispose'>,
+): LRUCache<string, V> | null {
+  if (limits.maxEntries <= 0) return null;
+  return new LRUCache<string, V>({
+    max: limits.maxEntries,
+    maxSize: limits.maxBytes,
+    sizeCalculation: (entry) => Math.max(1, entry.bytes),
+    ttl: limits.ttlMs,
+    ttlResolution: 0,
+    perf,
+    ...options,
+  });
+}
+
 /** A tenant's entry: tenants are hex digests, so ':' cannot be part of one. */
 const keyOf = (tenant: string, id: string) => `${tenant}:${id}`;
 
@@ -45,32 +66,9 @@ export class MemoryStore extends StateStore {
   ) {
     super();
     const perf = now ? { now } : undefined;
-    const { turns, thinking } = limits;
-    this.turns =
-      turns.maxEntries > 0
-        ? new LRUCache<string, KeptTurn>({
-            max: turns.maxEntries,
-            maxSize: turns.maxBytes,
-            sizeCalculation: (turn) => Math.max(1, turn.bytes),
-            ttl: turns.ttlMs,
-            // A use starts the TTL again; expiry is checked on use (no timers: ttlResolution 0).
-            updateAgeOnGet: true,
-            ttlResolution: 0,
-            perf,
-            dispose: (turn, key) => this.unindex(key, turn),
-          })
-        : null;
-    this.thinking =
-      thinking.maxEntries > 0
-        ? new LRUCache<string, KeptThinking>({
-            max: thinking.maxEntries,
-            maxSize: thinking.maxBytes,
-            sizeCalculation: (entry) => Math.max(1, entry.bytes),
-            ttl: thinking.ttlMs,
-            ttlResolution: 0,
-            perf,
-          })
-        : null;
+    // A turn's use starts its TTL again; thinking lives TTL from when it was kept.
+    this.turns = bounded<KeptTurn>(limits.turns, perf, { updateAgeOnGet: true, dispose: (turn, key) => this.unindex(key, turn) });
+    this.thinking = bounded<KeptThinking>(limits.thinking, perf, {});
   }
 
   /** Entries and bytes held, for tests. */
