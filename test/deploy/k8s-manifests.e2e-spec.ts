@@ -92,6 +92,16 @@ describe('k8s/ manifests', () => {
     expect(secret.stringData[ref.key]).toMatch(/^REPLACE_/);
   });
 
+  it('examples/secret-redis.yaml matches what the Deployment references (optionally) and holds only placeholders', () => {
+    const secret = one(load('examples/secret-redis.yaml'), 'Secret');
+    const env = one(load('deployment.yaml'), 'Deployment').spec.template.spec.containers[0].env;
+    for (const name of ['REDIS_URL', 'STORE_TENANT_SECRET']) {
+      const ref = env.find((e: K8sObject) => e.name === name).valueFrom.secretKeyRef;
+      expect(ref).toEqual({ name: secret.metadata.name, key: name, optional: true });
+      expect(secret.stringData[name]).toMatch(/^REPLACE_/);
+    }
+  });
+
   it('kustomization.yaml builds with kubectl kustomize and leaves the placeholder Secret out', async () => {
     const r = await kubectl(['kustomize', k8sDir]);
     expect(r.stderr).toBe('');
