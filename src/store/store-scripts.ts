@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  *   P r:T:id        hash  v (the turn, JSON), p (previous id), i (item ids, space-separated)
  *   P i:T:item      string the id of the turn holding this output item
  *   P t:T:call      string signed thinking (JSON) of that tool call
- *   P lru:r|t       zset  member T:id, score = last use (ms): the LRU order
+ *   P lru:r|t       zset  member T:id, score = last use (µs): the LRU order
  *   P size:r|t      hash  member → bytes; P bytes:r|t  the sum
  *
  * A turn and its item keys expire together, `ttl` after the turn's last use
@@ -21,8 +21,9 @@ import { createHash } from 'node:crypto';
 
 const PRELUDE = `
 local P, T = ARGV[1], ARGV[2]
+-- Microseconds: two calls never share a score, so the LRU order is the order of use.
 local clock = redis.call('TIME')
-local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+local now = clock[1] * 1000000 + clock[2]
 
 local function touch(id, ttl)
   local member = T .. ':' .. id
@@ -92,7 +93,7 @@ return {missing, chain, items, thinking}
 const WRITE = `${PRELUDE}
 local function bound(kind, ttl, maxEntries, maxBytes)
   local lru = P .. 'lru:' .. kind
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', lru, '-inf', now - ttl, 'LIMIT', 0, 100)) do drop(kind, member) end
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', lru, '-inf', now - ttl * 1000, 'LIMIT', 0, 100)) do drop(kind, member) end
   while redis.call('ZCARD', lru) > maxEntries or tonumber(redis.call('GET', P .. 'bytes:' .. kind) or '0') > maxBytes do
     local oldest = redis.call('ZRANGE', lru, 0, 0)[1]
     if not oldest then break end
