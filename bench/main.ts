@@ -8,7 +8,7 @@
  * load is printed so a reader can judge.
  *
  *   npm run bench                      (all sections)
- *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses, BENCH=messages)
+ *   BENCH=throughput npm run bench     (or BENCH=streams, BENCH=responses, BENCH=messages, BENCH=redis)
  *   DURATION=5 ROUNDS=3 CONNECTIONS=32 WARMUP=8 STREAM_ROUNDS=3 OPEN_STREAMS=1000
  */
 import { cpus, loadavg } from 'node:os';
@@ -16,15 +16,22 @@ import { stopServer, type Server } from './processes.js';
 import { startStackFloors, startStandIn, startTargets } from './servers.js';
 import { streams, type StreamResult } from './streams.js';
 import { messages, type MessagesResult } from './messages.js';
+import { redisSection, type RedisResult } from './redis.js';
 import { responses, type ResponsesResult } from './responses.js';
 import { throughput, type ThroughputResult } from './throughput.js';
 
-const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses,messages').split(',');
+const SECTIONS = (process.env.BENCH ?? 'throughput,streams,responses,messages,redis').split(',');
 const LIMIT_MS = 15 * 60_000;
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefined, r: ResponsesResult | undefined, m: MessagesResult | undefined) {
+function verdicts(
+  t: ThroughputResult[] | undefined,
+  s: StreamResult[] | undefined,
+  r: ResponsesResult | undefined,
+  m: MessagesResult | undefined,
+  redis: RedisResult | undefined,
+) {
   const lines: Array<[string, boolean]> = [];
   if (t) {
     const [bare, gateway, portkey] = t;
@@ -53,6 +60,9 @@ function verdicts(t: ThroughputResult[] | undefined, s: StreamResult[] | undefin
         m.addedP50 <= m.bareAddedP50 + 0.05,
       ],
     );
+  }
+  if (redis) {
+    lines.push([`stateful /v1/responses CPU per request with Redis ${redis.cpuRatio.toFixed(3)}× in process (≤ 1.3)`, redis.cpuRatio <= 1.3]);
   }
   console.log('\n## Targets');
   for (const [line, ok] of lines) console.log(`${ok ? 'met   ' : 'MISSED'} ${line}`);
@@ -100,7 +110,10 @@ async function main() {
       const [bare, gateway] = await fresh();
       return messages(standIn, bare, gateway);
     })() : undefined;
-    verdicts(t, s, r, m);
+    // Its own two gateways and redis-server; the section's servers are stopped first.
+    if (SECTIONS.includes('redis')) for (const server of servers.splice(1).reverse()) await stopServer(server);
+    const redis = SECTIONS.includes('redis') ? await redisSection(standIn) : undefined;
+    verdicts(t, s, r, m, redis);
     console.log(`\nload average at the end ${load()}`);
   } finally {
     clearTimeout(guard);

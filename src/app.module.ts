@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { TracingModule } from './tracing/tracing.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
+import { StoreModule } from './store/store.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -32,6 +33,7 @@ export class AppModule implements NestModule {
         TracingModule,
         ObservabilityModule,
         ShutdownModule,
+        StoreModule,
         AuthModule,
         CompletionsModule,
         ResponsesModule,

@@ -11,6 +11,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['common'],
   // Plumbing every layer below may record into: metrics, spans, the logger.
   ['metrics', 'tracing', 'logging'],
+  // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the features.
+  ['store'],
   ['system'],
   ['login'],
   ['refresh'],

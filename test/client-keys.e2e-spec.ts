@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { messageReply, signThinking } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
 import { statusBeforeBody } from './support/raw-http.js';
 
@@ -55,6 +56,45 @@ describe('PROXY_API_KEYS', () => {
     expect((await fetch(`${ctx.gw.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${ctx.gw.url}/health/ready`)).status).toBe(200);
     for (const key of KEYS) expect(ctx.gw.logs.text).not.toContain(key);
+  });
+});
+
+describe('each client key its own tenant, in the in-process store', () => {
+  const alice = { get responses() { return clientWith(KEYS[0]).responses; }, get chat() { return clientWith(KEYS[0]).chat; } };
+  const bob = { get responses() { return clientWith(KEYS[1]).responses; }, get chat() { return clientWith(KEYS[1]).chat; } };
+
+  it('answers 404 to another key for GET, DELETE, previous_response_id and item_reference, and keeps the owner\'s data', async () => {
+    ctx.standIn.reply(messageReply({ text: 'Private.' }));
+    const mine = await alice.responses.create({ model: 'claude-sonnet-5-5', input: 'secret' });
+    await expect(bob.responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404, code: 'response_not_found' });
+    await expect(bob.responses.delete(mine.id)).rejects.toMatchObject({ status: 404, code: 'response_not_found' });
+    await expect(bob.responses.create({ model: 'claude-sonnet-5-5', input: 'x', previous_response_id: mine.id })).rejects.toMatchObject({
+      status: 404,
+      code: 'previous_response_not_found',
+    });
+    await expect(bob.responses.create({ model: 'claude-sonnet-5-5', input: [{ type: 'item_reference', id: mine.output[0].id! }] })).rejects.toMatchObject({
+      status: 404,
+      code: 'item_not_found',
+    });
+    expect((await alice.responses.retrieve(mine.id)).output_text).toBe('Private.');
+  });
+
+  it("never replays one key's signed thinking into another key's request", async () => {
+    const thought = 'Private reasoning of team a.';
+    ctx.standIn.reply(
+      messageReply({ thinking: thought, toolUses: [{ id: 'toolu_a', name: 'get_weather', input: {} }] }),
+      messageReply({ text: 'ok' }),
+      messageReply({ text: 'ok' }),
+    );
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    const question: OpenAI.ChatCompletionMessageParam = { role: 'user', content: 'Weather?' };
+    const first = await alice.chat.completions.create({ model: 'claude-sonnet-5-5', messages: [question], tools, reasoning_effort: 'high' });
+    const { tool_calls } = first.choices[0].message;
+    const loop: OpenAI.ChatCompletionMessageParam[] = [question, { role: 'assistant', content: null, tool_calls }, { role: 'tool', tool_call_id: 'toolu_a', content: '3' }];
+    await bob.chat.completions.create({ model: 'claude-sonnet-5-5', messages: loop, tools, reasoning_effort: 'high' });
+    expect(JSON.stringify(ctx.standIn.last.body)).not.toContain(signThinking(thought));
+    await alice.chat.completions.create({ model: 'claude-sonnet-5-5', messages: loop, tools, reasoning_effort: 'high' });
+    expect(ctx.standIn.last.body.messages[1].content[0]).toMatchObject({ type: 'thinking', thinking: thought });
   });
 });
 

@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { AnthropicStandIn, errorReply, messageReply, streamSteps } from './support/anthropic-stand-in.js';
 import { METRIC } from '../src/metrics/gateway-metrics.js';
-import { ResponseStore } from '../src/responses/response-store.js';
+import type { MemoryStore } from '../src/store/memory-store.js';
+import { StateStore } from '../src/store/state-store.js';
 import { startGateway, TEST_API_KEY } from './support/gateway.js';
 import { Scrape } from './support/metrics.js';
 import { useGateway } from './support/lifecycle.js';
@@ -284,13 +285,13 @@ describe('POST /v1/responses through the openai client', () => {
   });
 
   it('counts a stored response from the request\'s length, a compressed request\'s and borrowed items\' by measuring them', async () => {
-    const store = ctx.gw.app.get(ResponseStore);
+    const store = ctx.gw.app.get(StateStore) as MemoryStore;
     const stored = async (body: Buffer | string, headers: Record<string, string> = {}) => {
-      const before = store.totalBytes;
+      const before = store.usage.turnBytes;
       const res = await fetch(`${ctx.gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       const json = (await res.json()) as { id: string; output: Array<{ id: string }> };
       expect(res.status).toBe(200);
-      return { grew: store.totalBytes - before, json };
+      return { grew: store.usage.turnBytes - before, json };
     };
     const answer = 'A'.repeat(3000);
     const body = JSON.stringify({ model: MODEL, instructions: 'I'.repeat(20_000), input: 'Hi' });

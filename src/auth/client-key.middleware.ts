@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { setTenant, tenantIds } from './tenant.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -25,9 +26,12 @@ const announced = new WeakSet<AppConfig>();
 @Injectable()
 export class ClientKeyMiddleware implements NestMiddleware {
   private readonly keys: Buffer[];
+  /** The tenant of each key, in the same order (tenant.ts). */
+  private readonly tenants: string[];
 
   constructor(config: AppConfig) {
     this.keys = config.clientKeys.map(digest);
+    this.tenants = tenantIds(config.clientKeys, config.tenantSecret);
     if (announced.has(config)) return;
     announced.add(config);
     const logger = new Logger('ClientKeys');
@@ -40,7 +44,11 @@ export class ClientKeyMiddleware implements NestMiddleware {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     const header = req.headers['x-api-key'];
     const apiKey = typeof header === 'string' ? header.trim() : undefined;
-    if (this.matches(bearer) || this.matches(apiKey)) return next();
+    const matched = Math.max(this.match(bearer), this.match(apiKey));
+    if (matched >= 0) {
+      setTenant(req, this.tenants[matched]);
+      return next();
+    }
     throw new GatewayError(
       401,
       bearer || apiKey
@@ -50,10 +58,12 @@ export class ClientKeyMiddleware implements NestMiddleware {
     );
   }
 
-  private matches(presented: string | undefined): boolean {
-    if (!presented) return false;
+  /** The index of the key presented, or -1. Every key is compared, so a match early in the list is not faster. */
+  private match(presented: string | undefined): number {
+    if (!presented) return -1;
     const candidate = digest(presented);
-    // Every key is compared, so a match early in the list is not faster.
-    return this.keys.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
+    let matched = -1;
+    for (let i = 0; i < this.keys.length; i++) if (timingSafeEqual(this.keys[i], candidate)) matched = i;
+    return matched;
   }
 }

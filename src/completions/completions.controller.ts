@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { tenantOf } from '../auth/tenant.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { conversationKey, sessionHeader } from '../pool/affinity.js';
@@ -36,7 +37,7 @@ export class CompletionsController {
     const route = { affinity: conversationKey({ promptCacheKey: body.prompt_cache_key, sessionHeader: sessionHeader(res.req.headers), user: body.user }) };
     try {
       if (body.stream) return await this.stream(body, res, signal, route, exchange);
-      const { completion, requestId, served } = await this.completions.complete(body, signal, exchange, route);
+      const { completion, requestId, served } = await this.completions.complete(body, tenantOf(res.req), signal, exchange, route);
       if (requestId) res.setHeader(UPSTREAM_REQUEST_ID, requestId);
       for (const [name, value] of Object.entries(this.pool.openAiHeaders(served))) res.setHeader(name, value);
       sendJson(res, completion);
@@ -48,7 +49,7 @@ export class CompletionsController {
 
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, route: Route, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
-    const { chunks, requestId, cancel, served } = await this.completions.stream(body, signal, exchange, route);
+    const { chunks, requestId, cancel, served } = await this.completions.stream(body, tenantOf(res.req), signal, exchange, route);
     const headers = this.pool.openAiHeaders(served);
     if (requestId) headers[UPSTREAM_REQUEST_ID] = requestId;
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);

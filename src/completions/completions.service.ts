@@ -32,9 +32,16 @@ export class CompletionsService {
     private readonly translation: TranslationService,
   ) {}
 
-  async complete(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<CompletionResult> {
-    const { events, requestId, served } = await this.open('message', request, signal, observer, route);
-    return { completion: await this.translation.toCompletion(events, request), requestId, served };
+  /** `tenant`: whose kept thinking the request may use (auth/tenant.ts). */
+  async complete(
+    request: ChatCompletionRequest,
+    tenant: string,
+    signal: AbortSignal,
+    observer?: UpstreamObserver,
+    route?: Route,
+  ): Promise<CompletionResult> {
+    const { events, requestId, served } = await this.open('message', request, tenant, signal, observer, route);
+    return { completion: await this.translation.toCompletion(events, request, tenant), requestId, served };
   }
 
   /**
@@ -42,20 +49,23 @@ export class CompletionsService {
    * (429, 400, ...) still reaches the client as a normal JSON error with its
    * status; after that, chunks follow upstream events one for one.
    */
-  async stream(request: ChatCompletionRequest, signal: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<StreamResult> {
-    const { events, requestId, cancel, served } = await this.open('stream', request, signal, observer, route);
-    return { chunks: this.translation.toChunks(events, request), requestId, cancel, served };
+  async stream(request: ChatCompletionRequest, tenant: string, signal: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<StreamResult> {
+    const { events, requestId, cancel, served } = await this.open('stream', request, tenant, signal, observer, route);
+    return { chunks: this.translation.toChunks(events, request, tenant), requestId, cancel, served };
   }
 
   /** Upstream's refusal of a block names the client's field, not the translated request's. */
   private async open(
     how: 'stream' | 'message',
     request: ChatCompletionRequest,
+    tenant: string,
     signal: AbortSignal,
     observer?: UpstreamObserver,
     route?: Route,
   ) {
-    const translated = this.translation.toMessageRequest(request);
+    // A plain request (no tool call awaiting its thinking) makes no store call here.
+    const recalled = await this.translation.recallThinking(request, tenant);
+    const translated = this.translation.toMessageRequest(request, undefined, recalled);
     try {
       return await this.upstream[how](translated.request, signal, observer, route);
     } catch (error) {

@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AnswerCap } from '../translation/answer-cap.js';
 import { ThinkingCache } from '../translation/thinking-cache.js';
+import type { SignedThinking } from '../translation/thinking.js';
 import type { MessageRequest } from '../upstream/message-request.js';
 import { addChunk, assembledCompletion, chunkBytes, createAssembly, type Assembly } from './translation/completion.assembler.js';
 import { isJsonMode, unfencedChunks } from './translation/json-mode.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
-import { mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
+import { callsAwaitingThinking, mapRequest, type RequestDefaults, type RequestPaths, type ServerTools } from './translation/request.mapper.js';
 import { createStreamState, messageChunks, streamChunks, type StreamState } from './translation/stream.mapper.js';
 import { answersInFunctionCall, defaultMaxTokens } from './translation/tables.js';
 
@@ -34,23 +35,38 @@ export class TranslationService {
     this.defaults = {
       maxTokens: override ? () => override : defaultMaxTokens,
       promptCache: { mode: config.get('PROMPT_CACHE'), ttl: config.get('PROMPT_CACHE_TTL') },
-      recallThinking: (id) => thinking.recall(id),
     };
   }
 
   /**
-   * The upstream request, and where each of its blocks came from (for errors
-   * that name one). `server`: server tools another endpoint offers besides the chat form's functions.
+   * The signed thinking the gateway kept for the tool calls of this request
+   * whose thinking the client did not send back: one store read, none when
+   * there are no such calls.
    */
-  toMessageRequest(request: ChatCompletionRequest, server?: ServerTools): { request: MessageRequest; paths: RequestPaths } {
-    return mapRequest(request, this.defaults, server);
+  recallThinking(request: ChatCompletionRequest, tenant: string): Promise<ReadonlyMap<string, readonly SignedThinking[]>> {
+    return this.thinking.recall(tenant, callsAwaitingThinking(request.messages));
+  }
+
+  /**
+   * The upstream request, and where each of its blocks came from (for errors
+   * that name one). `server`: server tools another endpoint offers besides
+   * the chat form's functions. `recalled`: see `recallThinking`.
+   */
+  toMessageRequest(
+    request: ChatCompletionRequest,
+    server?: ServerTools,
+    recalled?: ReadonlyMap<string, readonly SignedThinking[]>,
+  ): { request: MessageRequest; paths: RequestPaths } {
+    // Defaults of its own only for a request that recalled something: the shared ones otherwise.
+    const defaults = recalled && recalled.size > 0 ? { ...this.defaults, recallThinking: (id: string) => recalled.get(id) } : this.defaults;
+    return mapRequest(request, defaults, server);
   }
 
   /** `chat.completion.chunk`s, one upstream event at a time; the thinking is remembered once the stream completes. */
-  toChunks(events: Events, request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk, StreamState> {
+  toChunks(events: Events, request: ChatCompletionRequest, tenant: string): AsyncGenerator<ChatCompletionChunk, StreamState> {
     const state = createStreamState(request.model, request.stream_options?.include_usage === true, undefined, answersInFunctionCall(request));
     return jsonMode(
-      streamChunks(events, state, (final) => this.remember(final)),
+      streamChunks(events, state, (final) => this.remember(final, tenant)),
       request,
     );
   }
@@ -61,7 +77,7 @@ export class TranslationService {
    * the cap the chunks are closed, which stops upstream, and the client is
    * told to stream instead.
    */
-  async toCompletion(events: Events, request: ChatCompletionRequest): Promise<ChatCompletion> {
+  async toCompletion(events: Events, request: ChatCompletionRequest, tenant: string): Promise<ChatCompletion> {
     const state = createStreamState(request.model, false, undefined, answersInFunctionCall(request));
     const assembly = createAssembly();
     const cap = new AnswerCap(this.maxAssembledBytes);
@@ -70,13 +86,13 @@ export class TranslationService {
       isList(events) && !isJsonMode(request.response_format)
         ? fold(messageChunks(events, state), assembly, cap)
         : await foldAsync(jsonMode(streamChunks(events, state), request), assembly, cap);
-    this.remember(final);
+    await this.remember(final, tenant);
     return assembledCompletion(assembly, final);
   }
 
-  /** An answer that called tools: its signed thinking is kept for the next request of the loop. */
-  private remember(state: StreamState): void {
-    if (state.thinking.toolCallIds.length > 0) this.thinking.remember(state.thinking.toolCallIds, state.thinking.blocks);
+  /** An answer that called tools: its signed thinking is kept for the next request of the loop (never throws). */
+  private async remember(state: StreamState, tenant: string): Promise<void> {
+    if (state.thinking.toolCallIds.length > 0) await this.thinking.remember(tenant, state.thinking.toolCallIds, state.thinking.blocks);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { randomBytes } from 'node:crypto';
 import { splitCommandLine } from './command-line.js';
 import { type CredentialEntries, credentialEntries } from './credential-pool-file.js';
 import { type CredentialSource, credentialSourceFor, oauthTokenFrom } from './credential-source.js';
@@ -24,6 +25,8 @@ export class AppConfig {
   readonly credentials: CredentialEntries;
   /** The Claude Code login's config dir, when a credential is that login; where REFRESH_COMMAND renews it. */
   readonly loginDir: string | null;
+  /** The HMAC key of tenant ids: STORE_TENANT_SECRET, or one random key for this application's life. */
+  readonly tenantSecret: string | Buffer;
 
   /** `credentials`: decided at start-up (AppConfigModule); worked out here from the variables otherwise. */
   constructor(
@@ -42,6 +45,7 @@ export class AppConfig {
     this.loginDir = login?.kind === 'claude-login' ? login.configDir : null;
     this.refreshArgv = Object.freeze(splitCommandLine(this.get('REFRESH_COMMAND')));
     this.clientKeys = Object.freeze(parseKeyList(this.get('PROXY_API_KEYS') ?? ''));
+    this.tenantSecret = this.get('STORE_TENANT_SECRET') ?? randomBytes(32);
   }
 
   get<K extends keyof EnvironmentVariables>(key: K): EnvironmentVariables[K] {

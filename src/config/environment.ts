@@ -242,7 +242,7 @@ export class EnvironmentVariables {
   PROMPT_CACHE_TTL: '5m' | '1h' = '5m';
 
   @Variable({
-    doc: 'Tool calls whose signed thinking blocks the gateway keeps in memory (also bounded to 64 MiB and one hour), so tool loops with thinking work with clients that drop unknown message fields. `0` turns it off.',
+    doc: 'Tool calls whose signed thinking blocks the gateway keeps (in memory, or in Redis with `REDIS_URL`; also bounded to 64 MiB and one hour), so tool loops with thinking work with clients that drop unknown message fields. `0` turns it off.',
     helm: { value: 'config.thinkingCacheEntries' },
   })
   @IsInt()
@@ -412,10 +412,10 @@ export class EnvironmentVariables {
   @Min(0)
   REFRESH_RETRY_SECONDS: number = 30;
 
-  // The embedded store behind `previous_response_id` and GET/DELETE /v1/responses/{id}.
-  // Per replica, never shared: see docs/responses.md for pinning clients.
+  // The store behind `previous_response_id` and GET/DELETE /v1/responses/{id}:
+  // per replica, or shared by all of them in Redis (REDIS_URL).
   @Variable({
-    doc: '`/v1/responses` store (per replica): at most this many stored responses; the least recently used goes first. `0` stores nothing.',
+    doc: '`/v1/responses` store (per replica, or in all of Redis with `REDIS_URL`): at most this many stored responses; the least recently used goes first. `0` stores nothing.',
     helm: { value: 'responses.store.maxEntries' },
   })
   @IsInt()
@@ -444,6 +444,35 @@ export class EnvironmentVariables {
   })
   @IsIn(WEB_SEARCH_MODES)
   RESPONSES_WEB_SEARCH: WebSearchMode = 'anthropic';
+
+  @Variable({
+    doc: 'Redis for state shared by every replica: stored `/v1/responses`, the thinking cache, and the lock that lets one replica at a time renew the Claude Code login. `redis://` or `rediss://` (TLS), with `user:password@` when Redis wants them. Unset: that state stays in each process (one replica). One primary; Redis Cluster is not supported.',
+    secret: true,
+    defaultText: '— (in process)',
+    helm: { derived: 'redis.url or redis.existingSecret' },
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
+  REDIS_URL?: string;
+
+  @Variable({
+    doc: 'Prefix of every key the gateway writes to Redis, so gateways (or environments) can share one Redis.',
+    helm: { value: 'redis.keyPrefix' },
+  })
+  @IsString()
+  @MinLength(1)
+  REDIS_KEY_PREFIX: string = 'ccp:';
+
+  @Variable({
+    doc: 'Key of the HMAC that turns a client key into the tenant id stored data is kept under (the client key itself is never stored). Needed with `REDIS_URL` and `PROXY_API_KEYS`, the same on every replica; changing it orphans what is stored. Unset without Redis: a random key per process.',
+    secret: true,
+    defaultText: '— (random per process)',
+    helm: { derived: 'redis.tenantSecret or redis.existingSecret' },
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  STORE_TENANT_SECRET?: string;
 }
 
 export class InvalidEnvironmentError extends Error {}
@@ -478,6 +507,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   if (env.METRICS_AUTH === 'client-keys' && !env.PROXY_API_KEYS) {
     problems.push('METRICS_AUTH: client-keys needs PROXY_API_KEYS (the keys /metrics would ask for)');
+  }
+  if (env.REDIS_URL && env.PROXY_API_KEYS && !env.STORE_TENANT_SECRET) {
+    problems.push('STORE_TENANT_SECRET: REDIS_URL with PROXY_API_KEYS needs it (16+ characters, the same on every replica), to key the hash stored data is kept under');
   }
   if (problems.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);

@@ -16,6 +16,8 @@ export const METRIC = {
   clientDisconnects: 'claude_proxy_client_disconnects_total',
   refreshRuns: 'claude_proxy_refresh_runs_total',
   loginExpiry: 'claude_proxy_login_expires_in_seconds',
+  storeErrors: 'claude_proxy_store_errors_total',
+  storeDuration: 'claude_proxy_store_duration_seconds',
   info: 'claude_proxy_info',
   ratelimitUtilization: 'claude_proxy_ratelimit_utilization',
   credentialAvailable: 'claude_proxy_credential_available',
@@ -59,6 +61,8 @@ const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_
 
 /** Seconds: LLM answers take from well under a second to many minutes. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+/** Seconds: a store call is a Redis round trip, well under a millisecond on a LAN; 1.5 s is its time limit. */
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2];
 const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 60];
 
 /**
@@ -76,6 +80,9 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly clientDisconnects: Counter<'route'>;
   private readonly refreshRuns: Counter<'trigger' | 'outcome'>;
+  /** With REDIS_URL only: the in-process store has no calls worth timing. */
+  private readonly storeErrors: Counter<'operation'> | null = null;
+  private readonly storeDuration: Histogram<'operation'> | null = null;
   // What each request records, found by label values rather than by prom-client's string per call (series.ts).
   private readonly requestSeries: CounterSeries<'route' | 'model' | 'status' | 'stream'>;
   private readonly requestDurationSeries: HistogramSeries<'route' | 'model' | 'stream'>;
@@ -147,6 +154,23 @@ export class GatewayMetrics {
       labelNames: ['trigger', 'outcome'],
       registers,
     });
+    if (config.get('REDIS_URL')) {
+      this.storeErrors = new Counter({
+        name: METRIC.storeErrors,
+        help: 'Calls to the shared store (Redis) that failed or timed out, by operation (read, write, get, delete, lock).',
+        labelNames: ['operation'],
+        registers,
+      });
+      this.storeDuration = new Histogram({
+        name: METRIC.storeDuration,
+        help: 'Time of each call to the shared store (Redis), by operation, failed ones included, in seconds.',
+        labelNames: ['operation'],
+        buckets: STORE_BUCKETS,
+        registers,
+      });
+      // Present from the start, at 0, for every operation.
+      for (const operation of ['read', 'write', 'get', 'delete', 'lock']) this.storeErrors.inc({ operation }, 0);
+    }
     const loginExpiry = () => this.loginExpiresAtMs();
     new Gauge({
       name: METRIC.loginExpiry,
@@ -301,6 +325,13 @@ export class GatewayMetrics {
 
   refreshRan(trigger: string, outcome: (typeof REFRESH_OUTCOMES)[number]): void {
     if (this.enabled) this.refreshRuns.inc({ trigger, outcome });
+  }
+
+  /** One call to the shared store (Redis). */
+  storeCalled(operation: string, seconds: number, ok: boolean): void {
+    if (!this.enabled) return;
+    this.storeDuration?.observe({ operation }, seconds);
+    if (!ok) this.storeErrors?.inc({ operation });
   }
 
   /** Where the login's expiry is read from at scrape time (login mode only). */

@@ -8,6 +8,7 @@ import { testConfig } from '../config/testing.js';
 import type { ClaudeLogin } from '../login/claude-login.js';
 import type { LoginRead } from '../login/login-token.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
+import { type LockOutcome, SharedLock } from '../store/shared-lock.js';
 import { AHEAD_JOB, RefreshService } from './refresh.service.js';
 
 /** A login whose token the fake command replaces when `renew` is set. */
@@ -49,10 +50,10 @@ class FakeWorld {
 }
 
 /** The real validated defaults, so the numbers below are the shipped ones. */
-function service(world: FakeWorld, env: Record<string, string> = {}) {
+function service(world: FakeWorld, env: Record<string, string> = {}, lock?: SharedLock) {
   const config = testConfig({ CLAUDE_CONFIG_DIR: '/x', ...env });
   const scheduler = new SchedulerRegistry();
-  const refresh = new RefreshService(config, world.runner, world.login, scheduler);
+  const refresh = new RefreshService(config, world.runner, world.login, scheduler, undefined, lock);
   // What @nestjs/schedule's orchestrator does with the declared @Cron job before this service boots.
   scheduler.addCronJob(AHEAD_JOB, CronJob.from({ cronTime: '0 * * * * *', onTick: () => refresh.onAheadTick(), start: false }));
   return { refresh, scheduler };
@@ -195,4 +196,27 @@ it('schedules nothing when an API key or a fixed token is in use', () => {
   expect(refresh.enabled).toBe(false);
   expect(scheduler.getCronJobs().size).toBe(0);
   expect(world.runs).toBe(0);
+});
+
+it('runs the command under the shared lock, and when another replica held it, re-reads the login that replica renewed', async () => {
+  const world = new FakeWorld();
+  world.renew = true;
+  const names: string[] = [];
+  // Another replica holds the lock: it renews the login while this one waits, then this one is told it did not run.
+  const elsewhere = new (class extends SharedLock {
+    override async exclusive<T>(name: string): Promise<LockOutcome<T>> {
+      names.push(name);
+      world.token = 'tok-from-another-replica';
+      return { ran: false };
+    }
+  })();
+  const { refresh } = service(world, {}, elsewhere);
+  const record = await refresh.run('expired');
+  expect(names).toEqual(['login-refresh']);
+  expect(world.runs).toBe(0);
+  expect(record).toMatchObject({ outcome: 'renewed', tokenChanged: true, detail: 'REFRESH_COMMAND ran on another replica' });
+  // Holding the lock itself, it runs the command.
+  const { refresh: holder } = service(world, {}, new SharedLock());
+  expect(await holder.run('expired')).toMatchObject({ outcome: 'renewed' });
+  expect(world.runs).toBe(1);
 });

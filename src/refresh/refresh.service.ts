@@ -8,7 +8,8 @@ import { ClaudeLogin } from '../login/claude-login.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { REFRESH_TRIGGERS } from '../metrics/metric-labels.js';
 import type { LoginRead } from '../login/login-token.js';
-import { CommandRunner } from '../system/command-runner.js';
+import { SharedLock } from '../store/shared-lock.js';
+import { type CommandResult, CommandRunner } from '../system/command-runner.js';
 
 /** What started a run: start-up, the refresh-ahead check, or a request that met an unusable token. */
 export type RefreshTrigger = (typeof REFRESH_TRIGGERS)[number];
@@ -66,6 +67,8 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
     private readonly login: ClaudeLogin,
     private readonly scheduler: SchedulerRegistry,
     @Optional() private readonly metrics?: GatewayMetrics,
+    /** With Redis, one replica at a time runs the command; the others wait for it and re-read the login. */
+    @Optional() private readonly lock: SharedLock = new SharedLock(),
   ) {
     this.enabled = config.loginDir !== null;
     this.argv = config.refreshArgv;
@@ -167,16 +170,24 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
 
   private async execute(trigger: RefreshTrigger): Promise<RefreshRecord> {
     const before = loginOf(await this.login.read());
-    let result: Awaited<ReturnType<CommandRunner['run']>>;
+    let result: CommandResult;
+    let elsewhere = false;
     if (this.stopping) {
       result = { ok: false, failure: 'error', exitCode: null, stdout: '', stderr: '', message: 'not run: the gateway is shutting down' };
     } else {
-      this.logger.debug(`Running REFRESH_COMMAND (${trigger})`);
-      result = await this.runner.run(this.argv, {
-        timeoutMs: this.config.get('REFRESH_TIMEOUT_MS'),
-        // So the CLI renews the very login this gateway reads.
-        env: { CLAUDE_CONFIG_DIR: this.config.loginDir ?? this.config.get('CLAUDE_CONFIG_DIR') },
+      const timeoutMs = this.config.get('REFRESH_TIMEOUT_MS');
+      // Held a little longer than the command may run, so it never lapses under a run still going.
+      const locked = await this.lock.exclusive('login-refresh', timeoutMs + 5000, () => {
+        this.logger.debug(`Running REFRESH_COMMAND (${trigger})`);
+        return this.runner.run(this.argv, {
+          timeoutMs,
+          // So the CLI renews the very login this gateway reads.
+          env: { CLAUDE_CONFIG_DIR: this.config.loginDir ?? this.config.get('CLAUDE_CONFIG_DIR') },
+        });
       });
+      // Another replica ran it: what it did shows in the login, read below like after a run here.
+      result = locked.ran ? locked.value : { ok: true, stdout: '', stderr: '' };
+      elsewhere = !locked.ran;
     }
     // The command's exit status says nothing about renewal: read the login itself.
     const read = await this.login.read({ fresh: true });
@@ -197,6 +208,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
       outcome: renewed ? 'renewed' : result.ok ? 'unchanged' : 'failed',
       tokenChanged,
     };
+    if (elsewhere) record.detail = 'REFRESH_COMMAND ran on another replica';
     if (result.ok || result.failure !== 'not-found') this.missingCliName = null;
     if (!result.ok) {
       // Redacted by value (the tokens read before and after, whatever their
@@ -218,7 +230,7 @@ export class RefreshService implements OnApplicationBootstrap, BeforeApplication
         this.logger.warn(`REFRESH_COMMAND (${trigger}) ${record.detail}${firstLine ? `: ${firstLine}` : ''}`);
       }
     }
-    this.logger.log(`Refresh (${trigger}): ${record.outcome}, token ${tokenChanged ? 'changed' : 'not changed'}`);
+    this.logger.log(`Refresh (${trigger}): ${record.outcome}, token ${tokenChanged ? 'changed' : 'not changed'}${elsewhere ? ' (run by another replica)' : ''}`);
     this.metrics?.refreshRan(trigger, record.outcome);
     this.lastRecord = record;
     return record;

@@ -1,19 +1,12 @@
+import { Injectable } from '@nestjs/common';
+import { StateStore, type ThinkingEntry } from '../store/state-store.js';
+import type { SignedThinking } from '../translation/thinking.js';
 import type { InputItem, OutputItem, ResponseObject } from './translation/responses.types.js';
 
-export interface StoreLimits {
-  maxEntries: number;
-  maxBytes: number;
-  /** How long an entry lives after its last use. */
-  ttlMs: number;
-}
-
-interface Entry {
+/** What the store keeps of one turn: the response, and this request's own input items (references resolved), not its history. */
+interface KeptTurn {
   response: ResponseObject;
-  /** This request's own input items (references resolved), not its history. */
   input: InputItem[];
-  previousId: string | null;
-  bytes: number;
-  expiresAt: number;
 }
 
 /** Why a conversation cannot be continued. */
@@ -23,121 +16,79 @@ export class StoreMiss extends Error {
   }
 }
 
+/** What a Responses request needs from the store, fetched in one read. */
+export interface ConversationNeeds {
+  previousId?: string | null;
+  /** Ids of input items the store may hold (`item_reference`, reasoning sent back without its content). */
+  itemIds: readonly string[];
+  /** Tool calls whose signed thinking the client may have dropped. */
+  callIds: readonly string[];
+}
+
+export interface Conversation {
+  /** The conversation up to `previousId`, as input items. */
+  history: InputItem[];
+  /** Stored output items by id. */
+  items: Map<string, OutputItem>;
+  thinking: ReadonlyMap<string, readonly SignedThinking[]>;
+}
+
+const NO_CONVERSATION: Conversation = Object.freeze({ history: [], items: new Map(), thinking: new Map() }) as Conversation;
+
 /**
- * The embedded store behind `previous_response_id`, `item_reference` and
- * GET/DELETE /v1/responses/{id}. In-process and per replica: bounded in
- * entries and bytes (least recently used goes first) with a TTL from last use.
- * Each entry holds only its own turn and a link to the one before, so a long
- * conversation costs memory linear in its length. Reading a conversation
- * touches every turn of it, newest first: the oldest turn ends up the most
- * recently used, so under pressure newer turns leave first. Either way a
- * chain with one turn gone cannot be continued (StoreMiss), and the turns
- * left behind keep their bytes until they are evicted or expire in turn.
+ * The Responses API's view of the gateway's store (store/): `previous_response_id`,
+ * `item_reference` and GET/DELETE /v1/responses/{id}, per tenant. Each turn
+ * holds only its own input and output and a link to the turn before, so a
+ * long conversation costs memory linear in its length; a conversation with
+ * one turn gone cannot be continued (StoreMiss). The bounds (entries, bytes,
+ * TTL from last use) are the store's.
  */
+@Injectable()
 export class ResponseStore {
-  /** Insertion order is recency order: a touched entry is re-inserted at the end. */
-  private readonly entries = new Map<string, Entry>();
-  /** Output item id → the response that holds it, for `item_reference`. */
-  private readonly items = new Map<string, string>();
-  private bytes = 0;
+  constructor(private readonly store: StateStore) {}
 
-  constructor(
-    private readonly limits: StoreLimits,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get totalBytes(): number {
-    return this.bytes;
+  /** Everything a request needs, in one read; no store call when it needs nothing. Throws StoreMiss for a broken conversation. */
+  async conversation(tenant: string, needs: ConversationNeeds): Promise<Conversation> {
+    if (!needs.previousId && needs.itemIds.length === 0 && needs.callIds.length === 0) return NO_CONVERSATION;
+    const read = await this.store.read(tenant, { chainFrom: needs.previousId, itemIds: needs.itemIds, callIds: needs.callIds });
+    if (read.chain === null) throw new StoreMiss(needs.previousId!);
+    const history: InputItem[] = [];
+    for (const turn of read.chain as KeptTurn[]) history.push(...turn.input, ...(turn.response.output as InputItem[]));
+    const items = new Map<string, OutputItem>();
+    for (const [id, turn] of read.items) {
+      const item = (turn as KeptTurn).response.output.find((candidate) => candidate.id === id);
+      if (item) items.set(id, item);
+    }
+    return { history, items, thinking: read.thinking as Map<string, SignedThinking[]> };
   }
 
   /**
-   * Keeps a completed response and this request's own input items.
-   * `requestBytes`, when known: the bytes of the request the answer came
-   * from, plus those of any items it took from the store (see
-   * `jsonBytes`). Everything the entry holds besides the output came from
-   * that request (its input, and the fields the response echoes), so only
-   * the output is counted here; without it, the whole entry is.
+   * Keeps a completed response and this request's own input items, with the
+   * answer's thinking (if any) in the same round trip. `requestBytes`, when
+   * known: the bytes of the request the answer came from, plus those of any
+   * items it took from the store (see `jsonBytes`). Everything the entry
+   * holds besides the output came from that request (its input, and the
+   * fields the response echoes), so only the output is counted here;
+   * without it, the whole entry is.
    */
-  put(response: ResponseObject, input: InputItem[], previousId: string | null, requestBytes?: number): void {
-    if (this.limits.maxEntries === 0) return;
-    this.remove(response.id);
-    const entry: Entry = {
-      response,
-      input,
-      previousId,
-      bytes: requestBytes === undefined ? jsonBytes(response) + jsonBytes(input) : requestBytes + jsonBytes(response.output),
-      expiresAt: this.now() + this.limits.ttlMs,
-    };
-    // An answer larger than the whole store is not kept (it would evict everything and then itself).
-    if (entry.bytes > this.limits.maxBytes) return;
-    this.entries.set(response.id, entry);
-    this.bytes += entry.bytes;
-    for (const item of response.output) this.items.set(item.id!, response.id);
-    this.evict();
+  save(
+    tenant: string,
+    kept: { response: ResponseObject; input: InputItem[]; previousId: string | null; requestBytes?: number } | null,
+    thinking: ThinkingEntry | null,
+  ): Promise<void> {
+    if (!kept) return this.store.write(tenant, null, thinking);
+    const { response, input, previousId, requestBytes } = kept;
+    const bytes = requestBytes === undefined ? jsonBytes(response) + jsonBytes(input) : requestBytes + jsonBytes(response.output);
+    const value: KeptTurn = { response, input };
+    return this.store.write(tenant, { id: response.id, previousId, itemIds: response.output.map((item) => item.id!), bytes, value }, thinking);
   }
 
-  get(id: string): ResponseObject | undefined {
-    return this.touch(id)?.response;
+  async get(tenant: string, id: string): Promise<ResponseObject | undefined> {
+    return ((await this.store.turn(tenant, id)) as KeptTurn | undefined)?.response;
   }
 
-  delete(id: string): boolean {
-    return this.remove(id);
-  }
-
-  /** The whole conversation up to and including response `id`, as input items; throws StoreMiss if any turn is gone. */
-  history(id: string): InputItem[] {
-    const turns: Entry[] = [];
-    const seen = new Set<string>();
-    for (let next: string | null = id; next !== null; ) {
-      const entry = this.touch(next);
-      if (!entry || seen.has(next)) throw new StoreMiss(id);
-      seen.add(next);
-      turns.unshift(entry);
-      next = entry.previousId;
-    }
-    return turns.flatMap((turn) => [...turn.input, ...(turn.response.output as InputItem[])]);
-  }
-
-  /** An output item of a stored response, for `{type: "item_reference", id}`. */
-  item(id: string): OutputItem | undefined {
-    const owner = this.items.get(id);
-    const entry = owner ? this.touch(owner) : undefined;
-    return entry?.response.output.find((item) => item.id === id);
-  }
-
-  private touch(id: string): Entry | undefined {
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.remove(id);
-      return undefined;
-    }
-    entry.expiresAt = this.now() + this.limits.ttlMs;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    return entry;
-  }
-
-  private remove(id: string): boolean {
-    const entry = this.entries.get(id);
-    if (!entry) return false;
-    this.entries.delete(id);
-    this.bytes -= entry.bytes;
-    for (const item of entry.response.output) if (this.items.get(item.id!) === id) this.items.delete(item.id!);
-    return true;
-  }
-
-  private evict(): void {
-    const now = this.now();
-    for (const [id, entry] of this.entries) {
-      const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
-      if (!over && entry.expiresAt > now) break;
-      this.remove(id);
-    }
+  delete(tenant: string, id: string): Promise<boolean> {
+    return this.store.deleteTurn(tenant, id);
   }
 }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { tenantOf } from '../auth/tenant.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { SseWriter } from '../streaming/sse-writer.js';
@@ -42,6 +43,7 @@ export class ResponsesController {
       if (body.stream) return await this.stream(body, res, signal, exchange);
       const { response, requestId, omittedTools, served } = await this.responses.create(
         body,
+        tenantOf(res.req),
         signal,
         exchange,
         bodyBytes(res),
@@ -56,20 +58,20 @@ export class ResponsesController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+  get(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: Request) {
     // `include=a&include=b` (raw HTTP, Python) or `include[]=a` (the OpenAI Node SDK's array format).
     const wanted = [query.include, query['include[]']].flat().filter((v): v is string => typeof v === 'string');
-    return this.responses.get(id, wanted.includes(ENCRYPTED_REASONING));
+    return this.responses.get(tenantOf(req), id, wanted.includes(ENCRYPTED_REASONING));
   }
 
   @Delete(':id')
-  delete(@Param('id') id: string) {
-    return this.responses.delete(id);
+  delete(@Param('id') id: string, @Req() req: Request) {
+    return this.responses.delete(tenantOf(req), id);
   }
 
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
-    const opened = await this.responses.open(body, signal, exchange, bodyBytes(res), sessionHeader(res.req.headers));
+    const opened = await this.responses.open(body, tenantOf(res.req), signal, exchange, bodyBytes(res), sessionHeader(res.req.headers));
     // Set as for a JSON answer; the SSE headers join them when the stream opens.
     setHeaders(res, opened.requestId, opened.omittedTools, this.pool.openAiHeaders(opened.served));
     const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CompletionsModule } from '../completions/completions.module.js';
-import { AppConfig } from '../config/app-config.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { ResponseStore } from './response-store.js';
@@ -15,18 +14,6 @@ import { ResponsesService } from './responses.service.js';
 @Module({
   imports: [UpstreamModule, TranslationModule, CompletionsModule],
   controllers: [ResponsesController],
-  providers: [
-    ResponsesService,
-    {
-      provide: ResponseStore,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new ResponseStore({
-          maxEntries: config.get('RESPONSES_STORE_MAX_ENTRIES'),
-          maxBytes: config.get('RESPONSES_STORE_MAX_MB') * 1024 * 1024,
-          ttlMs: config.get('RESPONSES_STORE_TTL_SECONDS') * 1000,
-        }),
-    },
-  ],
+  providers: [ResponsesService, ResponseStore],
 })
 export class ResponsesModule {}

@@ -6,15 +6,15 @@ import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
 import { AppConfig } from '../config/app-config.js';
 import { withClientPath } from '../translation/error-paths.js';
 import { mapGuarded } from '../translation/malformed-event.js';
-import { ThinkingCache } from '../translation/thinking-cache.js';
+import { thinkingEntry } from '../translation/thinking-cache.js';
 import { conversationKey, responseKey } from '../pool/affinity.js';
 import { CredentialPool } from '../pool/credential-pool.js';
 import { type ServedBy, type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
-import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
+import { type Conversation, jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
 import { type ChatTranslation, toAnthropicFromResponses } from './translation/request.mapper.js';
 import { responseSkeleton } from './translation/response.skeleton.js';
-import type { InputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
+import type { FunctionCallItem, InputItem, OutputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
 import {
   answerView,
   clientView,
@@ -62,7 +62,6 @@ export class ResponsesService {
     private readonly upstream: UpstreamPort,
     private readonly translation: TranslationService,
     private readonly store: ResponseStore,
-    private readonly thinking: ThinkingCache,
     private readonly pool: CredentialPool,
     config: AppConfig,
   ) {
@@ -73,21 +72,37 @@ export class ResponsesService {
 
   /**
    * A streaming answer: the Responses events of each upstream event as it
-   * arrives. `requestBytes`: the request body's length, when known, for the
-   * store's byte count (see `ResponseStore.put`).
+   * arrives. `tenant`: whose stored data the request may use and adds to
+   * (auth/tenant.ts). `requestBytes`: the request body's length, when known,
+   * for the store's byte count (see `ResponseStore.save`).
    */
   async open(
     request: ResponsesRequest,
+    tenant: string,
     signal: AbortSignal,
     observer?: UpstreamObserver,
     requestBytes?: number,
     sessionHeader?: string | string[],
   ): Promise<OpenedResponse> {
-    const { events, folder, state, requestId, omittedTools, cancel, served } = await this.call(request, signal, observer, true, requestBytes, sessionHeader);
+    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(
+      request,
+      tenant,
+      signal,
+      observer,
+      true,
+      requestBytes,
+      sessionHeader,
+    );
     const fold = folder();
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       // A loop, not `yield*` (see streamChunks).
-      for await (const event of events) for (const item of fold(event)) yield item;
+      for await (const event of events) {
+        const out = fold(event);
+        // The answer is stored before `response.completed` goes out: a client may continue from it at once, on any replica.
+        const saved = saving();
+        if (saved) await saved;
+        for (const item of out) yield item;
+      }
     }
     return { events: mapped(), state, requestId, omittedTools, cancel, served };
   }
@@ -95,14 +110,16 @@ export class ResponsesService {
   /** The non-streaming answer: the same events, folded by the same mapper. */
   async create(
     request: ResponsesRequest,
+    tenant: string,
     signal: AbortSignal,
     observer?: UpstreamObserver,
     requestBytes?: number,
     sessionHeader?: string | string[],
   ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
     // Fields named, not `...rest`: an object rest or spread is a slow copy in V8, and this runs for every request.
-    const { events, folder, state, requestId, omittedTools, cancel, served } = await this.call(
+    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(
       request,
+      tenant,
       signal,
       observer,
       false,
@@ -118,6 +135,7 @@ export class ResponsesService {
     // (past the cap) closes upstream's events, which stops the call.
     if (Array.isArray(events)) for (const event of events as readonly Anthropic.RawMessageStreamEvent[]) take(event);
     else for await (const event of events) take(event);
+    await saving();
     return { response: answerView(state), state, requestId, omittedTools, cancel, served };
   }
 
@@ -130,17 +148,21 @@ export class ResponsesService {
    */
   private async call(
     request: ResponsesRequest,
+    tenant: string,
     signal: AbortSignal,
     observer: UpstreamObserver | undefined,
     emitting: boolean,
     requestBytes: number | undefined,
     sessionHeader: string | string[] | undefined,
   ) {
-    const { input, borrowedBytes } = this.ownInput(request);
+    const conversation = await this.conversation(request, tenant);
+    const { input, borrowedBytes } = ownInput(request, conversation.items);
     // What the entry holds that the request did not carry: the items taken from the store.
     const storedBytes = requestBytes === undefined ? undefined : requestBytes + borrowedBytes;
-    const history = this.history(request.previous_response_id);
-    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, this.translateChat, { webSearch: this.webSearch });
+    const { history, thinking: recalled } = conversation;
+    const translateChat: ChatTranslation =
+      recalled.size > 0 ? (chat, server) => this.translation.toMessageRequest(chat, server, recalled) : this.translateChat;
+    const { params, paths, tools } = toAnthropicFromResponses(request, { history, input }, translateChat, { webSearch: this.webSearch });
     if (tools.omitted.length > 0) {
       this.logger.warn(`left out tools Claude has no function for: ${tools.omitted.join(', ')}`);
     }
@@ -166,13 +188,18 @@ export class ResponsesService {
     // The response that continues this one finds the credential that served it.
     this.pool.stick(responseKey(state.response.id), served.credential);
     const keep = request.store !== false;
-    const { store, thinking } = this;
-    const keepAnswer = () => {
-      if (keep) store.put(state.response, input, request.previous_response_id ?? null, storedBytes);
+    const { store, logger } = this;
+    let saved: Promise<void> | null = null;
+    // The answer and its thinking in one store write; a failed write is logged (and counted), never the request's failure.
+    const keepAnswer = (): Promise<void> | null => {
       // Also kept by tool-call id, shared with chat completions, for clients that send back neither the item nor its id.
-      if (state.thinking.length === 0) return;
-      const calls = state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
-      if (calls.length > 0) thinking.remember(calls, state.thinking);
+      const calls = state.thinking.length === 0 ? [] : state.response.output.flatMap((item) => (item.type === 'function_call' ? [item.call_id] : []));
+      const thinking = thinkingEntry(calls, state.thinking);
+      if (!keep && !thinking) return null;
+      const kept = keep ? { response: state.response, input, previousId: request.previous_response_id ?? null, requestBytes: storedBytes } : null;
+      return store.save(tenant, kept, thinking).catch((error: unknown) => {
+        logger.warn(`Response ${state.response.id} not stored: ${(error as Error)?.message ?? error}`);
+      });
     };
     // Counting reads the event too: a malformed one is upstream's fault there as well.
     const folder = (cap?: AnswerCap) => {
@@ -184,74 +211,117 @@ export class ResponsesService {
         : eventToResponseEvents;
       return (event: Anthropic.RawMessageStreamEvent): ResponseStreamEvent[] => {
         const out = mapGuarded(map, state, event);
-        // Kept before `response.completed` goes out: a client may continue from it at once.
-        if (event.type === 'message_stop' && state.finished) keepAnswer();
+        // Kept before `response.completed` goes out (`saving`): a client may continue from it at once.
+        if (event.type === 'message_stop' && state.finished) saved = keepAnswer();
         return out;
       };
     };
-    return { events, folder, state, requestId, omittedTools: tools.omitted, cancel, served };
+    /** The store write under way once the answer is complete, or null. */
+    const saving = () => saved;
+    return { events, folder, state, requestId, omittedTools: tools.omitted, cancel, served, saving };
   }
 
-  get(id: string, includeEncrypted: boolean): ResponseObject {
-    const response = this.store.get(id);
+  async get(tenant: string, id: string, includeEncrypted: boolean): Promise<ResponseObject> {
+    const response = await this.store.get(tenant, id);
     if (!response) throw notFound(id, null, 'response_not_found');
     return includeEncrypted
       ? structuredClone(response)
       : clientView(createResponsesStreamState(response, { includeEncrypted: false, names: new Map() }));
   }
 
-  delete(id: string): { id: string; object: 'response'; deleted: true } {
-    if (!this.store.delete(id)) throw notFound(id, null, 'response_not_found');
+  async delete(tenant: string, id: string): Promise<{ id: string; object: 'response'; deleted: true }> {
+    if (!(await this.store.delete(tenant, id))) throw notFound(id, null, 'response_not_found');
     return { id, object: 'response', deleted: true };
   }
 
   /**
-   * This request's own items, with what the store knows filled in:
-   * `item_reference`s replaced by the items they name, and reasoning items
-   * sent back without `encrypted_content` (clients that resend output items
-   * without asking for it, such as the Agents SDK) completed with the signed
-   * thinking kept for them, which a tool loop with thinking needs.
-   * `borrowedBytes`: the size of the items taken from the store, which the
-   * request's own bytes do not cover.
+   * What the request needs from the store, in one read; none for a request
+   * that needs nothing (no `previous_response_id`, no `item_reference`, no
+   * tool call whose signed thinking it left out, as Codex's stateless
+   * requests with encrypted reasoning). A read for thinking alone is best
+   * effort: a store that fails it costs thinking on this turn, not the request.
    */
-  private ownInput(request: ResponsesRequest): { input: InputItem[]; borrowedBytes: number } {
-    if (request.input == null) return { input: [], borrowedBytes: 0 };
-    if (typeof request.input === 'string') return { input: [{ role: 'user', content: request.input }], borrowedBytes: 0 };
-    let borrowedBytes = 0;
-    const input = request.input.map((item) => {
-      const kept = this.keptFor(item);
-      if (!kept) return item;
-      borrowedBytes += jsonBytes(kept);
-      return kept;
-    });
-    return { input, borrowedBytes };
-  }
-
-  /** The stored item that stands in for `item`, if any (see `ownInput`). */
-  private keptFor(item: InputItem): InputItem | undefined {
-    const kept = item.id ? this.store.item(item.id) : undefined;
-    if (item.type === 'item_reference') return kept;
-    if (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content && kept?.type === 'reasoning') return kept;
-    return undefined;
-  }
-
-  private history(previousId: string | null | undefined): InputItem[] {
-    if (!previousId) return [];
+  private async conversation(request: ResponsesRequest, tenant: string): Promise<Conversation> {
+    const previousId = request.previous_response_id;
+    const itemIds: string[] = [];
+    const callIds: string[] = [];
+    if (Array.isArray(request.input)) {
+      // Whether the current assistant turn carries its signed thinking (a reasoning item with its content).
+      let signed = false;
+      for (const item of request.input) {
+        if (item.type === 'reasoning') {
+          if ((item as ReasoningItem).encrypted_content) signed = true;
+          else if (item.id) itemIds.push(item.id);
+        } else if (item.type === 'item_reference') {
+          if (item.id) itemIds.push(item.id);
+        } else if (item.type === 'function_call') {
+          if (!signed) callIds.push((item as FunctionCallItem).call_id);
+        } else signed = false;
+      }
+    }
     try {
-      return this.store.history(previousId);
+      return await this.store.conversation(tenant, { previousId, itemIds, callIds });
     } catch (error) {
-      if (error instanceof StoreMiss) throw notFound(previousId, 'previous_response_id', 'previous_response_not_found');
+      if (error instanceof StoreMiss) throw notFound(error.id, 'previous_response_id', 'previous_response_not_found');
+      if (!previousId && itemIds.length === 0) {
+        this.logger.warn(`Signed thinking not recalled: ${(error as Error)?.message ?? error}`);
+        return { history: [], items: new Map(), thinking: new Map() };
+      }
       throw error;
     }
   }
 }
 
-/** 404 as OpenAI answers it; the store is per replica, which the message says, since that is the usual cause. */
+/**
+ * This request's own items, with what the store knows filled in:
+ * `item_reference`s replaced by the items they name, and reasoning items
+ * sent back without `encrypted_content` (clients that resend output items
+ * without asking for it, such as the Agents SDK) completed with the signed
+ * thinking kept for them, which a tool loop with thinking needs.
+ * `borrowedBytes`: the size of the items taken from the store, which the
+ * request's own bytes do not cover.
+ */
+function ownInput(request: ResponsesRequest, stored: ReadonlyMap<string, OutputItem>): { input: InputItem[]; borrowedBytes: number } {
+  if (request.input == null) return { input: [], borrowedBytes: 0 };
+  if (typeof request.input === 'string') return { input: [{ role: 'user', content: request.input }], borrowedBytes: 0 };
+  if (stored.size === 0 && !request.input.some((item) => item.type === 'item_reference')) return { input: request.input, borrowedBytes: 0 };
+  let borrowedBytes = 0;
+  const input = request.input.map((item, i) => {
+    const kept = keptFor(item, stored);
+    // Gone, never stored, or another client key's: the same 404 either way.
+    if (!kept && item.type === 'item_reference') throw itemNotFound(item.id ?? '', `input[${i}].id`);
+    if (!kept) return item;
+    borrowedBytes += jsonBytes(kept);
+    return kept;
+  });
+  return { input, borrowedBytes };
+}
+
+/** The stored item that stands in for `item`, if any (see `ownInput`). */
+function keptFor(item: InputItem, stored: ReadonlyMap<string, OutputItem>): InputItem | undefined {
+  const kept = item.id ? (stored.get(item.id) as InputItem | undefined) : undefined;
+  if (item.type === 'item_reference') return kept;
+  if (item.type === 'reasoning' && !(item as ReasoningItem).encrypted_content && kept?.type === 'reasoning') return kept;
+  return undefined;
+}
+
+/**
+ * 404 as OpenAI answers it, and to another tenant's id alike. The message says
+ * what usually causes it: the time limit, and without Redis the per-replica store.
+ */
 function notFound(id: string, param: string | null, code: string): GatewayError {
-  return new GatewayError(404, `Response with id '${id}' not found. Responses are kept in memory for a limited time, per gateway replica.`, {
+  return new GatewayError(404, `Response with id '${id}' not found. Responses are kept for a limited time, for the client key that created them (in memory per gateway replica, unless the gateway shares them through Redis).`, {
     type: 'invalid_request_error',
     param,
     code,
+  });
+}
+
+function itemNotFound(id: string, param: string): GatewayError {
+  return new GatewayError(404, `Item with id '${id}' not found. Stored items are kept for a limited time, for the client key that created them.`, {
+    type: 'invalid_request_error',
+    param,
+    code: 'item_not_found',
   });
 }
 

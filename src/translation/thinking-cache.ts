@@ -1,87 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { redactSecrets } from '../common/redact.js';
+import { StateStore, type ThinkingEntry } from '../store/state-store.js';
 import type { SignedThinking } from './thinking.js';
 
-export interface ThinkingCacheOptions {
-  /** Most tool-call ids remembered; 0 turns the cache off. */
-  maxEntries: number;
-  /** Most bytes of thinking and signatures held, all entries together. */
-  maxBytes: number;
-  /** How long an entry lives: a tool loop continues within minutes. */
-  ttlMs: number;
-  now?: () => number;
-}
+const NOTHING: ReadonlyMap<string, readonly SignedThinking[]> = new Map();
 
-interface Entry {
-  blocks: SignedThinking[];
-  bytes: number;
-  expires: number;
-}
+/** A failing store is said at most this often, not once per request. */
+const WARN_EVERY_MS = 10_000;
 
 /**
- * The signed thinking blocks of answers that called tools, keyed by tool-call
- * id. Most OpenAI clients drop message fields they do not know, so the blocks
- * never come back from them; the next request of the loop names the tool call,
- * and the blocks are found here. Embedded and bounded (entries, bytes, TTL),
- * least recently used out first: losing an entry costs thinking on one turn,
- * never the request.
+ * The signed thinking blocks of answers that called tools, kept by tool-call
+ * id in the gateway's store (in memory, or Redis with REDIS_URL), per
+ * tenant. Most OpenAI clients drop message fields they do not know, so the
+ * blocks never come back from them; the next request of the loop names the
+ * tool call, and the blocks are found here. Best effort: losing an entry, or
+ * the store, costs thinking on one turn, never the request.
  */
+@Injectable()
 export class ThinkingCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
-  private readonly now: () => number;
+  private readonly logger = new Logger('Store');
+  private warnedAt = -Infinity;
 
-  constructor(private readonly options: ThinkingCacheOptions) {
-    this.now = options.now ?? Date.now;
-  }
+  constructor(private readonly store: StateStore) {}
 
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get totalBytes(): number {
-    return this.bytes;
-  }
-
-  /** Remembers the blocks under each tool call they preceded. */
-  remember(toolCallIds: readonly string[], blocks: readonly SignedThinking[]): void {
-    if (this.options.maxEntries <= 0 || blocks.length === 0) return;
-    const bytes = blocks.reduce((sum, b) => sum + byteSize(b), 0);
-    if (bytes > this.options.maxBytes) return;
-    for (const id of toolCallIds) {
-      this.delete(id);
-      this.entries.set(id, { blocks: [...blocks], bytes, expires: this.now() + this.options.ttlMs });
-      this.bytes += bytes;
+  /** The blocks kept for these tool calls; none (and a warning) when the store fails. */
+  async recall(tenant: string, callIds: readonly string[]): Promise<ReadonlyMap<string, readonly SignedThinking[]>> {
+    if (callIds.length === 0) return NOTHING;
+    try {
+      return (await this.store.read(tenant, { callIds })).thinking as Map<string, SignedThinking[]>;
+    } catch (error) {
+      this.failed('recalled', error);
+      return NOTHING;
     }
-    this.evict();
   }
 
-  recall(toolCallId: string): SignedThinking[] | undefined {
-    const entry = this.entries.get(toolCallId);
-    if (!entry) return undefined;
-    if (entry.expires <= this.now()) {
-      this.delete(toolCallId);
-      return undefined;
-    }
-    // Used again: most recently used now.
-    this.entries.delete(toolCallId);
-    this.entries.set(toolCallId, entry);
-    return entry.blocks;
-  }
-
-  private delete(id: string): void {
-    const entry = this.entries.get(id);
+  /** Remembers the blocks under each tool call they preceded; a failure is logged (and counted by the store), never thrown. */
+  async remember(tenant: string, callIds: readonly string[], blocks: readonly SignedThinking[]): Promise<void> {
+    const entry = thinkingEntry(callIds, blocks);
     if (!entry) return;
-    this.entries.delete(id);
-    this.bytes -= entry.bytes;
+    await this.store.write(tenant, null, entry).catch((error: unknown) => this.failed('kept', error));
   }
 
-  private evict(): void {
-    const now = this.now();
-    for (const [id, entry] of this.entries) if (entry.expires <= now) this.delete(id);
-    for (const id of this.entries.keys()) {
-      if (this.entries.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
-      this.delete(id);
-    }
+  /** For a caller that writes more than thinking in the same round trip. */
+  failed(what: 'kept' | 'recalled', error: unknown): void {
+    const now = Date.now();
+    if (now - this.warnedAt < WARN_EVERY_MS) return;
+    this.warnedAt = now;
+    this.logger.warn(redactSecrets(`Signed thinking not ${what}: ${(error as Error)?.message ?? error}`));
   }
+}
+
+/** What the store keeps for an answer's thinking; null when there is nothing to keep. */
+export function thinkingEntry(callIds: readonly string[], blocks: readonly SignedThinking[]): ThinkingEntry | null {
+  if (callIds.length === 0 || blocks.length === 0) return null;
+  const bytes = blocks.reduce((sum, b) => sum + byteSize(b), 0);
+  return { callIds, bytes, value: [...blocks] };
 }
 
 function byteSize(block: SignedThinking): number {

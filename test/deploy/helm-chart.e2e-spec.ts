@@ -340,6 +340,62 @@ describeHelm('credentialsFile mode', () => {
   });
 });
 
+describeHelm('Redis: several replicas as one', () => {
+  const url = 'rediss://gateway:s3cret-pass@redis.example:6380';
+
+  it('keeps the URL and the tenant secret in a chart Secret, referenced with secretKeyRef only, and rolls pods when they change', async () => {
+    const args = ['-f', ciValues('api-key'), '--set', `redis.url=${url}`, '--set', 'redis.tenantSecret=tenant-secret-0123456789', '--set', 'redis.keyPrefix=team:', '--set', 'replicaCount=3'];
+    const objects = await render(args);
+    await expectCommonShape(objects);
+    const secret = byKind(objects, 'Secret').find((s) => s.metadata.name.endsWith('-redis'))!;
+    expect(Buffer.from(secret.data.REDIS_URL, 'base64').toString()).toBe(url);
+    expect(Buffer.from(secret.data.STORE_TENANT_SECRET, 'base64').toString()).toBe('tenant-secret-0123456789');
+    const env = envByName(container(objects));
+    expect(env.REDIS_URL).toEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: secret.metadata.name, key: 'REDIS_URL' } } });
+    expect(env.STORE_TENANT_SECRET.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'STORE_TENANT_SECRET' });
+    expect(env.REDIS_KEY_PREFIX.value).toBe('team:');
+    expect(JSON.stringify(one(objects, 'Deployment'))).not.toContain('s3cret-pass');
+    const annotation = one(objects, 'Deployment').spec.template.metadata.annotations['checksum/redis-secret'];
+    const other = one(await render([...args, '--set', 'redis.url=redis://other:6379']), 'Deployment').spec.template.metadata.annotations['checksum/redis-secret'];
+    expect(annotation).toMatch(/^[0-9a-f]{64}$/);
+    expect(other).not.toBe(annotation);
+  });
+
+  it('takes both from an existing Secret, the tenant secret optional there', async () => {
+    const objects = await render(['-f', ciValues('api-key'), '--set', 'redis.existingSecret=team-redis', '--set', 'autoscaling.enabled=true']);
+    expect(byKind(objects, 'Secret').filter((s) => s.metadata.name.endsWith('-redis'))).toHaveLength(0);
+    const env = envByName(container(objects));
+    expect(env.REDIS_URL.valueFrom.secretKeyRef).toEqual({ name: 'team-redis', key: 'REDIS_URL' });
+    expect(env.STORE_TENANT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'team-redis', key: 'STORE_TENANT_SECRET', optional: true });
+    const stderr = await renderFails(['-f', ciValues('api-key'), '--set', 'redis.existingSecret=team-redis', '--set', `redis.url=${url}`]);
+    expect(stderr).toContain('redis.url and redis.existingSecret are exclusive');
+  });
+
+  it('lets replicas share a login on a ReadWriteMany claim with Redis, and refuses it on any other claim', async () => {
+    const shared = ['-f', ciValues('credentials-file'), '--set', 'persistence.accessModes={ReadWriteMany}', '--set', `redis.url=${url}`];
+    expect(one(await render([...shared, '--set', 'replicaCount=2']), 'Deployment').spec.replicas).toBe(2);
+    expect(one(await render([...shared, '--set', 'autoscaling.enabled=true']), 'HorizontalPodAutoscaler')).toBeDefined();
+    const stderr = await renderFails(['-f', ciValues('credentials-file'), '--set', 'persistence.accessModes={ReadOnlyMany}', '--set', 'replicaCount=2']);
+    expect(stderr).toContain('replicas sharing the login need a ReadWriteMany claim');
+  });
+
+  it('says in NOTES what breaks with several replicas and no Redis, and nothing of it with Redis', async () => {
+    const notes = async (...args: string[]) => {
+      const r = await helm(['install', RELEASE, chartDir, '--namespace', NS, '--dry-run=client', '-f', ciValues('api-key'), ...args]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    const without = await notes('--set', 'replicaCount=3');
+    expect(without).toContain('WARNING: more than one replica without redis.url');
+    expect(without).toContain('previous_response_id, item_reference and GET/DELETE /v1/responses/{id} answer 404');
+    expect(await notes()).not.toContain('WARNING');
+    const withRedis = await notes('--set', 'replicaCount=3', '--set', `redis.url=${url}`);
+    expect(withRedis).not.toContain('WARNING');
+    expect(withRedis).toContain('Shared state is in Redis');
+    expect(withRedis).not.toContain('s3cret-pass');
+  });
+});
+
 describeHelm('values.schema.json', () => {
   it.each([
     [['--set', 'auth.mode=oauth'], '/auth/mode'],

@@ -94,6 +94,16 @@ describe('k8s/ manifests', () => {
     expect(secret.stringData[ref.key]).toMatch(/^REPLACE_/);
   });
 
+  it('examples/secret-redis.yaml matches what the Deployment references (optionally) and holds only placeholders', () => {
+    const secret = one(load('examples/secret-redis.yaml'), 'Secret');
+    const env = one(load('deployment.yaml'), 'Deployment').spec.template.spec.containers[0].env;
+    for (const name of ['REDIS_URL', 'STORE_TENANT_SECRET']) {
+      const ref = env.find((e: K8sObject) => e.name === name).valueFrom.secretKeyRef;
+      expect(ref).toEqual({ name: secret.metadata.name, key: name, optional: true });
+      expect(secret.stringData[name]).toMatch(/^REPLACE_/);
+    }
+  });
+
 });
 
 // The real kubectl: skipped with a notice where the optional layer cannot run it, failed in CI.

@@ -80,10 +80,33 @@ Secret holding the API key or the OAuth token.
 {{- end }}
 
 {{/*
-"true" when the claim can be mounted by one node only.
+"true" unless the claim can be mounted read-write by pods on several nodes
+(ReadWriteMany): the login file is written by whichever replica renews it.
 */}}
 {{- define "claude-code-proxy.singleWriterClaim" -}}
-{{- if or (has "ReadWriteOnce" .Values.persistence.accessModes) (has "ReadWriteOncePod" .Values.persistence.accessModes) }}true{{ end }}
+{{- if not (has "ReadWriteMany" .Values.persistence.accessModes) }}true{{ end }}
+{{- end }}
+
+{{/*
+Redis (state shared by replicas): "true" when configured.
+*/}}
+{{- define "claude-code-proxy.redis" -}}
+{{- if or .Values.redis.url .Values.redis.existingSecret }}true{{ end }}
+{{- end }}
+
+{{- define "claude-code-proxy.redisSecretName" -}}
+{{- default (printf "%s-redis" (include "claude-code-proxy.fullname" .)) .Values.redis.existingSecret }}
+{{- end }}
+
+{{- define "claude-code-proxy.createRedisSecret" -}}
+{{- if and .Values.redis.url (not .Values.redis.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+"true" when more than one pod may serve at once (several replicas, or an HPA).
+*/}}
+{{- define "claude-code-proxy.scalesOut" -}}
+{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -103,10 +126,10 @@ the Deployment so every install, upgrade and template run checks them.
 {{- else if eq $mode "credentialsFile" }}
 {{- if include "claude-code-proxy.singleWriterClaim" . }}
 {{- if .Values.autoscaling.enabled }}
-{{- fail "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: set autoscaling.enabled=false (or use auth.mode=accessToken to scale out)" }}
+{{- fail "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: set autoscaling.enabled=false, or share the login on a ReadWriteMany claim (persistence.accessModes) with redis.url (or use auth.mode=accessToken to scale out)" }}
 {{- end }}
 {{- if gt (int .Values.replicaCount) 1 }}
-{{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
+{{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d; replicas sharing the login need a ReadWriteMany claim (persistence.accessModes) and redis.url (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
 {{- end }}
 {{- end }}
 {{- else if eq $mode "pool" }}
@@ -115,6 +138,9 @@ the Deployment so every install, upgrade and template run checks them.
 {{- end }}
 {{- else }}
 {{- fail (printf "auth.mode must be apiKey, accessToken, credentialsFile or pool, got %q" (toString $mode)) }}
+{{- end }}
+{{- if and .Values.redis.url .Values.redis.existingSecret }}
+{{- fail "redis.url and redis.existingSecret are exclusive: put the URL in the existing Secret (key redis.secretKeys.url)" }}
 {{- end }}
 {{- end }}
 

@@ -334,6 +334,22 @@ function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
   return [...thinking.map((b) => tag(walk, { ...b }, `messages[${i}]`)), ...text, ...calls];
 }
 
+/**
+ * The tool calls whose signed thinking `assistantBlocks` would look up: the
+ * first call of each assistant message that calls tools and carries no
+ * signed thinking of its own. Empty for a request outside a tool loop, which
+ * then makes no store call at all.
+ */
+export function callsAwaitingThinking(messages: readonly ChatMessage[]): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (message.role !== 'assistant' || !(message.tool_calls?.length || message.function_call)) continue;
+    if (signedThinkingFrom(message).length === 0) ids.push(message.tool_calls?.[0]?.id ?? legacyCallId(i));
+  }
+  return ids;
+}
+
 /** A legacy `role: "function"` result answers the latest unanswered call of that name. */
 function legacyResultId(message: ChatMessage, i: number, walk: Walk): string {
   const at = walk.pendingLegacy.map((p) => p.name).lastIndexOf(message.name ?? '');

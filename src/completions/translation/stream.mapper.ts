@@ -67,19 +67,21 @@ export function eventToChunks(state: StreamState, event: Anthropic.RawMessageStr
  * Every chunk for a stream of upstream events, then the stream's final state
  * as the generator's return value (id, model, usage), which the
  * non-streaming path needs to assemble its answer. `completed` sees that
- * state once the last chunk is out, only when the stream completed: a caller
+ * state once the last chunk is out, only when the stream completed (and the
+ * stream ends when what it returns settles): a caller
  * with something to do then needs no generator of its own around this one
  * (each layer costs every open stream its frames, and every chunk a hop).
  */
 export async function* streamChunks(
   events: AsyncIterable<Anthropic.RawMessageStreamEvent> | Iterable<Anthropic.RawMessageStreamEvent>,
   state: StreamState,
-  completed?: (state: StreamState) => void,
+  completed?: (state: StreamState) => void | Promise<void>,
 ): AsyncGenerator<ChatCompletionChunk, StreamState> {
   // A loop, not `yield*`: delegating to an array from an async generator wraps it in an async iterator, with a promise per step.
   for await (const event of events) for (const chunk of mapEvent(state, event)) yield chunk;
   for (const chunk of finalChunks(state)) yield chunk;
-  completed?.(state);
+  // Awaited: what it keeps (the answer's thinking) is there before the client hears the stream is done.
+  await completed?.(state);
   return state;
 }
 

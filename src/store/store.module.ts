@@ -1,0 +1,78 @@
+import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { rememberConfiguredSecret } from '../common/redact.js';
+import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { MemoryStore } from './memory-store.js';
+import { RedisConnection, RedisStore, type StoreObserver } from './redis-store.js';
+import { RedisLock, SharedLock } from './shared-lock.js';
+import { StateStore, type StoreLimits } from './state-store.js';
+
+/** Bounds of the thinking cache besides its entry count: a tool loop continues within the hour. */
+const THINKING_CACHE_BYTES = 64 * 1024 * 1024;
+const THINKING_CACHE_TTL_MS = 60 * 60 * 1000;
+
+export function storeLimits(config: AppConfig): StoreLimits {
+  return {
+    turns: {
+      maxEntries: config.get('RESPONSES_STORE_MAX_ENTRIES'),
+      maxBytes: config.get('RESPONSES_STORE_MAX_MB') * 1024 * 1024,
+      ttlMs: config.get('RESPONSES_STORE_TTL_SECONDS') * 1000,
+    },
+    thinking: { maxEntries: config.get('THINKING_CACHE_ENTRIES'), maxBytes: THINKING_CACHE_BYTES, ttlMs: THINKING_CACHE_TTL_MS },
+  };
+}
+
+/** The Redis connection when REDIS_URL is set; closed when the application stops. */
+@Injectable()
+export class StoreConnection implements OnApplicationShutdown {
+  readonly redis: RedisConnection | null;
+
+  constructor(config: AppConfig) {
+    const url = config.get('REDIS_URL');
+    this.redis = url ? new RedisConnection(url) : null;
+    if (!url) return;
+    // The password may show in a driver's message: redacted by value, decoded or not.
+    const { password, username } = new URL(url);
+    for (const secret of [password, decodeURIComponent(password)]) if (secret.length >= 4) rememberConfiguredSecret(secret);
+    new Logger('Store').log(`Shared state in Redis at ${new URL(url).host} (prefix ${config.get('REDIS_KEY_PREFIX')}${username ? ', with a user' : ''})`);
+    this.redis?.open();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
+  }
+}
+
+/**
+ * Where the gateway keeps what it remembers (state-store.ts): in this process
+ * by default, in Redis with REDIS_URL. Global: the Responses feature, the
+ * chat feature's thinking cache and the login refresh all use it.
+ */
+@Global()
+@Module({
+  providers: [
+    StoreConnection,
+    {
+      provide: StateStore,
+      inject: [AppConfig, StoreConnection, GatewayMetrics],
+      useFactory: (config: AppConfig, connection: StoreConnection, metrics: GatewayMetrics): StateStore => {
+        const limits = storeLimits(config);
+        if (!connection.redis) return new MemoryStore(limits);
+        return new RedisStore(connection.redis, config.get('REDIS_KEY_PREFIX'), limits, observer(metrics));
+      },
+    },
+    {
+      provide: SharedLock,
+      inject: [AppConfig, StoreConnection, GatewayMetrics],
+      useFactory: (config: AppConfig, connection: StoreConnection, metrics: GatewayMetrics): SharedLock =>
+        connection.redis ? new RedisLock(connection.redis, config.get('REDIS_KEY_PREFIX'), observer(metrics)) : new SharedLock(),
+    },
+  ],
+  exports: [StateStore, SharedLock],
+})
+export class StoreModule {}
+
+const observer =
+  (metrics: GatewayMetrics): StoreObserver =>
+  (operation, seconds, ok) =>
+    metrics.storeCalled(operation, seconds, ok);

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { RedisConnection, RedisStore } from '../../src/store/redis-store.js';
+import { RedisLock } from '../../src/store/shared-lock.js';
+import { limitsFor, storeContract } from '../support/store-contract.js';
+import { RedisServer, redisOrSkip } from '../support/redis-server.js';
+
+/*
+ * The Redis home of the store against a real redis-server (with a password,
+ * as a managed Redis has): the same contract as the in-process store, on real
+ * time; then the lock that lets one replica at a time renew the login.
+ */
+
+const run = redisOrSkip();
+const describeRedis = run ? describe : describe.skip;
+
+describeRedis('RedisStore on a real Redis', () => {
+  let server: RedisServer;
+  const connections: RedisConnection[] = [];
+
+  const connect = async () => {
+    const connection = new RedisConnection(server.url);
+    connections.push(connection);
+    connection.open();
+    await waitUntil(() => connection.ready);
+    return connection;
+  };
+
+  beforeAll(async () => {
+    server = await RedisServer.start({ password: `pw-${randomBytes(8).toString('hex')}` });
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await server?.stop();
+  });
+
+  describe('the store contract', () => {
+    // A prefix per case: each starts with an empty store of its own bounds.
+    storeContract(async (limits) => {
+      const connection = connections[0] ?? (await connect());
+      return {
+        store: new RedisStore(connection, `t${randomBytes(4).toString('hex')}:`, limits),
+        pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      };
+    }, 2000);
+  });
+
+  it('keeps no client key or tenant-free key in Redis: every key is under the prefix', async () => {
+    const connection = await connect();
+    const store = new RedisStore(connection, 'iso:', limitsFor(60_000));
+    await store.write('f'.repeat(32), { id: 'r1', previousId: null, itemIds: ['i1'], bytes: 10, value: {} }, null);
+    const keys = (await connection.command(['KEYS', '*'])) as string[];
+    expect(keys.filter((key) => !/^[a-z0-9]+:/.test(key))).toEqual([]);
+    expect(keys).toContain(`iso:r:${'f'.repeat(32)}:r1`);
+  });
+
+  it('lets one holder at a time run locked work; the others wait for it and do not run it', async () => {
+    const a = new RedisLock(await connect(), 'lock:', undefined, 20);
+    const b = new RedisLock(await connect(), 'lock:', undefined, 20);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    const first = a.exclusive('refresh', 30_000, async () => {
+      runs++;
+      await held;
+      return 'renewed';
+    });
+    await waitUntil(() => runs === 1);
+    let secondDone = false;
+    const second = b.exclusive('refresh', 30_000, async () => runs++).finally(() => (secondDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(secondDone).toBe(false);
+    release();
+    expect(await first).toEqual({ ran: true, value: 'renewed' });
+    expect(await second).toEqual({ ran: false });
+    expect(runs).toBe(1);
+    // Released: the next holder runs.
+    expect(await b.exclusive('refresh', 30_000, async () => 'again')).toEqual({ ran: true, value: 'again' });
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
