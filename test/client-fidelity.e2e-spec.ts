@@ -144,6 +144,15 @@ describe('a conversation that opens with the assistant', () => {
     expect(error.message).toMatch(/^400 messages\[3\]: `tool_use` ids were found without `tool_result`/);
   });
 
+  it.each([
+    ['chat', '/v1/chat/completions', { messages: [{ role: 'user', content: 'Write a haiku.' }, { role: 'assistant', content: 'Autumn ' }] }, 'messages'],
+    ['responses', '/v1/responses', { input: [{ role: 'user', content: 'Write a haiku.' }, { role: 'assistant', content: 'Autumn ' }] }, 'input'],
+  ])('an upstream 400 naming the conversation as a whole names the client’s list (%s)', async (_name, path, body, param) => {
+    const res = await fetch(`${ctx.gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, ...body }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ param, message: `${param}: final assistant content cannot end with trailing whitespace` });
+  });
+
   it('an upstream 400 naming a whole message names the client’s input item (responses)', async () => {
     const error = await ctx.gw.openai.responses
       .create({
