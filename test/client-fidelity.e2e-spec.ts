@@ -35,6 +35,22 @@ describe('legacy functions (instructor FUNCTIONS mode, the OpenAI SDK)', () => {
     expect(ctx.standIn.last.body.tool_choice).toEqual({ type: 'tool', name: 'User', disable_parallel_tool_use: true });
   });
 
+  it('instructor streaming: partial objects from delta.function_call, the last one whole', async () => {
+    ctx.standIn.reply(messageReply({ toolUses: [{ name: 'User', input: { name: 'Ada', age: 36 } }] }));
+    const client = Instructor({ client: ctx.gw.openai, mode: 'FUNCTIONS' });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Ada is 36.' }],
+      response_model: { schema: User, name: 'User' },
+      stream: true,
+    });
+    const partials: Array<Partial<z.infer<typeof User>>> = [];
+    // instructor types its partials with zod 4's infer, which cannot read a zod/v3 schema.
+    for await (const partial of stream as AsyncIterable<Partial<z.infer<typeof User>>>) partials.push({ name: partial.name, age: partial.age });
+    expect(partials.length).toBeGreaterThan(1);
+    expect(partials.at(-1)).toEqual({ name: 'Ada', age: 36 });
+  });
+
   it('answers message.function_call with finish_reason "function_call", and no tool_calls', async () => {
     ctx.standIn.reply(messageReply({ toolUses: [{ name: 'get_weather', input: { city: 'Paris' } }] }));
     const answer = await ctx.gw.openai.chat.completions.create({
@@ -142,6 +158,15 @@ describe('a conversation that opens with the assistant', () => {
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.param).toBe('messages[3]');
     expect(error.message).toMatch(/^400 messages\[3\]: `tool_use` ids were found without `tool_result`/);
+  });
+
+  it.each([
+    ['chat', '/v1/chat/completions', { messages: [{ role: 'user', content: 'Write a haiku.' }, { role: 'assistant', content: 'Autumn ' }] }, 'messages'],
+    ['responses', '/v1/responses', { input: [{ role: 'user', content: 'Write a haiku.' }, { role: 'assistant', content: 'Autumn ' }] }, 'input'],
+  ])('an upstream 400 naming the conversation as a whole names the client’s list (%s)', async (_name, path, body, param) => {
+    const res = await fetch(`${ctx.gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, ...body }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ param, message: `${param}: final assistant content cannot end with trailing whitespace` });
   });
 
   it('an upstream 400 naming a whole message names the client’s input item (responses)', async () => {

@@ -40,6 +40,13 @@ describe('rewriteUpstreamPath', () => {
     expect(rewriteUpstreamPath('messages.0: bad turn', blockPaths)).toEqual({ message: `${param}: bad turn`, param });
   });
 
+  it.each([
+    [paths, 'messages: final assistant content cannot end with trailing whitespace', 'messages'],
+    [[['instructions'], ['input[0].content']], 'input: final assistant content cannot end with trailing whitespace', 'input'],
+  ])('names the conversation as a whole by the client’s name for it', (blockPaths, message, param) => {
+    expect(rewriteUpstreamPath('messages: final assistant content cannot end with trailing whitespace', blockPaths)).toEqual({ message, param });
+  });
+
   it('leaves a message alone when none of its blocks has a path (the placeholder user turn)', () => {
     expect(rewriteUpstreamPath('messages.0: bad turn', [[''], ['messages[0]']])).toBeNull();
   });

@@ -25,7 +25,7 @@ const CLIENT_MESSAGE = /^[A-Za-z_]\w*(?:\[\d+\])?/;
 
 export function rewriteUpstreamPath(message: string, paths: BlockPaths): RewrittenError | null {
   const found = BLOCK_PATH.exec(message);
-  if (!found) return rewriteMessagePath(message, paths);
+  if (!found) return rewriteMessagePath(message, paths) ?? rewriteListPath(message, paths);
   const origin = paths[Number(found[1])]?.[Number(found[2])];
   if (!origin) return null;
   const rest = found[3].replace(/\.(\d+)/g, '[$1]');
@@ -46,6 +46,22 @@ function rewriteMessagePath(message: string, paths: BlockPaths): RewrittenError 
   if (!origin) return null;
   const param = `${origin}${found[2]}`;
   return { message: message.replace(found[0], param), param };
+}
+
+/** The conversation as a whole (`messages: final assistant content cannot end with trailing whitespace`). */
+const LIST_PATH = /^messages(?=:)/;
+/** The client's name for its list of messages: `messages` on chat, `input` on responses. */
+const CLIENT_LIST = /^([A-Za-z_]\w*)\[\d+\]/;
+
+function rewriteListPath(message: string, paths: BlockPaths): RewrittenError | null {
+  if (!LIST_PATH.test(message)) return null;
+  for (const blocks of paths) {
+    for (const path of blocks) {
+      const list = CLIENT_LIST.exec(path)?.[1];
+      if (list) return { message: message.replace(LIST_PATH, list), param: list };
+    }
+  }
+  return null;
 }
 
 /**

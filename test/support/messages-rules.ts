@@ -61,10 +61,15 @@ export function checkMessagesRequest(body: any): RuleViolation | null {
   );
 }
 
-/** The conversation opens with the user (a `role: "system"` turn cannot open it either). */
+/** The conversation opens with the user (a `role: "system"` turn cannot open it either), and a prefill ends in no whitespace. */
 function checkFirstTurn(messages: Message[]): RuleViolation | null {
   if (messages.length === 0) return invalid('messages: at least one message is required');
-  return messages[0].role === 'user' ? null : invalid('messages: first message must use the "user" role');
+  if (messages[0].role !== 'user') return invalid('messages: first message must use the "user" role');
+  // A final assistant turn is a prefill, which may not end in whitespace.
+  const last = messages[messages.length - 1];
+  const text = last.role === 'assistant' ? blocksOf(last).at(-1) : undefined;
+  if (text?.type === 'text' && /\s$/.test(String(text.text))) return invalid('messages: final assistant content cannot end with trailing whitespace');
+  return null;
 }
 
 /**
