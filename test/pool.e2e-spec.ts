@@ -255,6 +255,17 @@ it('a signed-out Claude Code login in the pool: the request moves on without an 
   expect(after.value(METRIC.credentialAvailable, { credential: 'laptop' })).toBe(0);
 });
 
+it('a secret from the pool file that upstream echoes is redacted by value, whatever its shape', async () => {
+  const oddKey = 'team-key-of-an-odd-shape-4c1e9b7a2f';
+  standIn.auth!.apiKeys!.push(oddKey);
+  const g = await startPool([{ name: 'odd', apiKey: oddKey }]);
+  standIn.setDefault(() => errorReply(400, 'invalid_request_error', `bad request for ${oddKey}`));
+  const error = await askForError(g);
+  expect(error.status).toBe(400);
+  expect(JSON.stringify(error.error)).not.toContain(oddKey);
+  expect(g.logs.text).not.toContain(oddKey);
+});
+
 it('x-gateway-credential is off by default, and a pool of one from ANTHROPIC_API_KEY still carries OpenAI\'s headers', async () => {
   gw = await startGateway(standIn, { ANTHROPIC_API_KEY: TEAM_KEY });
   const { response } = await ask(gw);
