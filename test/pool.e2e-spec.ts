@@ -235,6 +235,37 @@ it('the Responses API: OpenAI headers, and a previous_response_id chain stays on
   expect(calls()).toEqual(['team', 'spare', 'spare', 'team']);
 });
 
+it('a signed-out Claude Code login in the pool: the request moves on without an upstream call for it, and readiness names it', async () => {
+  const g = await startPool(
+    [
+      { name: 'laptop', credentialsFile: join(dir, 'no-login', '.credentials.json') },
+      { name: 'team-key', apiKeyEnv: 'TEAM_KEY' },
+    ],
+    { REFRESH_COMMAND: 'true' },
+  );
+  const before = await Scrape.from(g.url);
+  const { data } = await ask(g);
+  expect(data.choices[0].message.content).toBe('served by team');
+  expect(calls()).toEqual(['team']);
+  const health = await ready(g);
+  expect(health.status).toBe(200);
+  expect(health.body.details.credentials.pool.laptop).toMatchObject({ state: 'signed out', reason: expect.stringContaining('Claude Code login') });
+  const after = await Scrape.from(g.url);
+  expect(Scrape.delta(before, after, METRIC.failovers, { reason: 'signed_out' })).toBe(1);
+  expect(after.value(METRIC.credentialAvailable, { credential: 'laptop' })).toBe(0);
+});
+
+it('a secret from the pool file that upstream echoes is redacted by value, whatever its shape', async () => {
+  const oddKey = 'team-key-of-an-odd-shape-4c1e9b7a2f';
+  standIn.auth!.apiKeys!.push(oddKey);
+  const g = await startPool([{ name: 'odd', apiKey: oddKey }]);
+  standIn.setDefault(() => errorReply(400, 'invalid_request_error', `bad request for ${oddKey}`));
+  const error = await askForError(g);
+  expect(error.status).toBe(400);
+  expect(JSON.stringify(error.error)).not.toContain(oddKey);
+  expect(g.logs.text).not.toContain(oddKey);
+});
+
 it('x-gateway-credential is off by default, and a pool of one from ANTHROPIC_API_KEY still carries OpenAI\'s headers', async () => {
   gw = await startGateway(standIn, { ANTHROPIC_API_KEY: TEAM_KEY });
   const { response } = await ask(gw);

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { rememberConfiguredSecret } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import type { CredentialEntry } from '../config/credential-pool-file.js';
 import type { CredentialSource } from '../config/credential-source.js';
@@ -53,6 +54,8 @@ function upstreamCredential(entry: CredentialEntry, login: LoginCredential): Ups
   const { name } = entry;
   if (entry.kind !== 'claude-login') {
     const { secret } = entry;
+    // Redacted by value wherever it could appear, whatever its shape (CREDENTIALS_FILE's secrets are no variable of ours).
+    rememberConfiguredSecret(secret);
     return { kind: entry.kind, name, secret: async () => secret };
   }
   return { kind: 'claude-login', name, secret: () => login.token(), refused: (rejected) => login.rejected(rejected) };

@@ -18,7 +18,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function scrapeUntil(ready: (scrape: Scrape) => boolean): Promise<Scrape> {
   for (let i = 0; ; i++) {
     const scrape = await Scrape.from(ctx.gw.url);
-    if (ready(scrape) || i === 200) return scrape;
+    // Up to 15 s: a loaded CI machine can take seconds to close a response.
+    if (ready(scrape) || i === 600) return scrape;
     await sleep(25);
   }
 }
