@@ -1,29 +1,23 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { CompletionsService } from './completions.service.js';
-import { SseWriter } from '../streaming/sse-writer.js';
+import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
 
 @Controller('v1')
 export class CompletionsController {
   private readonly logger = new Logger('Completions');
-  private readonly heartbeatMs: number;
-  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly completions: CompletionsService,
     private readonly metrics: GatewayMetrics,
-    config: AppConfig,
-  ) {
-    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
-    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
-  }
+    private readonly writers: SseWriters,
+  ) {}
 
   @Post('chat/completions')
   @HttpCode(200)
@@ -44,7 +38,7 @@ export class CompletionsController {
   private async stream(body: ChatCompletionRequestDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, credentials, upstream status) are ordinary JSON errors.
     const { chunks, requestId, cancel } = await this.completions.stream(body, signal, exchange);
-    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
+    const sse = this.writers.for(res);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
       chunks,

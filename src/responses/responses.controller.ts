@@ -2,9 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Re
 import type { Response } from 'express';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
-import { SseWriter } from '../streaming/sse-writer.js';
+import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
-import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
@@ -17,17 +16,12 @@ export const OMITTED_TOOLS_HEADER = 'x-gateway-omitted-tools';
 @Controller('v1/responses')
 export class ResponsesController {
   private readonly logger = new Logger('Responses');
-  private readonly heartbeatMs: number;
-  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly responses: ResponsesService,
     private readonly metrics: GatewayMetrics,
-    config: AppConfig,
-  ) {
-    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
-    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
-  }
+    private readonly writers: SseWriters,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -63,7 +57,7 @@ export class ResponsesController {
     const opened = await this.responses.open(body, signal, exchange, bodyBytes(res));
     // Set as for a JSON answer; the SSE headers join them when the stream opens.
     setHeaders(res, opened.requestId, opened.omittedTools);
-    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
+    const sse = this.writers.for(res, false);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
       opened.events,
