@@ -53,7 +53,10 @@ export class MessagesController {
       const call = { path: path + queryOf(req.originalUrl), body, headers: forwardedHeaders(req.headers) };
       const answer = await this.upstream.forward(call, signal, exchange);
       if (answer.kind === 'sse') return this.relay(answer, res, signal, exchange);
-      res.status(answer.status).set({ 'content-type': 'application/json', ...answer.headers });
+      // setHeader, not Express's set(), which would add a charset to upstream's content-type.
+      res.statusCode = answer.status;
+      res.setHeader('content-type', 'application/json');
+      for (const name in answer.headers) res.setHeader(name, answer.headers[name]);
       res.end(answer.body);
     } catch (error) {
       exchange?.fail(error, false);
