@@ -60,6 +60,7 @@ describe('POST /v1/messages with the Anthropic SDK', () => {
     expect(rawHeaderText(ctx.standIn)).not.toContain(CLIENT_KEY);
 
     expect(response.headers.get('request-id')).toMatch(/^req_/);
+    expect(response.headers.get('content-type')).toBe('application/json');
     for (const [name, value] of Object.entries(limits)) expect(response.headers.get(name)).toBe(value);
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { tenantOf } from '../auth/tenant.js';
-import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { conversationKey, sessionHeader } from '../pool/affinity.js';
 import { CredentialPool } from '../pool/credential-pool.js';
@@ -10,24 +9,19 @@ import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type Route, UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { CompletionsService } from './completions.service.js';
-import { SseWriter } from '../streaming/sse-writer.js';
+import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
 
 @Controller('v1')
 export class CompletionsController {
   private readonly logger = new Logger('Completions');
-  private readonly heartbeatMs: number;
-  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly completions: CompletionsService,
     private readonly metrics: GatewayMetrics,
     private readonly pool: CredentialPool,
-    config: AppConfig,
-  ) {
-    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
-    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
-  }
+    private readonly writers: SseWriters,
+  ) {}
 
   @Post('chat/completions')
   @HttpCode(200)
@@ -52,7 +46,7 @@ export class CompletionsController {
     const { chunks, requestId, cancel, served } = await this.completions.stream(body, tenantOf(res.req), signal, exchange, route);
     const headers = this.pool.openAiHeaders(served);
     if (requestId) headers[UPSTREAM_REQUEST_ID] = requestId;
-    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs);
+    const sse = this.writers.for(res);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
       chunks,

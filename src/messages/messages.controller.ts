@@ -3,11 +3,10 @@ import type { Request, Response } from 'express';
 import { forwardedBytes } from '../common/body/json-body.middleware.js';
 import { ANTHROPIC_ERRORS } from '../common/error-formats.js';
 import { invalidRequest } from '../common/gateway-error.js';
-import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { abortOnClose, describeExchange, streamOpened } from '../streaming/answer-io.js';
-import { SseWriter } from '../streaming/sse-writer.js';
+import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
 import { type ForwardedAnswer, UpstreamPort } from '../upstream/upstream.port.js';
 import { forwardedHeaders } from './forwarded-headers.js';
@@ -25,17 +24,12 @@ type StreamedAnswer = Extract<ForwardedAnswer, { kind: 'sse' }>;
 @Controller('v1')
 export class MessagesController {
   private readonly logger = new Logger('Messages');
-  private readonly heartbeatMs: number;
-  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly upstream: UpstreamPort,
     private readonly metrics: GatewayMetrics,
-    config: AppConfig,
-  ) {
-    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
-    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
-  }
+    private readonly writers: SseWriters,
+  ) {}
 
   @Post('messages')
   @HttpCode(200)
@@ -63,7 +57,10 @@ export class MessagesController {
       const route = { affinity: conversationKey({ sessionHeader: sessionHeader(req.headers), user }) };
       const answer = await this.upstream.forward(call, signal, exchange, route);
       if (answer.kind === 'sse') return this.relay(answer, res, signal, exchange);
-      res.status(answer.status).set({ 'content-type': 'application/json', ...answer.headers });
+      // setHeader, not Express's set(), which would add a charset to upstream's content-type.
+      res.statusCode = answer.status;
+      res.setHeader('content-type', 'application/json');
+      for (const name in answer.headers) res.setHeader(name, answer.headers[name]);
       res.end(answer.body);
     } catch (error) {
       exchange?.fail(error, false);
@@ -73,7 +70,7 @@ export class MessagesController {
 
   /** Relays upstream's events as written; a failure after the first byte is an Anthropic `error` event, unless upstream sent its own. */
   private relay(answer: StreamedAnswer, res: Response, signal: AbortSignal, exchange?: Exchange): void {
-    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
+    const sse = this.writers.for(res, false);
     let upstreamSentError = false;
     void openStream(
       answer.events,

@@ -3,9 +3,8 @@ import type { Request, Response } from 'express';
 import { tenantOf } from '../auth/tenant.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
-import { SseWriter } from '../streaming/sse-writer.js';
+import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
-import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { sessionHeader } from '../pool/affinity.js';
 import { CredentialPool } from '../pool/credential-pool.js';
@@ -20,18 +19,13 @@ export const OMITTED_TOOLS_HEADER = 'x-gateway-omitted-tools';
 @Controller('v1/responses')
 export class ResponsesController {
   private readonly logger = new Logger('Responses');
-  private readonly heartbeatMs: number;
-  private readonly writeTimeoutMs: number;
 
   constructor(
     private readonly responses: ResponsesService,
     private readonly metrics: GatewayMetrics,
     private readonly pool: CredentialPool,
-    config: AppConfig,
-  ) {
-    this.heartbeatMs = config.get('STREAM_HEARTBEAT_SECONDS') * 1000;
-    this.writeTimeoutMs = config.get('STREAM_WRITE_TIMEOUT_MS');
-  }
+    private readonly writers: SseWriters,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -74,7 +68,7 @@ export class ResponsesController {
     const opened = await this.responses.open(body, tenantOf(res.req), signal, exchange, bodyBytes(res), sessionHeader(res.req.headers));
     // Set as for a JSON answer; the SSE headers join them when the stream opens.
     setHeaders(res, opened.requestId, opened.omittedTools, this.pool.openAiHeaders(opened.served));
-    const sse = new SseWriter(res, this.heartbeatMs, this.writeTimeoutMs, false);
+    const sse = this.writers.for(res, false);
     // Returns once the stream is open; the relay goes on without this handler's frames (see openStream).
     void openStream(
       opened.events,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CompletionsModule } from '../completions/completions.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { StreamingModule } from '../streaming/sse-writers.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { ResponseStore } from './response-store.js';
@@ -12,7 +14,7 @@ import { ResponsesService } from './responses.service.js';
  * tools and limits), which is why it sits one layer above that feature.
  */
 @Module({
-  imports: [UpstreamModule, TranslationModule, CompletionsModule],
+  imports: [UpstreamModule, TranslationModule, CompletionsModule, StreamingModule],
   controllers: [ResponsesController],
   providers: [ResponsesService, ResponseStore],
 })

@@ -171,3 +171,35 @@ it('makes no span for probes: health checks and metrics scrapes', async () => {
   expect(servers.map((span) => attributes(span.attributes)['gateway.request_id'])).toEqual(['not-a-probe']);
   for (const span of spans.filter((span) => span.kind !== 2)) expect([span.name, span.parentSpanId]).toEqual([span.name, servers[0].spanId]);
 });
+
+it('exports the same request span for the Anthropic door, tokens from the relayed stream, and nothing of its content', async () => {
+  const gw = await startGateway(standIn, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+  try {
+    standIn.reply(sseReply({ text: 'Traced door', usage: { input_tokens: 21, output_tokens: 4 } }));
+    const res = await fetch(`${gw.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-request-id': 'trace-door-1' },
+      body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    await waitFor(() => gw.logs.text.includes('"request_id":"trace-door-1"'), 'the request recorded', 15_000);
+  } finally {
+    await gw.close();
+  }
+  const server = collector.spans.find((span) => attributes(span.attributes)['gateway.request_id'] === 'trace-door-1');
+  expect(server).toBeDefined();
+  expect(server!.name).toBe('chat claude-sonnet-5-5');
+  expect(attributes(server!.attributes)).toMatchObject({
+    'gen_ai.request.model': 'claude-sonnet-5-5',
+    'gen_ai.usage.input_tokens': 21,
+    'gen_ai.usage.output_tokens': 4,
+    'anthropic.message.stop_reason': 'end_turn',
+    'http.route': '/v1/messages',
+    'http.response.status_code': 200,
+  });
+  expect(attributes(server!.attributes)['anthropic.request.id']).toMatch(/^req_/);
+  const exported = JSON.stringify(collector.spans);
+  expect(exported).not.toContain('Traced door');
+  expect(exported).not.toContain(TEST_API_KEY);
+});
