@@ -82,12 +82,3 @@ it('imports the Anthropic SDK at runtime in src/upstream only (types are fine an
     .map((i) => i.file);
   expect(wrong).toEqual([]);
 });
-
-it('imports class-validator at runtime through its lean entry point, never its index', () => {
-  // The index loads about 3 MB of heap this gateway never uses (config/class-validator.ts).
-  // Declaration files (their types) load nothing.
-  const wrong = imports
-    .filter((i) => i.target === 'class-validator' && !i.typeOnly && !i.file.endsWith('.d.ts'))
-    .map((i) => `${i.file} imports ${i.target}`);
-  expect(wrong).toEqual([]);
-});

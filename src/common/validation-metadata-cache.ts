@@ -1,5 +1,4 @@
-import type { ValidationError, ValidatorOptions } from 'class-validator';
-import { getMetadataStorage, IS_OPTIONAL, validateSync } from '../config/class-validator.js';
+import { getMetadataStorage, IS_OPTIONAL, type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];

@@ -1,6 +1,5 @@
 import { ValidationPipe } from '@nestjs/common';
-import type { ValidationError, ValidatorOptions } from 'class-validator';
-import { getMetadataStorage } from '../config/class-validator.js';
+import { getMetadataStorage, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
 import { invalidRequest } from './gateway-error.js';
 import { cacheValidationMetadata, validatePresentFields } from './validation-metadata-cache.js';
@@ -81,8 +80,8 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     transformerPackage: verbatimTransformer,
-    // Given, so Nest does not load class-validator's index (see config/class-validator.ts);
-    // the metadata storage is what Nest reads to look for binary values in nested objects.
+    // Nest validates with validatePresentFields, as the `validate` override does; the metadata
+    // storage is what Nest reads to look for binary values in nested objects.
     validatorPackage: classValidator,
     exceptionFactory: (errors) => {
       const { param, message } = firstProblem(errors);
