@@ -6,7 +6,7 @@ import { Tracing } from '../tracing/tracing.js';
 import { createAnthropicClient } from './anthropic-client.js';
 import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
-import { createUndiciFetch } from './undici-fetch.js';
+import { createUndiciFetch } from '../common/fast/undici-fetch.js';
 import { fromUpstream, malformedUpstream } from './upstream-errors.js';
 import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
 import { type StreamWatch, watchedEvents } from './watched-events.js';

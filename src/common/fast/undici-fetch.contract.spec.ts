@@ -17,8 +17,8 @@ import {
   jsonReply,
   sseReply,
   streamSteps,
-} from '../../test/support/anthropic-stand-in.js';
-import { closedPort } from '../../test/support/raw-http.js';
+} from '../../../test/support/anthropic-stand-in.js';
+import { closedPort } from '../../../test/support/raw-http.js';
 import { createUndiciFetch, ResponseHeaders, type UndiciFetch } from './undici-fetch.js';
 
 const KEY = 'sk-ant-api03-contract-0000000000';
