@@ -82,3 +82,13 @@ it('imports the Anthropic SDK at runtime in src/upstream only (types are fine an
     .map((i) => i.file);
   expect(wrong).toEqual([]);
 });
+
+it("reaches into a library's own files only in src/common/fast (docs/architecture.md, Library internals)", () => {
+  // A path inside a package; the SDK's lib/ is published by its `exports` map (`./lib/*`).
+  const DEEP = /^(?:@[^/]+\/)?[^/]+\/(?:lib|cjs|esm|dist|build|internal|src)\//;
+  const PUBLISHED = new Set(['@anthropic-ai/sdk/lib/transform-json-schema']);
+  const wrong = imports
+    .filter((i) => !i.relative && DEEP.test(i.target) && !PUBLISHED.has(i.target) && !i.file.startsWith(`common${sep}fast${sep}`))
+    .map((i) => `${i.file} imports ${i.target}`);
+  expect(wrong).toEqual([]);
+});
