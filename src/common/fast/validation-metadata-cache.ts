@@ -47,7 +47,8 @@ export function validatePresentFields(object: object, options?: ValidatorOptions
  * class, schema name and options, with its grouping; any rule added later (a
  * class declared after start-up) clears what was kept. Lookups with groups
  * go to class-validator as before. `validation-metadata-cache.spec.ts`
- * checks that validation answers the same either way.
+ * checks that validation answers the same either way; what this relies on in
+ * class-validator, `validation-metadata-cache.contract.spec.ts`.
  */
 export function cacheValidationMetadata(storage: Storage = getMetadataStorage()): void {
   if (patched.has(storage)) return;
