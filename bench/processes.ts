@@ -32,7 +32,8 @@ export async function startServer(
     env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', options.quiet ? 'ignore' : 'inherit', 'ipc'],
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to a minute: start-up takes several seconds on a busy shared machine.
+  for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(`http://127.0.0.1:${port}${options.readyPath ?? '/health/live'}`);
@@ -44,6 +45,25 @@ export async function startServer(
   }
   child.kill();
   throw new Error(`${name} did not start on port ${port}`);
+}
+
+/** Sends `message` to a server's probe (probe.ts) and waits for the answer `pick` accepts. */
+export function ask<T>(server: Server, message: string, pick: (answer: unknown) => T | undefined, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const listener = (answer: unknown) => {
+      const picked = pick(answer);
+      if (picked === undefined) return;
+      clearTimeout(timer);
+      server.child.off('message', listener);
+      resolve(picked);
+    };
+    const timer = setTimeout(() => {
+      server.child.off('message', listener);
+      reject(new Error(`${server.name} did not answer ${message}`));
+    }, timeoutMs);
+    server.child.on('message', listener);
+    server.child.send(message);
+  });
 }
 
 /** CPU and memory as the server itself sees them (see probe.ts). */

@@ -22,8 +22,8 @@ import { toAnthropicRequest } from '../src/completions/translation/request.mappe
 import { createStreamState, eventToChunks } from '../src/completions/translation/stream.mapper.js';
 import { defaultMaxTokens } from '../src/completions/translation/tables.js';
 import { messageToEvents } from '../src/upstream/message-events.js';
-import { GatewayExpressAdapter } from '../src/common/express-adapter.js';
-import { createUndiciFetch } from '../src/upstream/undici-fetch.js';
+import { GatewayExpressAdapter } from '../src/common/fast/express-adapter.js';
+import { createUndiciFetch } from '../src/common/fast/undici-fetch.js';
 
 const upstream = process.env.ANTHROPIC_BASE_URL ?? '';
 const apiKey = process.env.ANTHROPIC_API_KEY ?? '';

@@ -2,7 +2,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { GatewayExpressAdapter } from './common/express-adapter.js';
+import { GatewayExpressAdapter } from './common/fast/express-adapter.js';
 import { RedactingLogger } from './common/redacting-logger.js';
 import { AppConfig } from './config/app-config.js';
 import { PinoLogger } from './logging/pino-logger.js';

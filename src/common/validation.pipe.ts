@@ -1,10 +1,9 @@
 import { ValidationPipe } from '@nestjs/common';
-import type { ValidationError, ValidatorOptions } from 'class-validator';
-import { getMetadataStorage } from '../config/class-validator.js';
-import { isParsedBody, isProtoKeyFree } from './body/plain-json.js';
+import { getMetadataStorage, type ValidationError } from 'class-validator';
 import { invalidRequest } from './gateway-error.js';
-import { cacheValidationMetadata, validatePresentFields } from './validation-metadata-cache.js';
-import { madeFromParsedBody, verbatimTransformer } from './verbatim.js';
+import { cacheValidationMetadata, validatePresentFields } from './fast/validation-metadata-cache.js';
+import { GatewayValidationPipe } from './fast/validation-pipe.js';
+import { verbatimTransformer } from './verbatim.js';
 
 /**
  * When a value breaks several rules, the one about its type says the most:
@@ -38,37 +37,7 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
   return { param: path, message: `${error.property} is invalid` };
 }
 
-/**
- * Nest's pipe, without the two walks over a body that cannot change it:
- * a body parsed here has no sparse arrays, and one whose bytes proved it has
- * no prototype keys has none to delete (see body/plain-json.ts). Every other
- * value is walked as Nest walks it.
- */
-class GatewayValidationPipe extends ValidationPipe {
-  protected override closeArrayGaps(value: unknown): void {
-    if (!isParsedBody(value)) super.closeArrayGaps(value);
-  }
-
-  protected override stripProtoKeys(value: unknown): void {
-    if (!isProtoKeyFree(value)) super.stripProtoKeys(value);
-  }
-
-  /** JSON has no binary values: an instance made from a body parsed here has none to look for. */
-  protected override findNestedBinaryValues(object: unknown, cache?: Map<unknown, unknown[]>): ValidationError[] {
-    return madeFromParsedBody(object) ? [] : super.findNestedBinaryValues(object, cache as Map<unknown, never[]>);
-  }
-
-  /**
-   * Every validator of a request body is synchronous: no promise per
-   * property to wait for. Only the fields the body has, and the required
-   * ones, are worked through (see `validatePresentFields`).
-   */
-  protected override validate(object: object, options?: ValidatorOptions): ValidationError[] {
-    return validatePresentFields(object, options);
-  }
-}
-
-/** What Nest's pipe uses of class-validator: `validate` (synchronous here, see `validate` above) and the rules' storage. */
+/** What Nest's pipe uses of class-validator: `validate` (synchronous here, as fast/validation-pipe.ts's `validate`) and the rules' storage. */
 const classValidator = { validate: validatePresentFields, getMetadataStorage };
 
 /**
@@ -81,8 +50,8 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     transformerPackage: verbatimTransformer,
-    // Given, so Nest does not load class-validator's index (see config/class-validator.ts);
-    // the metadata storage is what Nest reads to look for binary values in nested objects.
+    // Nest validates with validatePresentFields, as the `validate` override does; the metadata
+    // storage is what Nest reads to look for binary values in nested objects.
     validatorPackage: classValidator,
     exceptionFactory: (errors) => {
       const { param, message } = firstProblem(errors);

@@ -1,6 +1,18 @@
 import { plainToInstance } from 'class-transformer';
-import type { ValidatorConstraintInterface } from 'class-validator';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, Validate, validateSync, ValidatorConstraint } from './class-validator.js';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { CronTime } from 'cron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

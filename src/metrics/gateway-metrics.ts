@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { ANSWER_ROUTES, REFRESH_OUTCOMES, REFRESH_TRIGGERS, type RouteLabel, UPSTREAM_ERROR_TYPES, type UpstreamErrorType } from './metric-labels.js';
-import { CounterSeries, HistogramSeries } from './series.js';
 
 /** Prometheus metric names, in one place for the docs, the dashboard test and the e2e tests. */
 export const METRIC = {
@@ -83,12 +82,11 @@ export class GatewayMetrics {
   /** With REDIS_URL only: the in-process store has no calls worth timing. */
   private readonly storeErrors: Counter<'operation'> | null = null;
   private readonly storeDuration: Histogram<'operation'> | null = null;
-  // What each request records, found by label values rather than by prom-client's string per call (series.ts).
-  private readonly requestSeries: CounterSeries<'route' | 'model' | 'status' | 'stream'>;
-  private readonly requestDurationSeries: HistogramSeries<'route' | 'model' | 'stream'>;
-  private readonly timeToFirstTokenSeries: HistogramSeries<'model' | 'stream'>;
-  private readonly upstreamDurationSeries: HistogramSeries<'model' | 'outcome'>;
-  private readonly tokenSeries: CounterSeries<'model' | 'type'>;
+  private readonly requests: Counter<'route' | 'model' | 'status' | 'stream'>;
+  private readonly requestDuration: Histogram<'route' | 'model' | 'stream'>;
+  private readonly timeToFirstToken: Histogram<'model' | 'stream'>;
+  private readonly upstreamDuration: Histogram<'model' | 'outcome'>;
+  private readonly tokens: Counter<'model' | 'type'>;
   private readonly failovers: Counter<'reason'>;
   /** Read at scrape time: nothing per request, and a rest ends with time, not with an event. */
   private credentials: () => Promise<readonly CredentialSnapshot[]> = async () => [];
@@ -98,34 +96,34 @@ export class GatewayMetrics {
   constructor(config: AppConfig) {
     this.enabled = config.get('METRICS_ENABLED') === 'true';
     const registers = this.enabled ? [this.registry] : [];
-    const requests = new Counter({
+    this.requests = new Counter({
       name: METRIC.requests,
       help: 'Requests answered, by route, model (family or `other`), HTTP status and whether the client streamed.',
       labelNames: ['route', 'model', 'status', 'stream'],
       registers,
     });
-    const requestDuration = new Histogram({
+    this.requestDuration = new Histogram({
       name: METRIC.requestDuration,
       help: 'Time from request to the last byte of the answer, in seconds.',
       labelNames: ['route', 'model', 'stream'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    const timeToFirstToken = new Histogram({
+    this.timeToFirstToken = new Histogram({
       name: METRIC.timeToFirstToken,
       help: 'Time from request to the first generated content (text, thinking or tool call), in seconds.',
       labelNames: ['model', 'stream'],
       buckets: TTFT_BUCKETS,
       registers,
     });
-    const upstreamDuration = new Histogram({
+    this.upstreamDuration = new Histogram({
       name: METRIC.upstreamDuration,
       help: 'Time from the upstream call to the end of its stream (or its failure), in seconds.',
       labelNames: ['model', 'outcome'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    const tokens = new Counter({
+    this.tokens = new Counter({
       name: METRIC.tokens,
       help: 'Tokens reported by upstream usage, by model and type (input, output, cache_read, cache_write).',
       labelNames: ['model', 'type'],
@@ -243,23 +241,6 @@ export class GatewayMetrics {
       // the same counts stay exported, by type, as nodejs_active_handles, _requests and _resources.
       for (const name of MISNAMED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
     }
-    this.requestSeries = new CounterSeries(requests, (route: RouteLabel, model: string, status: number, stream: boolean) => ({
-      route,
-      model,
-      status: String(status),
-      stream: String(stream),
-    }));
-    this.requestDurationSeries = new HistogramSeries(requestDuration, DURATION_BUCKETS, (route: RouteLabel, model: string, stream: boolean) => ({
-      route,
-      model,
-      stream: String(stream),
-    }));
-    this.timeToFirstTokenSeries = new HistogramSeries(timeToFirstToken, TTFT_BUCKETS, (model: string, stream: boolean) => ({
-      model,
-      stream: String(stream),
-    }));
-    this.upstreamDurationSeries = new HistogramSeries(upstreamDuration, DURATION_BUCKETS, (model: string, outcome: string) => ({ model, outcome }));
-    this.tokenSeries = new CounterSeries(tokens, (model: string, type: TokenKind) => ({ model, type }));
     if (this.enabled) this.startCountersAtZero();
   }
 
@@ -275,7 +256,7 @@ export class GatewayMetrics {
     for (const type of UPSTREAM_ERROR_TYPES) this.upstreamErrors.inc({ type }, 0);
     for (const route of ANSWER_ROUTES) {
       this.clientDisconnects.inc({ route }, 0);
-      this.requestSeries.inc(0, route, 'other', 200, false);
+      this.requests.inc({ route, model: 'other', status: '200', stream: 'false' }, 0);
     }
     for (const trigger of REFRESH_TRIGGERS) {
       for (const outcome of REFRESH_OUTCOMES) this.refreshRuns.inc({ trigger, outcome }, 0);
@@ -286,25 +267,27 @@ export class GatewayMetrics {
   /** One answered request, whatever its outcome; called once per request when the response ends. */
   requestEnded(outcome: RequestOutcome): void {
     if (!this.enabled) return;
-    this.requestSeries.inc(1, outcome.route, outcome.model, outcome.status, outcome.stream);
-    this.requestDurationSeries.observe(outcome.durationSeconds, outcome.route, outcome.model, outcome.stream);
+    const { route, model } = outcome;
+    const stream = String(outcome.stream);
+    this.requests.inc({ route, model, status: String(outcome.status), stream });
+    this.requestDuration.observe({ route, model, stream }, outcome.durationSeconds);
   }
 
   firstToken(model: string, stream: boolean, seconds: number): void {
-    if (this.enabled) this.timeToFirstTokenSeries.observe(seconds, model, stream);
+    if (this.enabled) this.timeToFirstToken.observe({ model, stream: String(stream) }, seconds);
   }
 
   upstreamEnded(model: string, outcome: 'ok' | 'error' | 'aborted', seconds: number): void {
-    if (this.enabled) this.upstreamDurationSeries.observe(seconds, model, outcome);
+    if (this.enabled) this.upstreamDuration.observe({ model, outcome }, seconds);
   }
 
   tokensUsed(model: string, counts: TokenCounts): void {
     if (!this.enabled) return;
     // Zero increments still create the series, so a model's cache ratio reads 0 rather than "no data".
-    this.tokenSeries.inc(counts.input, model, 'input' satisfies TokenKind);
-    this.tokenSeries.inc(counts.output, model, 'output' satisfies TokenKind);
-    this.tokenSeries.inc(counts.cacheRead, model, 'cache_read' satisfies TokenKind);
-    this.tokenSeries.inc(counts.cacheWrite, model, 'cache_write' satisfies TokenKind);
+    this.tokens.inc({ model, type: 'input' satisfies TokenKind }, counts.input);
+    this.tokens.inc({ model, type: 'output' satisfies TokenKind }, counts.output);
+    this.tokens.inc({ model, type: 'cache_read' satisfies TokenKind }, counts.cacheRead);
+    this.tokens.inc({ model, type: 'cache_write' satisfies TokenKind }, counts.cacheWrite);
   }
 
   upstreamError(type: UpstreamErrorType): void {

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
-} from '../../config/class-validator.js';
+} from 'class-validator';
 import type {
   ChatCompletionRequest,
   ChatMessage,

@@ -1,5 +1,4 @@
-import type { ValidationArguments, ValidationOptions } from 'class-validator';
-import { registerDecorator } from '../../config/class-validator.js';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 /**
  * Message content is a string, null, or a list of typed parts whose shape

@@ -1,5 +1,4 @@
-import type { ValidationArguments, ValidationOptions } from 'class-validator';
-import { registerDecorator } from '../../config/class-validator.js';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import type { ChatRole } from '../translation/openai.types.js';
 import { contentProblem } from './content.validators.js';
 

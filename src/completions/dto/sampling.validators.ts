@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsNumber, IsOptional, Max, Min } from '../../config/class-validator.js';
+import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 
 /*
  * OpenAI's sampling ranges, the same on Chat Completions and Responses. Both

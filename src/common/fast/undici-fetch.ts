@@ -1,7 +1,6 @@
 import './node-dispatcher.js';
 import { STATUS_CODES } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { Agent, errors, request } from './undici-parts.js';
+import { Agent, type Dispatcher, errors } from 'undici';
 
 /**
  * A `fetch` for the Anthropic SDK built on `undici.request`: the SDK only
@@ -47,7 +46,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       // The Agent asked directly: undici's own request(url, options) would copy
       // the options by spreading them into an object with more keys, which V8
       // (Node 20) gives a hidden class of its own, a new one every request.
-      const answer = await request(agent, {
+      const answer = await agent.request({
         origin,
         path,
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,

@@ -15,7 +15,8 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
  * generation while upstream is awaited and held for as long as a stream
  * stays open), and every access to them through Node's and Express's code
  * met a new shape. Born with those prototypes, they share their shapes, and
- * Express's re-parenting finds nothing to change.
+ * Express's re-parenting finds nothing to change. What this relies on in
+ * Express and Nest: express-adapter.contract.spec.ts.
  */
 export class GatewayExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {

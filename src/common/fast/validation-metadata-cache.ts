@@ -1,5 +1,4 @@
-import type { ValidationError, ValidatorOptions } from 'class-validator';
-import { getMetadataStorage, IS_OPTIONAL, validateSync } from '../config/class-validator.js';
+import { getMetadataStorage, IS_OPTIONAL, type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
@@ -48,7 +47,8 @@ export function validatePresentFields(object: object, options?: ValidatorOptions
  * class, schema name and options, with its grouping; any rule added later (a
  * class declared after start-up) clears what was kept. Lookups with groups
  * go to class-validator as before. `validation-metadata-cache.spec.ts`
- * checks that validation answers the same either way.
+ * checks that validation answers the same either way; what this relies on in
+ * class-validator, `validation-metadata-cache.contract.spec.ts`.
  */
 export function cacheValidationMetadata(storage: Storage = getMetadataStorage()): void {
   if (patched.has(storage)) return;
