@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CompletionsModule } from '../completions/completions.module.js';
-import { AppConfig } from '../config/app-config.js';
 import { StreamingModule } from '../streaming/sse-writers.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
