@@ -230,7 +230,7 @@ export class EnvironmentVariables {
   JSON_MAX_ITEMS: number = 20_000;
 
   @Variable({
-    doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit). What is held can reach about 3× this for thinking-heavy answers, whose signed blocks are also kept for replay.',
+    doc: 'The largest answer held in memory, in bytes of text, thinking and tool arguments: a non-streaming answer, and a streamed `/v1/responses` answer (its closing events carry it whole). Past it, upstream is stopped; a non-streaming client gets a 502 `answer_too_large`, a Responses stream ends with `response.failed` (`answer_too_large`). Chat completion streams hold nothing and have no such limit. What is held can reach about 3× this for thinking-heavy answers, whose signed blocks are also kept for replay.',
     defaultText: '`10485760` (10 MiB)',
     helm: { value: 'config.maxAssembledBytes' },
   })

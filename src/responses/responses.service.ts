@@ -49,7 +49,7 @@ export interface OpenedResponse {
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
   private readonly webSearch: boolean;
-  /** MAX_ASSEMBLED_BYTES: a non-streaming answer is held in memory until complete. */
+  /** MAX_ASSEMBLED_BYTES: an answer is held in memory until complete, streamed or not (see `open`). */
   private readonly maxAssembledBytes: number;
   /** The chat translation the Responses mapper goes through, made once. */
   private readonly translateChat: ChatTranslation;
@@ -70,10 +70,17 @@ export class ResponsesService {
    * A streaming answer: the Responses events of each upstream event as it
    * arrives. `requestBytes`: the request body's length, when known, for the
    * store's byte count (see `ResponseStore.put`).
+   *
+   * The answer is also held as it grows, because the closing events
+   * (`response.output_text.done`, `response.completed`) and the store carry
+   * it whole: so it is capped like a non-streaming one (MAX_ASSEMBLED_BYTES).
+   * Past the cap the stream ends with `response.failed` (`answer_too_large`)
+   * and upstream is stopped: a truncated copy in `response.completed` would
+   * pass for the whole answer with clients that read it from there.
    */
   async open(request: ResponsesRequest, signal: AbortSignal, observer?: UpstreamObserver, requestBytes?: number): Promise<OpenedResponse> {
     const { events, folder, state, requestId, omittedTools, cancel } = await this.call(request, signal, observer, true, requestBytes);
-    const fold = folder();
+    const fold = folder(new AnswerCap(this.maxAssembledBytes, true));
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       // A loop, not `yield*` (see streamChunks).
       for await (const event of events) for (const item of fold(event)) yield item;
