@@ -1,7 +1,8 @@
 import './node-dispatcher.js';
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { Agent, errors, request } from './undici-parts.js';
+import { errors } from './undici-parts.js';
+import { createUpstreamAgent, request } from './upstream-pool.js';
 
 /**
  * A `fetch` for the Anthropic SDK built on `undici.request`: the SDK only
@@ -29,8 +30,8 @@ export interface UndiciFetchOptions {
 }
 
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  // One Agent keeps one keep-alive pool per upstream origin.
-  const agent = new Agent({
+  // One Agent keeps one keep-alive pool per upstream origin (see upstream-pool.ts).
+  const agent = createUpstreamAgent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     // The SDK times the wait for headers (UPSTREAM_TIMEOUT_MS, its `timeout`)
     // and the upstream port times silence inside a stream; undici's own

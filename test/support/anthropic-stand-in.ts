@@ -90,6 +90,8 @@ export class AnthropicStandIn {
    */
   meterUsage = false;
   readonly promptCache = new PromptCacheSimulator();
+  /** Connections accepted since the last reset, and those open now (the client's pool, seen from here). */
+  readonly connections = { accepted: 0, open: 0 };
   private readonly queue: Handler[] = [];
   private fallback: Handler = defaultHandler;
 
@@ -99,6 +101,11 @@ export class AnthropicStandIn {
     const server = createServer();
     const standIn = new AnthropicStandIn(server);
     server.on('request', (req, res) => void standIn.handle(req, res));
+    server.on('connection', (socket) => {
+      standIn.connections.accepted++;
+      standIn.connections.open++;
+      socket.once('close', () => standIn.connections.open--);
+    });
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     return standIn;
@@ -130,6 +137,7 @@ export class AnthropicStandIn {
     this.modelsReply = null;
     this.meterUsage = false;
     this.promptCache.clear();
+    this.connections.accepted = 0;
   }
 
   get last(): RecordedRequest {
