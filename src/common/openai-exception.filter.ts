@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { closeIfBodyUnread } from './body/unread-body.js';
 import { GatewayError } from './gateway-error.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { toGatewayError } from './to-gateway-error.js';
@@ -27,6 +28,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
       if (!res.writableEnded) res.end();
       return;
     }
+    closeIfBodyUnread(res);
     res.status(error.status).set(redactHeaders(error.headers)).json(error.toBody());
   }
 }
