@@ -11,6 +11,7 @@ import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ConnectionGuardModule } from './http-server/connection-guard.js';
 import { ModelsModule } from './models/models.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -30,6 +31,7 @@ export class AppModule implements NestModule {
         TracingModule,
         ObservabilityModule,
         ShutdownModule,
+        ConnectionGuardModule,
         AuthModule,
         CompletionsModule,
         ResponsesModule,

@@ -11,6 +11,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['common'],
   // Plumbing every layer below may record into: metrics, spans, the logger.
   ['metrics', 'tracing', 'logging'],
+  // The HTTP server's connections: timeouts, parser refusals in each door's error shape, unread answers.
+  ['http-server'],
   ['system'],
   ['login'],
   ['refresh'],
