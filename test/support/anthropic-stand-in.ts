@@ -34,7 +34,8 @@ export type SseStep =
 
 export type Reply =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
-  | { kind: 'sse'; steps: SseStep[]; headers?: Record<string, string> }
+  /** `steps` may be made as they are sent (a generator): then the stand-in waits for the client to read, as a real server's socket makes it. */
+  | { kind: 'sse'; steps: Iterable<SseStep>; headers?: Record<string, string> }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
   | { kind: 'destroy' };
 
@@ -253,8 +254,10 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
           await sleep(20);
           res.socket?.destroy();
           return;
-        } else if ('raw' in step) res.write(step.raw);
-        else res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
+        } else {
+          const written = res.write('raw' in step ? step.raw : `event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
+          if (!written && !Array.isArray(reply.steps)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+        }
       }
       res.end();
       return;
@@ -268,7 +271,7 @@ function withUsage(reply: Reply, metered: CacheUsage): Reply {
     return body?.usage ? { ...reply, body: { ...body, usage: { ...body.usage, ...metered } } } : reply;
   }
   if (reply.kind !== 'sse') return reply;
-  const steps = reply.steps.map((step): SseStep => {
+  const steps = Array.from(reply.steps).map((step): SseStep => {
     if (!('event' in step)) return step;
     const data = step.data as any;
     if (data?.type === 'message_start') return { ...step, data: { ...data, message: { ...data.message, usage: { ...data.message.usage, ...metered } } } };
