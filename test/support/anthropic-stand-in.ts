@@ -256,7 +256,7 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
           return;
         } else {
           const written = res.write('raw' in step ? step.raw : `event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
-          if (!written && !Array.isArray(reply.steps)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+          if (!written && !Array.isArray(reply.steps)) await drained(res);
         }
       }
       res.end();
@@ -285,6 +285,19 @@ function withUsage(reply: Reply, metered: CacheUsage): Reply {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the client has read what is queued, or has gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 function safeJson(text: string): unknown {
   try {
