@@ -59,6 +59,8 @@ describe('a streaming client that does not read', () => {
     expect(ctx.standIn.last.closedEarly).toBe(true);
     expect(ctx.gw.logs.text).toContain('stream dropped: the client read nothing for 3000 ms (STREAM_WRITE_TIMEOUT_MS); upstream call stopped');
     expect(ctx.gw.logs.text).not.toContain('stopped sending');
+    // Recorded as a client that went away (the reset still lets the response report `finish`).
+    expect(await until(() => ctx.gw.logs.lines.some((line) => line.includes('"status":499') && line.includes('"client_disconnected":true')), 5_000)).toBe(true);
     // The connection was reset: reading now fails rather than finishing the answer.
     await expect(readAll(res)).rejects.toThrow(/aborted|ECONNRESET/);
   }, 30_000);

@@ -8,6 +8,11 @@ export function wasDropped(res: ServerResponse): boolean {
   return dropped.has(res);
 }
 
+/** Notes an answer dropped unread, by this module's timer or a stream's own (SseWriter). */
+export function markDropped(res: ServerResponse): void {
+  dropped.add(res);
+}
+
 /**
  * The write timeout of an answer already handed to Node whole (a JSON body,
  * the end of a stream): if the client lets it sit unread, the socket's
@@ -24,7 +29,7 @@ export function watchAnswer(res: ServerResponse, timeoutMs: number, onDropped: (
     if (res.writableFinished || !res.socket) return;
     res.setTimeout(timeoutMs, () => {
       if (res.writableFinished) return;
-      dropped.add(res);
+      markDropped(res);
       onDropped(res);
       // A reset, not a close: a close would leave the unread bytes queued for as long as the client keeps its window shut.
       res.socket?.resetAndDestroy();
