@@ -8,7 +8,9 @@
  *   the moment it was written, so a reader can tell what each hop added;
  * - `bench-hold`: one delta, then silence (a ping a second) until the
  *   client leaves, to hold many streams open at once;
- * - `bench-burst`: thousands of deltas written as fast as possible.
+ * - `bench-burst`: thousands of deltas written as fast as possible;
+ * - `bench-200mb`: 200 MiB of text in 64 KiB deltas, made as they are sent
+ *   and paced by the reader (big-answers.ts).
  *
  * Any path answers, so the harness's readiness probe needs nothing special.
  */
@@ -69,6 +71,18 @@ function stamped(): SseStep[] {
 const held: SseStep[] = [delta('held'), ...Array.from({ length: 120 }, (): SseStep[] => [{ wait: 1000 }, { event: 'ping', data: { type: 'ping' } }]).flat()];
 const burst: SseStep[] = Array.from({ length: BURST_CHUNKS }, (_, i) => delta(`d${i} `));
 
+export const HUGE_DELTAS = 3200;
+const HUGE_PIECE = 'y'.repeat(64 * 1024);
+
+/** `bench-200mb`: the frame around 200 MiB of deltas, each made when the client has read the one before. */
+function* huge(): Generator<SseStep> {
+  // message_start and content_block_start, the deltas, then the block's and the message's ends.
+  const frame = [...(framed('bench-200mb', []) as Extract<Reply, { kind: 'sse' }>).steps];
+  yield* frame.slice(0, 2);
+  for (let i = 0; i < HUGE_DELTAS; i++) yield delta(HUGE_PIECE);
+  yield* frame.slice(2);
+}
+
 const standIn = await AnthropicStandIn.start(Number(process.env.PORT));
 standIn.setDefault((req) => {
   // Under load the record of past requests would only grow.
@@ -80,6 +94,8 @@ standIn.setDefault((req) => {
       return framed('bench-hold', held);
     case 'bench-burst':
       return framed('bench-burst', burst);
+    case 'bench-200mb':
+      return { kind: 'sse', steps: huge() };
     default:
       return reply(req);
   }

@@ -13,6 +13,7 @@ import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { ConnectionGuardModule } from './http-server/connection-guard.js';
 import { ModelsModule } from './models/models.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -34,6 +35,7 @@ export class AppModule implements NestModule {
         ObservabilityModule,
         ShutdownModule,
         StoreModule,
+        ConnectionGuardModule,
         AuthModule,
         CompletionsModule,
         ResponsesModule,

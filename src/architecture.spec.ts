@@ -13,6 +13,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['metrics', 'tracing', 'logging'],
   // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the features.
   ['store'],
+  // The HTTP server's connections: timeouts, parser refusals in each door's error shape, unread answers.
+  ['http-server'],
   ['system'],
   ['login'],
   ['refresh'],

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { request as httpRequest } from 'node:http';
 import { message as wholeMessage, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { postRaw, useGateway } from './support/lifecycle.js';
 import { Scrape } from './support/metrics.js';
 import { slowestLivenessDuring } from './support/liveness.js';
 import { startGateway } from './support/gateway.js';
 import { subscriptionAllowed } from './support/rate-limit-headers.js';
+import { rawExchange } from './support/raw-http.js';
 
 /*
  * Property-based fuzzing through the real HTTP stack: seeded, so a failure
@@ -311,4 +313,117 @@ describe('fuzzing the HTTP stack', () => {
     expect(res.status).toBe(400);
     expect(res.json.error.message).toBe("Invalid 'max_tokens': max_tokens must be an integer number.");
   });
+
+  // --- What Node's HTTP parser refuses: answered in the addressed door's error contract, nothing echoed.
+
+  /** Put into every malformed part: it must never come back. */
+  const MARKER = 'zq-marker-7731';
+  const requestLine = (path: string) => `POST ${path} HTTP/1.1\r\nHost: gateway\r\n`;
+  const PARSER_CASES: Array<[string, (path: string) => string, number]> = [
+    ['a duplicate Content-Length', (path) => `${requestLine(path)}Content-Length: 2\r\nContent-Length: 3\r\nX-Note: ${MARKER}\r\n\r\n{}`, 400],
+    ['a negative Content-Length', (path) => `${requestLine(path)}Content-Length: -1${MARKER}\r\n\r\n{}`, 400],
+    ['Content-Length with Transfer-Encoding', (path) => `${requestLine(path)}Content-Length: 2\r\nTransfer-Encoding: chunked\r\nX-Note: ${MARKER}\r\n\r\n0\r\n\r\n`, 400],
+    ['an obs-fold header line', (path) => `${requestLine(path)}X-A: a\r\n ${MARKER}\r\nContent-Length: 2\r\n\r\n{}`, 400],
+    ['bare LF line endings', (path) => `POST ${path} HTTP/1.1\nHost: gateway\nX-Note: ${MARKER}\nContent-Length: 2\n\n{}`, 400],
+    ['a NUL in a header value', (path) => `${requestLine(path)}X-Note: ${MARKER}\0${MARKER}\r\nContent-Length: 2\r\n\r\n{}`, 400],
+    ['20 KB of headers', (path) => `${requestLine(path)}X-Note: ${MARKER.repeat(1500)}\r\nContent-Length: 2\r\n\r\n{}`, 431],
+    ['a malformed chunk size', (path) => `${requestLine(path)}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${MARKER}\r\n`, 400],
+  ];
+
+  describe.each([
+    ['/v1/chat/completions', 'openai'],
+    ['/v1/responses', 'openai'],
+    ['/v1/messages?beta=true', 'anthropic'],
+  ])('parser-level refusals on %s', (path, door) => {
+    // Until the Anthropic door exists, /v1/messages is a 404 answered before its body is parsed.
+    const cases = door === 'anthropic' ? PARSER_CASES.filter(([name]) => name !== 'a malformed chunk size') : PARSER_CASES;
+    it.each(cases)('%s: the right status, a body in the door\'s error shape, the connection closed, nothing echoed', async (_name, build, status) => {
+      const answer = await rawExchange(ctx.gw.url, build(path), { waitMs: 10_000 });
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.headers.connection).toBe('close');
+      expect(answer.closed).toBe(true);
+      expect(answer.raw).not.toContain(MARKER);
+      const body = JSON.parse(answer.body);
+      if (door === 'openai') {
+        expectOpenAIError(body, `${status} for ${_name}`);
+        expect(body.error.code).toBe(status === 431 ? 'headers_too_large' : 'invalid_http');
+      } else {
+        expect(body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.any(String) } });
+      }
+    });
+  });
+
+  it('arbitrary bytes in header names and values: always an answer with a body in the contract, the marker never echoed, liveness within 1 s', async () => {
+    const headerByte = fc.oneof(fc.constantFrom('\0', '\r', '\n', ' ', '\t', ':', '\x7f', '\x01', '\xff', '"', '\\'), fc.string({ minLength: 1, maxLength: 1 }));
+    const noise = fc.array(headerByte, { maxLength: 12 }).map((bytes) => bytes.join(''));
+    const slowest = await slowestLivenessDuring(ctx.gw.url, () =>
+      fc.assert(
+        fc.asyncProperty(fc.constantFrom('/v1/chat/completions', '/v1/responses'), noise, noise, async (path, name, value) => {
+          const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 10 });
+          const bytes = Buffer.from(`${requestLine(path)}X-${name}${MARKER}: ${value}${MARKER}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1');
+          // `Connection: close`: an answered request ends its connection, so the exchange ends with it.
+          const answer = await rawExchange(ctx.gw.url, bytes, { waitMs: 5_000 });
+          const where = `${answer.status} for ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`;
+          if (!answer.status) throw new Error(`${where}: no answer`);
+          expect(answer.raw.includes(MARKER)).toBe(false);
+          const json = JSON.parse(answer.body.slice(0, Number(answer.headers['content-length'] ?? answer.body.length)));
+          if (answer.status === 200) expect(json.object).toBe(path === '/v1/chat/completions' ? 'chat.completion' : 'response');
+          else expectOpenAIError(json, where);
+        }),
+        { seed: SEED, numRuns: 200 * RUNS },
+      ),
+    );
+    expect(slowest).toBeLessThan(1000);
+  }, 180_000);
+
+  // --- A 200 MB streamed Responses answer: held only up to MAX_ASSEMBLED_BYTES (10 MiB by default).
+
+  it('a 200 MB streamed /v1/responses answer: stopped at the cap with response.failed, RSS bounded, liveness within 1 s', async () => {
+    const PIECE = 'y'.repeat(64 * 1024);
+    const frame = streamSteps({ text: 'x' }, { fragment: 1 });
+    const delta = frame.findIndex((s) => 'event' in s && s.event === 'content_block_delta');
+    // Made as sent, waiting for the gateway to read: 3,200 deltas of 64 KiB, 200 MiB in all.
+    function* answer(): Generator<SseStep> {
+      yield* frame.slice(0, delta);
+      for (let i = 0; i < 3200; i++) yield { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: PIECE } } };
+      yield* frame.slice(delta + 1);
+    }
+    ctx.standIn.reply({ kind: 'sse', steps: answer() });
+    global.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const { port } = new URL(ctx.gw.url);
+    let received = 0;
+    /** What was seen of the outcome: scanned as the answer passes, with a little overlap between pieces. */
+    let seen = '';
+    let overlap = '';
+    const slowest = await slowestLivenessDuring(ctx.gw.url, () =>
+      new Promise<void>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/responses', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.setEncoding('utf8');
+          // Read and dropped as it comes; only the outcome's markers are kept.
+          res.on('data', (text: string) => {
+            received += text.length;
+            const window = overlap + text;
+            for (const marker of ['event: response.failed', '"code":"answer_too_large"']) if (window.includes(marker) && !seen.includes(marker)) seen += marker;
+            overlap = text.slice(-64);
+          });
+          res.on('end', resolve);
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ model: 'm', input: 'x', stream: true }));
+      }),
+    ).finally(() => clearInterval(sampler));
+    expect(seen).toContain('event: response.failed');
+    expect(seen).toContain('"code":"answer_too_large"');
+    expect(received).toBeLessThan(40 * 2 ** 20);
+    // The cap, its copies in the closing events and the socket buffers: a few tens of MB. Without the cap
+    // the whole answer was held (RSS +1.4 GB); the figure for a quiet machine is in the bench.
+    expect(peak - baseline).toBeLessThan(400 * 2 ** 20);
+    expect(slowest).toBeLessThan(1000);
+  }, 180_000);
 });
+

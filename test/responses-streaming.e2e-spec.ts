@@ -4,7 +4,8 @@ import { useGateway } from './support/lifecycle.js';
 import { readAfterPause } from './support/raw-http.js';
 
 /** The Responses stream shares the chat stream's writer and upstream port: the same lifecycle guarantees. */
-const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1' });
+// MAX_ASSEMBLED_BYTES above the 30 MB answer of the back-pressure test: a Responses stream holds its answer up to the cap.
+const ctx = useGateway({ STREAM_HEARTBEAT_SECONDS: '1', MAX_ASSEMBLED_BYTES: String(64 * 2 ** 20) });
 const MODEL = 'claude-sonnet-5-5';
 
 async function rawStream(body: object = {}, url = ctx.gw.url): Promise<string> {

@@ -69,6 +69,8 @@ describe('a streaming client that does not read', () => {
     expect(ctx.standIn.last.closedEarly).toBe(true);
     expect(await until(() => droppedLines() === dropped + 1, 5_000)).toBe(true);
     expect(ctx.gw.logs.text).not.toContain('stopped sending');
+    // Recorded as a client that went away (the reset still lets the response report `finish`).
+    expect(await until(() => ctx.gw.logs.lines.some((line) => line.includes('"status":499') && line.includes('"client_disconnected":true')), 5_000)).toBe(true);
     // The connection was reset: reading now fails rather than finishing the answer.
     await expect(readAll(res)).rejects.toThrow(/aborted|ECONNRESET/);
   }, 30_000);
@@ -128,5 +130,31 @@ describe('a non-streaming answer', () => {
     const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }));
     expect(res.status).toBe(200);
     expect(res.json.choices[0].message.content).toHaveLength(500_000);
+  }, 30_000);
+});
+
+describe('a streamed /v1/responses answer', () => {
+  it('past MAX_ASSEMBLED_BYTES ends with response.failed answer_too_large; upstream stopped, nothing stored', async () => {
+    // The Responses stream holds the answer for its closing events: without the cap, all 4 MB would be held.
+    ctx.standIn.reply({ kind: 'sse', steps: bigAnswer(400, 10_000, 5) });
+    const res = await postRaw(ctx.gw.url, JSON.stringify({ model: 'm', input: 'x', stream: true }), undefined, '/v1/responses');
+    expect(res.status).toBe(200);
+    const events = res.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)));
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta');
+    const sent = deltas.reduce((sum, e) => sum + e.delta.length, 0);
+    expect(sent).toBeLessThanOrEqual(1_048_576);
+    expect(sent).toBeGreaterThan(1_000_000);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['error', 'response.failed']);
+    expect(events.at(-2).error).toMatchObject({ type: 'api_error', code: 'answer_too_large', param: null });
+    expect(events.at(-2).error.message).toMatch(/1048576 bytes \(MAX_ASSEMBLED_BYTES\).*max_output_tokens/);
+    expect(events.at(-1).response).toMatchObject({ status: 'failed', error: { code: 'answer_too_large' } });
+    expect(events.some((e) => e.type === 'response.completed')).toBe(false);
+    expect(await until(() => ctx.standIn.last.closedAt !== undefined, 5_000)).toBe(true);
+    expect(ctx.standIn.last.closedEarly).toBe(true);
+    const stored = await fetch(`${ctx.gw.url}/v1/responses/${events.at(-1).response.id}`);
+    expect(stored.status).toBe(404);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { closeIfBodyUnread } from './body/unread-body.js';
 import { errorFormatFor } from './error-formats.js';
 import { GatewayError } from './gateway-error.js';
 import { redactHeaders, redactSecrets } from './redact.js';
@@ -33,6 +34,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     }
     const req = http.getRequest<Request | undefined>();
     const format = errorFormatFor(req?.path ?? '', req?.headers);
+    closeIfBodyUnread(res);
     res.status(error.status).set(redactHeaders(format.headers(error))).json(format.body(error));
   }
 }

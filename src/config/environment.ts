@@ -288,7 +288,7 @@ export class EnvironmentVariables {
   JSON_MAX_ITEMS: number = 20_000;
 
   @Variable({
-    doc: 'The largest non-streaming answer assembled in memory, in bytes of text, thinking and tool arguments. Past it, upstream is stopped and the client gets a 502 `answer_too_large` (streaming has no such limit). What is held can reach about 3× this for thinking-heavy answers, whose signed blocks are also kept for replay.',
+    doc: 'The largest answer held in memory, in bytes of text, thinking and tool arguments: a non-streaming answer, and a streamed `/v1/responses` answer (its closing events carry it whole). Past it, upstream is stopped; a non-streaming client gets a 502 `answer_too_large`, a Responses stream ends with `response.failed` (`answer_too_large`). Chat completion streams hold nothing and have no such limit. What is held can reach about 3× this for thinking-heavy answers, whose signed blocks are also kept for replay.',
     defaultText: '`10485760` (10 MiB)',
     helm: { value: 'config.maxAssembledBytes' },
   })
@@ -297,12 +297,28 @@ export class EnvironmentVariables {
   MAX_ASSEMBLED_BYTES: number = 10 * 1024 * 1024;
 
   @Variable({
-    doc: 'How long a streaming client may leave written data unread. Then the client is dropped and the upstream call stopped.',
+    doc: 'How long a client may leave its answer unread, streamed or not (JSON answers too, despite the name). Then its connection is dropped (logged, and counted as a disconnected client) and a stream\'s upstream call stopped. A JSON answer is dropped after between one and two times this without progress.',
     helm: { value: 'config.streamWriteTimeoutMs' },
   })
   @IsInt()
   @Min(100)
   STREAM_WRITE_TIMEOUT_MS: number = 30_000;
+
+  @Variable({
+    doc: 'The longest a client may take to send a request\'s headers. Then 408, in the door\'s error shape, and the connection is closed.',
+    helm: { value: 'config.requestHeadersTimeoutMs' },
+  })
+  @IsInt()
+  @Min(1000)
+  REQUEST_HEADERS_TIMEOUT_MS: number = 20_000;
+
+  @Variable({
+    doc: 'The longest a client may take to send a whole request, headers and body (a body trickled in a byte at a time is cut off here). Then 408 and the connection is closed. Raise it for clients that upload large bodies over slow links; at least `REQUEST_HEADERS_TIMEOUT_MS`.',
+    helm: { value: 'config.requestTimeoutMs' },
+  })
+  @IsInt()
+  @Min(1000)
+  REQUEST_TIMEOUT_MS: number = 60_000;
 
   @Variable({
     doc: 'On SIGTERM, how long to keep serving new requests (each with `Connection: close`) while readiness already answers 503, so load balancers take the pod out before its port closes. Requests in flight then finish.',
@@ -517,6 +533,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const env = plainToInstance(EnvironmentVariables, relevant, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (env.REQUEST_HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    problems.push('REQUEST_TIMEOUT_MS: must be at least REQUEST_HEADERS_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (env.METRICS_AUTH === 'client-keys' && !env.PROXY_API_KEYS) {
     problems.push('METRICS_AUTH: client-keys needs PROXY_API_KEYS (the keys /metrics would ask for)');
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type LoggerService, type LogLevel } from '@
 import type { Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { toGatewayError } from '../common/to-gateway-error.js';
+import { wasDropped } from '../http-server/answer-deadline.js';
 import { redactSecrets } from '../common/redact.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { modelLabel, type RouteLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
@@ -54,7 +55,8 @@ export class RequestObserver {
     // `on`, not `once`: a response closes once, and `once` wraps the listener in one more closure.
     res.on('close', () => {
       const endedAt = performance.now();
-      const disconnected = !res.writableFinished;
+      // A client that left, or one whose unread answer was dropped (its reset still lets the response finish).
+      const disconnected = !res.writableFinished || wasDropped(res);
       // A client that left closes the response before the aborted upstream call has
       // wound down; its tokens and outcome are known a moment later.
       if (exchange.upstreamInFlight) {

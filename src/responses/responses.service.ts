@@ -53,7 +53,7 @@ export interface OpenedResponse {
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
   private readonly webSearch: boolean;
-  /** MAX_ASSEMBLED_BYTES: a non-streaming answer is held in memory until complete. */
+  /** MAX_ASSEMBLED_BYTES: an answer is held in memory until complete, streamed or not (see `open`). */
   private readonly maxAssembledBytes: number;
   /** The chat translation the Responses mapper goes through, made once. */
   private readonly translateChat: ChatTranslation;
@@ -75,6 +75,13 @@ export class ResponsesService {
    * arrives. `tenant`: whose stored data the request may use and adds to
    * (auth/tenant.ts). `requestBytes`: the request body's length, when known,
    * for the store's byte count (see `ResponseStore.save`).
+   *
+   * The answer is also held as it grows, because the closing events
+   * (`response.output_text.done`, `response.completed`) and the store carry
+   * it whole: so it is capped like a non-streaming one (MAX_ASSEMBLED_BYTES).
+   * Past the cap the stream ends with `response.failed` (`answer_too_large`)
+   * and upstream is stopped: a truncated copy in `response.completed` would
+   * pass for the whole answer with clients that read it from there.
    */
   async open(
     request: ResponsesRequest,
@@ -93,7 +100,7 @@ export class ResponsesService {
       requestBytes,
       sessionHeader,
     );
-    const fold = folder();
+    const fold = folder(new AnswerCap(this.maxAssembledBytes, true));
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       // A loop, not `yield*` (see streamChunks).
       for await (const event of events) {

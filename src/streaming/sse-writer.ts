@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { GatewayError } from '../common/gateway-error.js';
+import { markDropped } from '../http-server/answer-deadline.js';
 
 /** The client left written data unread for STREAM_WRITE_TIMEOUT_MS; its connection has been dropped. */
 export class ClientStalledError extends GatewayError {
@@ -100,6 +101,8 @@ export class SseWriter {
         // A reset, not a close: a close would leave the unread bytes queued
         // in the kernel for as long as the client keeps its window shut.
         // Either way the response closes, which aborts upstream (abortOnClose).
+        // Counted as a disconnected client, as the response itself still reports `finish`.
+        markDropped(this.res);
         if (this.res.socket) this.res.socket.resetAndDestroy();
         else this.res.destroy();
         reject(new ClientStalledError(this.writeTimeoutMs));

@@ -38,7 +38,8 @@ export type SseStep =
 
 export type Reply =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
-  | { kind: 'sse'; steps: SseStep[]; headers?: Record<string, string> }
+  /** `steps` may be made as they are sent (a generator): then the stand-in waits for the client to read, as a real server's socket makes it. */
+  | { kind: 'sse'; steps: Iterable<SseStep>; headers?: Record<string, string> }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
   | { kind: 'destroy' };
 
@@ -94,6 +95,8 @@ export class AnthropicStandIn {
    */
   meterUsage = false;
   readonly promptCache = new PromptCacheSimulator();
+  /** Connections accepted since the last reset, and those open now (the client's pool, seen from here). */
+  readonly connections = { accepted: 0, open: 0 };
   private readonly queue: Handler[] = [];
   private fallback: Handler = defaultHandler;
 
@@ -103,6 +106,11 @@ export class AnthropicStandIn {
     const server = createServer();
     const standIn = new AnthropicStandIn(server);
     server.on('request', (req, res) => void standIn.handle(req, res));
+    server.on('connection', (socket) => {
+      standIn.connections.accepted++;
+      standIn.connections.open++;
+      socket.once('close', () => standIn.connections.open--);
+    });
     server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     return standIn;
@@ -134,6 +142,7 @@ export class AnthropicStandIn {
     this.modelsReply = null;
     this.meterUsage = false;
     this.promptCache.clear();
+    this.connections.accepted = 0;
   }
 
   get last(): RecordedRequest {
@@ -260,8 +269,10 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
           await sleep(20);
           res.socket?.destroy();
           return;
-        } else if ('raw' in step) res.write(step.raw);
-        else res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
+        } else {
+          const written = res.write('raw' in step ? step.raw : `event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
+          if (!written && !Array.isArray(reply.steps)) await drained(res);
+        }
       }
       res.end();
       return;
@@ -275,7 +286,7 @@ function withUsage(reply: Reply, metered: CacheUsage): Reply {
     return body?.usage ? { ...reply, body: { ...body, usage: { ...body.usage, ...metered } } } : reply;
   }
   if (reply.kind !== 'sse') return reply;
-  const steps = reply.steps.map((step): SseStep => {
+  const steps = Array.from(reply.steps).map((step): SseStep => {
     if (!('event' in step)) return step;
     const data = step.data as any;
     if (data?.type === 'message_start') return { ...step, data: { ...data, message: { ...data.message, usage: { ...data.message.usage, ...metered } } } };
@@ -313,6 +324,19 @@ function estimateTokens(body: any): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the client has read what is queued, or has gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 function safeJson(text: string): unknown {
   try {

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import bodyParser from 'body-parser';
+import bytes from 'bytes';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { GatewayError, invalidRequest } from '../gateway-error.js';
@@ -54,6 +55,8 @@ const keptBytes = new WeakMap<object, Buffer>();
 
 function jsonBodyReader(config: AppConfig, keepBytes: boolean): (req: Request, res: Response, next: NextFunction) => void {
   const limits = { maxDepth: config.get('JSON_MAX_DEPTH'), maxItems: config.get('JSON_MAX_ITEMS') };
+  /** BODY_LIMIT in bytes, read as body-parser reads it. */
+  const limitBytes = bytes.parse(config.get('BODY_LIMIT')) ?? Infinity;
   const parse: RequestHandler = bodyParser.json({
     limit: config.get('BODY_LIMIT'),
     verify: (req, _res, bytes, encoding) => {
@@ -69,6 +72,9 @@ function jsonBodyReader(config: AppConfig, keepBytes: boolean): (req: Request, r
         code: 'unsupported_media_type',
       });
     }
+    // Refused on its declared length before a byte is read: body-parser would read the whole body
+    // first, only to throw it away, for as long as the client takes to send it.
+    if (declaredLength(req) > limitBytes) throw tooLarge();
     parse(req, res, (error?: unknown) => {
       if (error !== undefined) return next(bodyError(error));
       // Only a body body-parser parsed here has been through `verify` (not an empty or absent one).
@@ -80,6 +86,16 @@ function jsonBodyReader(config: AppConfig, keepBytes: boolean): (req: Request, r
 }
 
 const UTF8 = new Set(['utf-8', 'utf8']);
+
+/** The body's length as its headers declare it; 0 when they do not (chunked) or it is compressed (the limit is on what it inflates to). */
+function declaredLength(req: Request): number {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return 0;
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) ? length : 0;
+}
+
+const tooLarge = () => new GatewayError(413, 'Request body is too large (limit set by BODY_LIMIT).', { code: 'request_too_large' });
 
 /** What `verify` learnt from a request's bytes, until the parsed body can be marked (see plain-json.ts). */
 const protoKeyFree = new WeakMap<object, boolean>();
@@ -102,7 +118,7 @@ function bodyError(error: unknown): GatewayError {
         'invalid_json',
       );
     case 'entity.too.large':
-      return new GatewayError(413, 'Request body is too large (limit set by BODY_LIMIT).', { code: 'request_too_large' });
+      return tooLarge();
     case 'encoding.unsupported':
       return new GatewayError(415, 'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br.', {
         code: 'unsupported_content_encoding',

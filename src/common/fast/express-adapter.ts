@@ -36,6 +36,7 @@ export class GatewayExpressAdapter extends ExpressAdapter {
     Object.setPrototypeOf(Response.prototype, app.response);
     app.request = Request.prototype as Express['request'];
     app.response = Response.prototype as unknown as Express['response'];
-    this.httpServer = createServer({ IncomingMessage: Request, ServerResponse: Response }, app);
+    // Request timeouts (set by ConnectionGuard) are checked this often; Node's 30 s would let each run half a minute over.
+    this.httpServer = createServer({ IncomingMessage: Request, ServerResponse: Response, connectionsCheckingInterval: 1000 }, app);
   }
 }

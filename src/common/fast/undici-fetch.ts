@@ -1,6 +1,8 @@
 import './node-dispatcher.js';
 import { STATUS_CODES } from 'node:http';
-import { Agent, type Dispatcher, errors } from 'undici';
+import type { Dispatcher } from 'undici';
+import { errors } from './undici-parts.js';
+import { createUpstreamAgent, request } from './upstream-pool.js';
 
 /**
  * A `fetch` for the Anthropic SDK built on `undici.request`: the SDK only
@@ -28,8 +30,8 @@ export interface UndiciFetchOptions {
 }
 
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  // One Agent keeps one keep-alive pool per upstream origin.
-  const agent = new Agent({
+  // One Agent keeps one keep-alive pool per upstream origin (see upstream-pool.ts).
+  const agent = createUpstreamAgent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     // The SDK times the wait for headers (UPSTREAM_TIMEOUT_MS, its `timeout`)
     // and the upstream port times silence inside a stream; undici's own
@@ -46,7 +48,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       // The Agent asked directly: undici's own request(url, options) would copy
       // the options by spreading them into an object with more keys, which V8
       // (Node 20) gives a hidden class of its own, a new one every request.
-      const answer = await agent.request({
+      const answer = await request(agent, {
         origin,
         path,
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
