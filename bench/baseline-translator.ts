@@ -11,11 +11,11 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { createServer, type ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
-import { addChunk, assembledCompletion, createAssembly } from '../src/completions/translation/completion.assembler.js';
+import { addChunk, assembledCompletion, createAssembly } from '../src/translation/chat/completion.assembler.js';
 import { messageToEvents } from '../src/upstream/message-events.js';
-import { toAnthropicRequest } from '../src/completions/translation/request.mapper.js';
-import { createStreamState, eventToChunks, finalChunks } from '../src/completions/translation/stream.mapper.js';
-import { defaultMaxTokens } from '../src/completions/translation/tables.js';
+import { toAnthropicRequest } from '../src/translation/chat/request.mapper.js';
+import { createStreamState, eventToChunks, finalChunks } from '../src/translation/chat/stream.mapper.js';
+import { defaultMaxTokens } from '../src/translation/chat/tables.js';
 
 const upstream = `${process.env.ANTHROPIC_BASE_URL}/v1/messages`;
 const pool = new Agent({ keepAliveTimeout: 30_000 });

@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError, validateSync } from 'class-validator';
 import { markParsedBody, provesNoProtoKeys } from '../src/common/body/plain-json.js';
-import { createValidationPipe } from '../src/common/validation.pipe.js';
+import { createValidationPipe } from '../src/common/validation/validation.pipe.js';
 import { ChatCompletionRequestDto } from '../src/completions/dto/chat-completion-request.dto.js';
 import { median } from './processes.js';
 import { chatBody } from './responses.js';

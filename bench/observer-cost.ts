@@ -11,11 +11,11 @@ import type { Request, Response } from 'express';
 import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
 import { testConfig } from '../src/config/testing.js';
-import { PinoLogger, createPino } from '../src/logging/pino-logger.js';
-import { GatewayMetrics } from '../src/metrics/gateway-metrics.js';
+import { PinoLogger, createPino } from '../src/observability/logging/pino-logger.js';
+import { GatewayMetrics } from '../src/observability/metrics/gateway-metrics.js';
 import type { Exchange } from '../src/observability/exchange.js';
 import { RequestObserver } from '../src/observability/request-observer.js';
-import { Tracing } from '../src/tracing/tracing.js';
+import { Tracing } from '../src/observability/tracing/tracing.js';
 
 /** Microseconds of observer work per request, for one setting of the switches. */
 export async function observerMicroseconds(on: boolean, iterations = 20_000): Promise<number> {

@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { GatewayExpressAdapter } from './common/fast/express-adapter.js';
-import { RedactingLogger } from './common/redacting-logger.js';
+import { RedactingLogger } from './observability/logging/redacting-logger.js';
 import { AppConfig } from './config/app-config.js';
-import { PinoLogger } from './logging/pino-logger.js';
+import { PinoLogger } from './observability/logging/pino-logger.js';
 import { RequestObserver } from './observability/request-observer.js';
 
 /**

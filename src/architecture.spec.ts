@@ -3,39 +3,45 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The module graph of docs/architecture.md, kept true: folders depend one way
- * (each layer may import only the layers before it), and the Anthropic SDK is
+ * (each layer may import only the layers before it; a sub-folder named in
+ * LAYERS is a layer of its own, e.g. `auth/login` below `refresh` below `auth`), and the Anthropic SDK is
  * imported at runtime by the upstream port alone.
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['config'],
+  // What every layer needs: errors and their formats, redaction, validation, body limits, the HTTP
+  // server's connections, shutdown, and (fast/) every piece that relies on a library's internals.
   ['common'],
   // Plumbing every layer below may record into: metrics, spans, the logger.
-  ['metrics', 'tracing', 'logging'],
-  // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the features.
+  ['observability/metrics', 'observability/tracing', 'observability/logging'],
+  // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the doors.
   ['store'],
-  // The HTTP server's connections: timeouts, parser refusals in each door's error shape, unread answers.
-  ['http-server'],
-  ['system'],
-  ['login'],
+  // The login: the outside world (files, child processes, the platform), then reading and parsing it.
+  ['auth/system'],
+  ['auth/login'],
   ['refresh'],
+  // The credentials in use, what a refusal (401) means, client keys and tenants.
   ['auth'],
-  // Several credentials: failover, cooldowns, rate-limit state.
-  ['pool'],
+  // Several credentials: routing, failover, cooldowns, rate-limit state.
+  ['auth/pool'],
   ['upstream'],
-  // What the OpenAI-shaped features share (thinking replay, caching, schemas).
+  // Translation: named for neither API, then chat, then Responses (translated through the chat form).
+  ['translation/shared'],
+  ['translation/chat'],
+  ['translation/responses'],
   ['translation'],
-  // The request observer and /metrics: in front of every feature.
+  // The request observer and /metrics: in front of every door.
   ['observability'],
   // How every door writes its answers: SSE writer, stream relay, JSON and abort helpers.
   ['streaming'],
-  // Features: they may use every layer above, never each other.
-  ['completions', 'messages', 'models', 'health'],
-  // The Responses API is translated through the chat form: one mapping of roles, parts, tools and limits.
-  ['responses'],
+  // The doors: they may use every layer above, never each other.
+  ['completions', 'responses', 'messages', 'models', 'health'],
 ];
 
 const src = import.meta.dirname;
 const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((folder) => [folder, i] as const)));
+/** Longest first, so that `auth/login` wins over `auth`. */
+const byLength = [...rank.keys()].sort((a, b) => b.length - a.length);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -45,10 +51,16 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The top-level folder under src/ a file belongs to; '' for the application root (main.ts, app.module.ts). */
+/**
+ * The layer a file belongs to: the longest layer path its folder is or is
+ * inside of; its top-level folder where none is (the first check then
+ * fails); '' for the application root (main.ts, app.module.ts).
+ */
 const folderOf = (file: string) => {
   const parts = relative(src, file).split(sep);
-  return parts.length > 1 ? parts[0] : '';
+  if (parts.length === 1) return '';
+  const folder = parts.slice(0, -1).join('/');
+  return byLength.find((layer) => folder === layer || folder.startsWith(`${layer}/`)) ?? parts[0];
 };
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm;

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
-import { routeConsoleWarnings } from './logging/console-warnings.js';
+import { routeConsoleWarnings } from './observability/logging/console-warnings.js';
 
 try {
   const app = await createApp(process.env);

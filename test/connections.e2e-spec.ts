@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { METRIC } from '../src/observability/metrics/gateway-metrics.js';
 import { AnthropicStandIn, message } from './support/anthropic-stand-in.js';
 import { startGateway, type Gateway } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';

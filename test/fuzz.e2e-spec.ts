@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { METRIC } from '../src/observability/metrics/gateway-metrics.js';
 import { request as httpRequest } from 'node:http';
 import { message as wholeMessage, type SseStep, streamSteps } from './support/anthropic-stand-in.js';
 import { postRaw, useGateway } from './support/lifecycle.js';

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { METRIC } from '../src/observability/metrics/gateway-metrics.js';
 import { AnthropicStandIn, errorReply, jsonReply, OAUTH_BETA, signThinking, sseReply, streamSteps } from './support/anthropic-stand-in.js';
 import { startGateway, TEST_API_KEY, type Gateway } from './support/gateway.js';
 import { useGateway } from './support/lifecycle.js';

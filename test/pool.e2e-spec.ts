@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { METRIC } from '../src/observability/metrics/gateway-metrics.js';
 import { AnthropicStandIn, errorReply, messageReply, type RecordedRequest, type Reply } from './support/anthropic-stand-in.js';
 import { type Gateway, startGateway } from './support/gateway.js';
 import { Scrape } from './support/metrics.js';

@@ -50,7 +50,7 @@ describe('prototype keys never reach past validation', () => {
 /**
  * Keys named like `Object.prototype`'s members are ordinary JSON schema
  * property names; class-transformer's copy of a plain object drops them, so
- * every field that carries a schema keeps its parsed value (src/common/verbatim.ts).
+ * every field that carries a schema keeps its parsed value (src/common/validation/verbatim.ts).
  */
 describe('property names like toString or hasOwnProperty reach upstream whole', () => {
   const schema = {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { AnthropicStandIn, errorReply, messageReply, streamSteps } from './support/anthropic-stand-in.js';
-import { METRIC } from '../src/metrics/gateway-metrics.js';
+import { METRIC } from '../src/observability/metrics/gateway-metrics.js';
 import type { MemoryStore } from '../src/store/memory-store.js';
 import { StateStore } from '../src/store/state-store.js';
 import { startGateway, TEST_API_KEY } from './support/gateway.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LoginModule } from '../login/login.module.js';
+import { LoginModule } from './login/login.module.js';
 import { RefreshModule } from '../refresh/refresh.module.js';
 import { ClientKeyMiddleware } from './client-key.middleware.js';
 import { Credential } from './credential.js';

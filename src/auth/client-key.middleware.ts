@@ -1,7 +1,7 @@
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { setTenant, tenantIds } from './tenant.js';
 

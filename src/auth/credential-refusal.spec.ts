@@ -1,4 +1,4 @@
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { CredentialRefusal } from './credential-refusal.js';
 import type { UpstreamCredential } from './upstream-auth.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import type { UpstreamCredential } from './upstream-auth.js';
 
 /**

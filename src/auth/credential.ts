@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { rememberConfiguredSecret } from '../common/redact.js';
+import { rememberConfiguredSecret } from '../common/redaction/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import type { CredentialEntry } from '../config/credential-pool-file.js';
 import type { CredentialSource } from '../config/credential-source.js';

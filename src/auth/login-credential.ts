@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GatewayError } from '../common/gateway-error.js';
-import { ClaudeLogin } from '../login/claude-login.js';
-import { type LoginRead, loginHelp } from '../login/login-token.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { ClaudeLogin } from './login/claude-login.js';
+import { type LoginRead, loginHelp } from './login/login-token.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import { RefreshService } from '../refresh/refresh.service.js';
 import type { CredentialState } from './upstream-auth.js';
 

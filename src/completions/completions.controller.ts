@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { tenantOf } from '../auth/tenant.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { conversationKey, sessionHeader } from '../pool/affinity.js';
-import { CredentialPool } from '../pool/credential-pool.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
+import { conversationKey, sessionHeader } from '../auth/pool/affinity.js';
+import { CredentialPool } from '../auth/pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type Route, UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { withClientPath } from '../translation/error-paths.js';
+import { withClientPath } from '../translation/shared/error-paths.js';
 import { type Route, type ServedBy, type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './translation/openai.types.js';
-import { TranslationService } from './translation.service.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../translation/chat/openai.types.js';
+import { TranslationService } from '../translation/translation.service.js';
 
 export interface CompletionResult {
   completion: ChatCompletion;

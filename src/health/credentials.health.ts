@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Credential } from '../auth/credential.js';
-import { CredentialPool } from '../pool/credential-pool.js';
+import { CredentialPool } from '../auth/pool/credential-pool.js';
 
 /**
  * Ready means this pod holds a usable credential. It never calls Anthropic:

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { PoolModule } from '../pool/pool.module.js';
+import { PoolModule } from '../auth/pool/pool.module.js';
 import { CredentialsHealthIndicator } from './credentials.health.js';
 import { HealthController } from './health.controller.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';

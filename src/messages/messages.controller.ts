@@ -1,16 +1,16 @@
 import { Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { forwardedBytes } from '../common/body/json-body.middleware.js';
-import { ANTHROPIC_ERRORS } from '../common/error-formats.js';
-import { invalidRequest } from '../common/gateway-error.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { ANTHROPIC_ERRORS } from '../common/errors/error-formats.js';
+import { invalidRequest } from '../common/errors/gateway-error.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { abortOnClose, describeExchange, streamOpened } from '../streaming/answer-io.js';
 import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
 import { type ForwardedAnswer, UpstreamPort } from '../upstream/upstream.port.js';
 import { forwardedHeaders } from './forwarded-headers.js';
-import { conversationKey, sessionHeader } from '../pool/affinity.js';
+import { conversationKey, sessionHeader } from '../auth/pool/affinity.js';
 
 type StreamedAnswer = Extract<ForwardedAnswer, { kind: 'sse' }>;
 

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../common/gateway-error.js';
+import { invalidRequest } from '../common/errors/gateway-error.js';
 import type { KnownModel } from './models.catalog.js';
 
 /** OpenAI's model object. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import {
   type AnthropicModel,
   type AnthropicModelPage,

@@ -1,4 +1,4 @@
-import type { TokenCounts } from '../metrics/gateway-metrics.js';
+import type { TokenCounts } from './metrics/gateway-metrics.js';
 import type { UpstreamObserver } from '../upstream/upstream.port.js';
 
 /**

@@ -4,10 +4,10 @@ import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { testConfig } from '../config/testing.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { Tracing } from '../tracing/tracing.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { Tracing } from './tracing/tracing.js';
 import type { Exchange } from './exchange.js';
 import { RequestObserver } from './request-observer.js';
 

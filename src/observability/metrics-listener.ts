@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { ClientKeyMiddleware } from '../auth/client-key.middleware.js';
-import { toGatewayError } from '../common/to-gateway-error.js';
+import { toGatewayError } from '../common/errors/to-gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 /**
  * The metrics-only listener on METRICS_PORT: a bare `node:http` server that

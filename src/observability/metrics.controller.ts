@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 /**
  * `GET /metrics` on the main port, unless metrics are off or METRICS_PORT

@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { testConfig } from '../config/testing.js';
-import { createPino, PinoLogger } from '../logging/pino-logger.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { Tracing } from '../tracing/tracing.js';
+import { createPino, PinoLogger } from './logging/pino-logger.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { Tracing } from './tracing/tracing.js';
 import { exchangeOf, RequestObserver } from './request-observer.js';
 
 /** Just enough of a response for the observer: headers, locals, and its `close` event. */

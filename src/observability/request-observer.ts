@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
-import { toGatewayError } from '../common/to-gateway-error.js';
-import { wasDropped } from '../http-server/answer-deadline.js';
-import { redactSecrets } from '../common/redact.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { modelLabel, type RouteLabel, routeLabel, upstreamErrorType } from '../metrics/metric-labels.js';
-import { Tracing } from '../tracing/tracing.js';
-import { PinoLogger } from '../logging/pino-logger.js';
+import { toGatewayError } from '../common/errors/to-gateway-error.js';
+import { wasDropped } from '../common/http-server/answer-deadline.js';
+import { redactSecrets } from '../common/redaction/redact.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { modelLabel, type RouteLabel, routeLabel, upstreamErrorType } from './metrics/metric-labels.js';
+import { Tracing } from './tracing/tracing.js';
+import { PinoLogger } from './logging/pino-logger.js';
 import { Exchange } from './exchange.js';
 import { requestIdFrom } from './request-id.js';
 

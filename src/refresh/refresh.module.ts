@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { LoginModule } from '../login/login.module.js';
+import { LoginModule } from '../auth/login/login.module.js';
 import { RefreshService } from './refresh.service.js';
 
 /**

@@ -3,11 +3,11 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { testConfig } from '../config/testing.js';
-import type { ClaudeLogin } from '../login/claude-login.js';
-import type { LoginRead } from '../login/login-token.js';
-import type { CommandResult, CommandRunner } from '../system/command-runner.js';
+import type { ClaudeLogin } from '../auth/login/claude-login.js';
+import type { LoginRead } from '../auth/login/login-token.js';
+import type { CommandResult, CommandRunner } from '../auth/system/command-runner.js';
 import { type LockOutcome, SharedLock } from '../store/shared-lock.js';
 import { AHEAD_JOB, RefreshService } from './refresh.service.js';
 

@@ -1,15 +1,15 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Cron, SchedulerRegistry } from '@nestjs/schedule';
 import { CronTime } from 'cron';
-import { GatewayError } from '../common/gateway-error.js';
-import { redactSecrets, rememberSecret } from '../common/redact.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { redactSecrets, rememberSecret } from '../common/redaction/redact.js';
 import { AppConfig } from '../config/app-config.js';
-import { ClaudeLogin } from '../login/claude-login.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { REFRESH_TRIGGERS } from '../metrics/metric-labels.js';
-import type { LoginRead } from '../login/login-token.js';
+import { ClaudeLogin } from '../auth/login/claude-login.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
+import type { REFRESH_TRIGGERS } from '../observability/metrics/metric-labels.js';
+import type { LoginRead } from '../auth/login/login-token.js';
 import { SharedLock } from '../store/shared-lock.js';
-import { type CommandResult, CommandRunner } from '../system/command-runner.js';
+import { type CommandResult, CommandRunner } from '../auth/system/command-runner.js';
 
 /** What started a run: start-up, the refresh-ahead check, or a request that met an unusable token. */
 export type RefreshTrigger = (typeof REFRESH_TRIGGERS)[number];

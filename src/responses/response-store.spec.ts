@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { MemoryStore } from '../store/memory-store.js';
 import { jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
-import { responseSkeleton } from './translation/response.skeleton.js';
-import type { InputItem, ResponseObject } from './translation/responses.types.js';
+import { responseSkeleton } from '../translation/responses/response.skeleton.js';
+import type { InputItem, ResponseObject } from '../translation/responses/responses.types.js';
 
 function response(id: string, text = 'answer'): ResponseObject {
   const r = responseSkeleton({ model: 'm' }, id, 0);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { StateStore, type ThinkingEntry } from '../store/state-store.js';
-import type { SignedThinking } from '../translation/thinking.js';
-import type { InputItem, OutputItem, ResponseObject } from './translation/responses.types.js';
+import type { SignedThinking } from '../translation/shared/thinking.js';
+import type { InputItem, OutputItem, ResponseObject } from '../translation/responses/responses.types.js';
 
 /** What the store keeps of one turn: the response, and this request's own input items (references resolved), not its history. */
 interface KeptTurn {

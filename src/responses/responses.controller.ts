@@ -5,13 +5,13 @@ import { abortOnClose, describeExchange, sendJson, streamOpened } from '../strea
 import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
 import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { sessionHeader } from '../pool/affinity.js';
-import { CredentialPool } from '../pool/credential-pool.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
+import { sessionHeader } from '../auth/pool/affinity.js';
+import { CredentialPool } from '../auth/pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ENCRYPTED_REASONING, ResponsesService } from './responses.service.js';
-import { failureEvents } from './translation/stream.mapper.js';
+import { failureEvents } from '../translation/responses/stream.mapper.js';
 
 /** Names the built-in tools a request carried that Claude was not offered (also logged as a warning). */
 export const OMITTED_TOOLS_HEADER = 'x-gateway-omitted-tools';

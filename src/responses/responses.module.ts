@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CompletionsModule } from '../completions/completions.module.js';
 import { StreamingModule } from '../streaming/sse-writers.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
@@ -8,12 +7,12 @@ import { ResponsesController } from './responses.controller.js';
 import { ResponsesService } from './responses.service.js';
 
 /**
- * The Responses API. It builds on chat completions (its requests are
- * translated through the chat form, so there is one mapping of roles, parts,
- * tools and limits), which is why it sits one layer above that feature.
+ * The Responses API. Its requests are translated through the chat form (the
+ * translation layer's, so there is one mapping of roles, parts, tools and
+ * limits); it imports no other door.
  */
 @Module({
-  imports: [UpstreamModule, TranslationModule, CompletionsModule, StreamingModule],
+  imports: [UpstreamModule, TranslationModule, StreamingModule],
   controllers: [ResponsesController],
   providers: [ResponsesService, ResponseStore],
 })

@@ -1,27 +1,27 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable, Logger } from '@nestjs/common';
-import { GatewayError } from '../common/gateway-error.js';
-import { TranslationService } from '../completions/translation.service.js';
-import { AnswerCap, eventBytes } from '../translation/answer-cap.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { TranslationService } from '../translation/translation.service.js';
+import { AnswerCap, eventBytes } from '../translation/shared/answer-cap.js';
 import { AppConfig } from '../config/app-config.js';
-import { withClientPath } from '../translation/error-paths.js';
-import { mapGuarded } from '../translation/malformed-event.js';
-import { thinkingEntry } from '../translation/thinking-cache.js';
-import { conversationKey, responseKey } from '../pool/affinity.js';
-import { CredentialPool } from '../pool/credential-pool.js';
+import { withClientPath } from '../translation/shared/error-paths.js';
+import { mapGuarded } from '../translation/shared/malformed-event.js';
+import { thinkingEntry } from '../translation/shared/thinking-cache.js';
+import { conversationKey, responseKey } from '../auth/pool/affinity.js';
+import { CredentialPool } from '../auth/pool/credential-pool.js';
 import { type ServedBy, type UpstreamObserver, UpstreamPort } from '../upstream/upstream.port.js';
 import { randomHex } from './random-hex.js';
 import { type Conversation, jsonBytes, ResponseStore, StoreMiss } from './response-store.js';
-import { type ChatTranslation, toAnthropicFromResponses } from './translation/request.mapper.js';
-import { responseSkeleton } from './translation/response.skeleton.js';
-import type { FunctionCallItem, InputItem, OutputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from './translation/responses.types.js';
+import { type ChatTranslation, toAnthropicFromResponses } from '../translation/responses/request.mapper.js';
+import { responseSkeleton } from '../translation/responses/response.skeleton.js';
+import type { FunctionCallItem, InputItem, OutputItem, ReasoningItem, ResponseObject, ResponsesRequest, ResponseStreamEvent } from '../translation/responses/responses.types.js';
 import {
   answerView,
   clientView,
   createResponsesStreamState,
   eventToResponseEvents,
   type ResponsesStreamState,
-} from './translation/stream.mapper.js';
+} from '../translation/responses/stream.mapper.js';
 
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 

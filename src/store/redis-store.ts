@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createClient, ErrorReply, type RedisClientType } from '@redis/client';
-import { GatewayError } from '../common/gateway-error.js';
-import { redactSecrets } from '../common/redact.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { redactSecrets } from '../common/redaction/redact.js';
 import { SCRIPTS, type Script } from './store-scripts.js';
 import {
   StateStore,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { redactSecrets } from '../common/redact.js';
+import { redactSecrets } from '../common/redaction/redact.js';
 import type { RedisConnection, StoreObserver } from './redis-store.js';
 import { SCRIPTS } from './store-scripts.js';
 

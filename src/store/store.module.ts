@@ -1,7 +1,7 @@
 import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { rememberConfiguredSecret } from '../common/redact.js';
+import { rememberConfiguredSecret } from '../common/redaction/redact.js';
 import { AppConfig } from '../config/app-config.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisConnection, RedisStore, type StoreObserver } from './redis-store.js';
 import { RedisLock, SharedLock } from './shared-lock.js';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import type { Exchange } from '../observability/exchange.js';
 import { exchangeOf } from '../observability/request-observer.js';
 

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { GatewayError } from '../common/gateway-error.js';
-import { markDropped } from '../http-server/answer-deadline.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { markDropped } from '../common/http-server/answer-deadline.js';
 
 /** The client left written data unread for STREAM_WRITE_TIMEOUT_MS; its connection has been dropped. */
 export class ClientStalledError extends GatewayError {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { ClientStalledError, type SseWriter } from './sse-writer.js';
 import { openStream, type RelayContext } from './stream-relay.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { GatewayError } from '../common/gateway-error.js';
-import { redactSecrets } from '../common/redact.js';
-import { toGatewayError } from '../common/to-gateway-error.js';
+import type { GatewayError } from '../common/errors/gateway-error.js';
+import { redactSecrets } from '../common/redaction/redact.js';
+import { toGatewayError } from '../common/errors/to-gateway-error.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ClientStalledError, type SseWriter } from './sse-writer.js';
 

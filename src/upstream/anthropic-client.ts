@@ -1,6 +1,6 @@
 import Anthropic, { type OpenTelemetryOptions } from '@anthropic-ai/sdk';
 import { Logger } from '@nestjs/common';
-import { redactSecrets } from '../common/redact.js';
+import { redactSecrets } from '../common/redaction/redact.js';
 import type { AppConfig } from '../config/app-config.js';
 
 /**

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { redactSecrets } from '../common/redact.js';
+import { redactSecrets } from '../common/redaction/redact.js';
 import type { SseEvent } from './sse-events.js';
 import { mergeUsage, type UpstreamObserver } from './upstream-observer.js';
 

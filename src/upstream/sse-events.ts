@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { GatewayError } from '../common/gateway-error.js';
+import type { GatewayError } from '../common/errors/gateway-error.js';
 import { type EventNotes, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
 
 /**

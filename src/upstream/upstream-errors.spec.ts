@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { fromUpstream } from './upstream-errors.js';
 
 const apiError = (status: number | undefined, body: unknown, headers: Record<string, string> = {}) =>

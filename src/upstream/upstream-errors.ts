@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { HttpException } from '@nestjs/common';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 
 /**
  * Anthropic's `request-id` for the call, for support requests to Anthropic.

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { GatewayError } from '../common/gateway-error.js';
-import type { TokenCounts } from '../metrics/gateway-metrics.js';
+import type { GatewayError } from '../common/errors/gateway-error.js';
+import type { TokenCounts } from '../observability/metrics/gateway-metrics.js';
 
 /**
  * What the upstream port tells about one call, for the request's metrics,

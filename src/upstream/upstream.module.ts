@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PoolModule } from '../pool/pool.module.js';
+import { PoolModule } from '../auth/pool/pool.module.js';
 import { UpstreamPort } from './upstream.port.js';
 
 @Module({

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { GatewayError } from '../common/gateway-error.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
 import { clientClosed, fromUpstream, upstreamSilent as silence } from './upstream-errors.js';
 import type { EventNotes } from './upstream-observer.js';
 

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { AnthropicStandIn } from '../support/anthropic-stand-in.js';
 import { ClaudeHome, HOUR, loginJson, waitFor } from '../support/claude-home.js';
 import type { Gateway } from '../support/gateway.js';
-import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { METRIC } from '../../src/observability/metrics/gateway-metrics.js';
 import { ask, askForError, errorMessage, health, refreshOf, startLoginGateway } from '../support/login-gateway.js';
 import { Scrape } from '../support/metrics.js';
 import { API_HOST, invalidGrant, OAuthProxy, TOKEN_HOST } from '../support/oauth-proxy.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { METRIC } from '../../src/observability/metrics/gateway-metrics.js';
 import { startGateway } from '../support/gateway.js';
 import { useGateway } from '../support/lifecycle.js';
 import { Scrape } from '../support/metrics.js';

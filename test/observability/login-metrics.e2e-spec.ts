@@ -1,5 +1,5 @@
 import { expect, it, jest } from '@jest/globals';
-import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { METRIC } from '../../src/observability/metrics/gateway-metrics.js';
 import { HOUR, oauthToken, waitFor } from '../support/claude-home.js';
 import { startGateway } from '../support/gateway.js';
 import { ask, refreshOf, startLoginGateway, useLoginWorld } from '../support/login-gateway.js';

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import OpenAI from 'openai';
-import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { METRIC } from '../../src/observability/metrics/gateway-metrics.js';
 import { errorReply, sseReply, streamSteps } from '../support/anthropic-stand-in.js';
 import { TEST_API_KEY } from '../support/gateway.js';
 import { useGateway } from '../support/lifecycle.js';

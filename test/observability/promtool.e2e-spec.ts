@@ -1,6 +1,6 @@
 import { expect, it, jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { METRIC } from '../../src/metrics/gateway-metrics.js';
+import { METRIC } from '../../src/observability/metrics/gateway-metrics.js';
 import { errorReply, sseReply } from '../support/anthropic-stand-in.js';
 import { useGateway } from '../support/lifecycle.js';
 import { Scrape } from '../support/metrics.js';

@@ -3,7 +3,7 @@ import bodyParser from 'body-parser';
 import bytes from 'bytes';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
-import { GatewayError, invalidRequest } from '../gateway-error.js';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.js';
 import { checkJsonShape, JsonShapeError } from './json-shape.js';
 import { markParsedBody, provesNoProtoKeys } from './plain-json.js';
 

@@ -1,7 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { isParsedBody, isProtoKeyFree } from '../body/plain-json.js';
-import { madeFromParsedBody } from '../verbatim.js';
+import { madeFromParsedBody } from '../validation/verbatim.js';
 import { validatePresentFields } from './validation-metadata-cache.js';
 
 /**

@@ -20,13 +20,13 @@ import type {
   FunctionTool,
   ReasoningEffort,
   ToolChoice,
-} from '../translation/openai.types.js';
-import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from './content.validators.js';
-import { IsConversation } from './conversation.validator.js';
-import { IsToolList } from './tool-list.validator.js';
-import { IsTemperature, IsTopP } from './sampling.validators.js';
-import { EFFORTS } from '../../translation/thinking.js';
-import { AsParsed, Verbatim } from '../../common/verbatim.js';
+} from '../../translation/chat/openai.types.js';
+import { IsFunctionCallChoice, IsStringOrStringArray, IsToolChoice } from '../../translation/chat/validators/content.validators.js';
+import { IsConversation } from '../../translation/chat/validators/conversation.validator.js';
+import { IsToolList } from '../../translation/chat/validators/tool-list.validator.js';
+import { IsTemperature, IsTopP } from '../../translation/chat/validators/sampling.validators.js';
+import { EFFORTS } from '../../translation/shared/thinking.js';
+import { AsParsed, Verbatim } from '../../common/validation/verbatim.js';
 
 /*
  * Only what the gateway reads is declared. Everything else OpenAI clients send

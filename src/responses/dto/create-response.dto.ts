@@ -7,10 +7,10 @@ import type {
   ResponsesToolChoice,
   TextFormat,
   ToolDef,
-} from '../translation/responses.types.js';
-import { Verbatim } from '../../common/verbatim.js';
-import { EFFORTS } from '../../translation/thinking.js';
-import { IsTemperature, IsTopP } from '../../completions/dto/sampling.validators.js';
+} from '../../translation/responses/responses.types.js';
+import { Verbatim } from '../../common/validation/verbatim.js';
+import { EFFORTS } from '../../translation/shared/thinking.js';
+import { IsTemperature, IsTopP } from '../../translation/chat/validators/sampling.validators.js';
 import { Checks, inputProblem, textProblem, toolChoiceProblem, toolsProblem } from './responses.validators.js';
 
 /*

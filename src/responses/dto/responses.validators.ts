@@ -1,4 +1,4 @@
-import { IsCheckedList, type Problem as FieldProblem } from '../../completions/dto/conversation.validator.js';
+import { IsCheckedList, type Problem as FieldProblem } from '../../translation/chat/validators/conversation.validator.js';
 
 /**
  * Responses fields are unions keyed by `type` (input items, content parts,
