@@ -44,7 +44,8 @@ describe('chat completions (non-streaming) through the openai client', () => {
 
     const sent = ctx.standIn.last;
     expect(sent.path).toBe('/v1/messages');
-    expect(sent.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    expect(sent.headers['x-api-key']).toBe(TEST_API_KEY);
+    expect(sent.headers.authorization).toBeUndefined();
     // Upstream is always asked to stream, also for a non-streaming client.
     expect(sent.body).toEqual({
       model: MODEL,

@@ -104,7 +104,8 @@ describe('POST /v1/messages with the Anthropic SDK', () => {
     const got = ctx.standIn.last;
     expect(got.path).toBe('/v1/messages/count_tokens');
     expect(got.rawBody).toBe(sent[0].body);
-    expect(got.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    expect(got.headers['x-api-key']).toBe(TEST_API_KEY);
+    expect(got.headers.authorization).toBeUndefined();
     expect(rawHeaderText(ctx.standIn)).not.toContain(CLIENT_KEY);
   });
 

@@ -32,7 +32,8 @@ describe('live model list', () => {
     });
     await ids();
     expect(modelCalls()).toHaveLength(1);
-    expect(modelCalls()[0].headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    expect(modelCalls()[0].headers['x-api-key']).toBe(TEST_API_KEY);
+    expect(modelCalls()[0].headers.authorization).toBeUndefined();
   });
 
   it('lists them with a Claude subscription token too (bearer and the OAuth beta header)', async () => {

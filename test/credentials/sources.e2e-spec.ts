@@ -34,7 +34,8 @@ it('uses ANTHROPIC_API_KEY before any OAuth token or login, without the OAuth be
   world.gw = await startGateway(world.standIn, world.home.env({ ANTHROPIC_API_KEY: TEST_API_KEY, CLAUDE_CODE_OAUTH_TOKEN: setupToken }));
   await ask(world.gw);
   // SDK 1.13 sends an API key as a Bearer credential; the API accepts both forms.
-  expect(world.standIn.last.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+  expect(world.standIn.last.headers['x-api-key']).toBe(TEST_API_KEY);
+    expect(world.standIn.last.headers.authorization).toBeUndefined();
   expect(beta()).not.toContain(OAUTH_BETA);
   const ready = await health(world.gw);
   expect(ready.status).toBe(200);
