@@ -396,6 +396,27 @@ describeHelm('Redis: several replicas as one', () => {
   });
 });
 
+describeHelm("README's deployment commands", () => {
+  it('the helm install reads the key the kubectl command creates, and pulls the image pushed before it', async () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const block = /```bash\n(docker build[^]*?helm install[^]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const lines = block!.replace(/\\\n\s*/g, ' ').split('\n');
+    const install = lines.find((line) => line.startsWith('helm install'))!;
+    const secret = lines.find((line) => line.startsWith('kubectl -n rockbot create secret generic'))!;
+    const pushed = /^docker push (\S+):(\S+)/m.exec(block!)!;
+    const sets = [...install.matchAll(/--set (\S+)/g)].flatMap((m) => ['--set', m[1]]);
+    const objects = await render(sets);
+    const c = container(objects);
+    expect(c.image).toBe(`${pushed[1]}:${pushed[2]}`);
+    const secretName = /create secret generic (\S+)/.exec(secret)![1];
+    const keys = [...secret.matchAll(/--from-literal=(\w+)=/g)].map((m) => m[1]);
+    const refs = (c.env as K8sObject[]).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom.secretKeyRef);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect({ name: ref.name, key: keys.includes(ref.key) ? ref.key : `missing: ${ref.key}` }).toEqual({ name: secretName, key: ref.key });
+  });
+});
+
 describeHelm('values.schema.json', () => {
   it.each([
     [['--set', 'auth.mode=oauth'], '/auth/mode'],
