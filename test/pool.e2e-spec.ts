@@ -18,7 +18,9 @@ const SECRETS = [TEAM_KEY, SPARE_KEY, PLAN_TOKEN];
 
 /** Which credential a request carried: the stand-in answers by credential, as Anthropic does. */
 const NAMES: Record<string, string> = { [TEAM_KEY]: 'team', [SPARE_KEY]: 'spare', [PLAN_TOKEN]: 'plan' };
-const who = (req: RecordedRequest) => NAMES[/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''] ?? 'unknown';
+/** The credential a request carried: an API key as x-api-key, an OAuth token as a bearer token, as the real API takes them. */
+const who = (req: RecordedRequest) =>
+  NAMES[(req.headers['x-api-key'] as string | undefined) ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''] ?? 'unknown';
 
 let standIn: AnthropicStandIn;
 let dir: string;
