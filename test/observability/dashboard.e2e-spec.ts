@@ -75,7 +75,7 @@ it('shows every counter of the gateway\'s from the first scrape of a fresh gatew
     // The gateway's own: the process's CPU seconds are a counter too, and never 0.
     const counters = scrape.families.filter((f) => f.type === 'COUNTER' && f.name.startsWith('claude_proxy_')).map((f) => f.name);
     const shown = [...new Set(queries.flatMap(({ expr }) => metricNames(expr)))].filter((name) => counters.includes(name));
-    expect(shown.sort()).toEqual([METRIC.clientDisconnects, METRIC.refreshRuns, METRIC.requests, METRIC.tokens, METRIC.upstreamErrors].sort());
+    expect(shown.sort()).toEqual([METRIC.clientDisconnects, METRIC.failovers, METRIC.refreshRuns, METRIC.requests, METRIC.tokens, METRIC.upstreamErrors].sort());
     const problems: string[] = [];
     for (const name of shown) {
       const samples = scrape.samples(name);
