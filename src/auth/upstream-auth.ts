@@ -1,5 +1,6 @@
 import type { CredentialSource } from '../config/credential-source.js';
 import type { RefreshRecord } from '../refresh/refresh.service.js';
+import type { ExchangeRecord } from '../sdk-credential/sdk-credential.js';
 
 /** A bearer token and when it stops being good (epoch seconds; null: never, as far as we know). */
 export interface BearerToken {
@@ -28,8 +29,10 @@ export interface CredentialState {
   usable: boolean;
   /** Why requests cannot be served, in words an operator can act on. */
   reason?: string;
-  /** Seconds until the token expires, when it is known (the Claude Code login). */
+  /** Seconds until the token expires, when it is known (the Claude Code login, an SDK-obtained token). */
   expiresInSeconds?: number;
   /** The last run of REFRESH_COMMAND (Claude Code login only). */
   lastRefresh?: RefreshRecord | null;
+  /** The last attempt to obtain a token through the SDK (workload identity, SDK profile). */
+  lastExchange?: ExchangeRecord | null;
 }

@@ -25,6 +25,8 @@ export class AppConfig {
       ANTHROPIC_API_KEY: this.get('ANTHROPIC_API_KEY'),
       CLAUDE_ACCESS_TOKEN: this.get('CLAUDE_ACCESS_TOKEN'),
       CLAUDE_CODE_OAUTH_TOKEN: this.get('CLAUDE_CODE_OAUTH_TOKEN'),
+      ANTHROPIC_PROFILE: this.get('ANTHROPIC_PROFILE'),
+      ANTHROPIC_FEDERATION_RULE_ID: this.get('ANTHROPIC_FEDERATION_RULE_ID'),
     };
     this.credentialSource = credentialSourceFor(credentials);
     this.oauthToken = oauthTokenFrom(credentials);

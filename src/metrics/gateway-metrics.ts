@@ -16,6 +16,8 @@ export const METRIC = {
   clientDisconnects: 'claude_proxy_client_disconnects_total',
   refreshRuns: 'claude_proxy_refresh_runs_total',
   loginExpiry: 'claude_proxy_login_expires_in_seconds',
+  credentialExchanges: 'claude_proxy_credential_exchanges_total',
+  credentialExpiry: 'claude_proxy_credential_expires_in_seconds',
   info: 'claude_proxy_info',
 } as const;
 
@@ -55,6 +57,9 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly clientDisconnects: Counter<'route'>;
   private readonly refreshRuns: Counter<'trigger' | 'outcome'>;
+  private readonly credentialExchanges: Counter<'credential' | 'outcome'>;
+  /** Credentials whose tokens the SDK obtains, by name: when the token each holds expires (epoch ms). */
+  private readonly credentialExpiries = new Map<string, () => number | null>();
   // What each request records, found by label values rather than by prom-client's string per call (series.ts).
   private readonly requestSeries: CounterSeries<'route' | 'model' | 'status' | 'stream'>;
   private readonly requestDurationSeries: HistogramSeries<'route' | 'model' | 'stream'>;
@@ -136,6 +141,26 @@ export class GatewayMetrics {
         if (at !== null) this.set({ credential: 'claude-login' }, (at - Date.now()) / 1000);
       },
     });
+    this.credentialExchanges = new Counter({
+      name: METRIC.credentialExchanges,
+      help: 'Attempts to obtain a token through the SDK (workload identity exchange, SDK profile) by credential and outcome: ok, identity_token_unreadable, identity_token_too_large, rejected, unavailable, misconfigured.',
+      labelNames: ['credential', 'outcome'],
+      registers,
+    });
+    const credentialExpiries = this.credentialExpiries;
+    new Gauge({
+      name: METRIC.credentialExpiry,
+      help: 'Seconds until the token a workload identity or SDK profile credential holds expires (negative once expired); no sample before its first token.',
+      labelNames: ['credential'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [credential, expiresAtMs] of credentialExpiries) {
+          const at = expiresAtMs();
+          if (at !== null) this.set({ credential }, (at - Date.now()) / 1000);
+        }
+      },
+    });
     const info = new Gauge({
       name: METRIC.info,
       help: 'Always 1; labels describe the running gateway.',
@@ -210,6 +235,15 @@ export class GatewayMetrics {
   /** Where the login's expiry is read from at scrape time (login mode only). */
   watchLoginExpiry(expiresAtMs: () => Promise<number | null>): void {
     this.loginExpiresAtMs = expiresAtMs;
+  }
+
+  credentialExchanged(credential: string, outcome: string): void {
+    if (this.enabled) this.credentialExchanges.inc({ credential, outcome });
+  }
+
+  /** Where a credential's token expiry is read at scrape time (held in memory: no I/O). */
+  watchCredentialExpiry(credential: string, expiresAtMs: () => number | null): void {
+    this.credentialExpiries.set(credential, expiresAtMs);
   }
 
   /** The exposition in Prometheus text format. */

@@ -1,0 +1,219 @@
+import type { AnthropicConfig } from '@anthropic-ai/sdk/core/credentials';
+import { defaultCredentials, resolveCredentialsFromConfig, type ResolverOptions } from '@anthropic-ai/sdk/lib/credentials/credential-chain';
+import { TokenCache } from '@anthropic-ai/sdk/lib/credentials/token-cache';
+import type { AccessToken, AccessTokenProvider, CredentialResult } from '@anthropic-ai/sdk/lib/credentials/types';
+import { Logger } from '@nestjs/common';
+import { redactSecrets, rememberSecret } from '../common/redact.js';
+import { type ExchangeFailure, type ExchangeOutcome, exchangeFailureError, judgeExchangeFailure } from './exchange-failure.js';
+import type { SdkCredentialFields } from './sdk-credential-fields.js';
+
+/** A token exchange that hangs would hold every request that waits on it: the SDK sets no limit of its own. */
+export const EXCHANGE_TIMEOUT_MS = 30_000;
+
+/** Where the outcome of each exchange and the held token's expiry are reported (GatewayMetrics). */
+export interface ExchangeObserver {
+  credentialExchanged(credential: string, outcome: ExchangeOutcome): void;
+  watchCredentialExpiry(credential: string, expiresAtMs: () => number | null): void;
+}
+
+export interface SdkCredentialOptions {
+  /** Where the token exchange goes when the profile names no `base_url` (ANTHROPIC_BASE_URL). */
+  baseURL: string;
+  /** The credential's name in metrics and messages. */
+  name?: string;
+  observer?: ExchangeObserver;
+  /** The transport of the exchange; a time limit is added to it. */
+  fetch?: typeof fetch;
+}
+
+/** The last attempt to obtain a token, as health shows it. */
+export interface ExchangeRecord {
+  at: string;
+  outcome: ExchangeOutcome;
+}
+
+/** The state health reports: whether a token could be obtained, and when it expires. Never the token. */
+export interface SdkCredentialState {
+  usable: boolean;
+  reason?: string;
+  expiresInSeconds?: number;
+  lastExchange: ExchangeRecord | null;
+}
+
+/** What upstream is given (the shape of auth/upstream-auth.ts's bearer `UpstreamAuth`). */
+export interface SdkBearerAuth {
+  kind: 'bearer';
+  token: () => Promise<{ token: string; expiresAt: number | null }>;
+  onRejected: (token: string) => void;
+  retryRejected: true;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * A credential whose tokens come from @anthropic-ai/sdk's own credential
+ * chain: the federation exchange (jwt-bearer grant) or a profile, behind the
+ * SDK's TokenCache (refresh in the background inside 120 s of expiry, at
+ * once inside 30 s, concurrent callers sharing one exchange). Nothing of the
+ * exchange is done here: this class only watches the SDK's provider (to
+ * count exchanges, know the expiry, register each token for redaction) and
+ * words its failures. Requests and readiness ask the same cache, so a
+ * readiness check exchanges only when a request would have.
+ */
+export class SdkCredential {
+  readonly name: string;
+  readonly auth: SdkBearerAuth;
+  /** For the start-up line: which rule or profile, never a secret. */
+  readonly description: string;
+  private readonly logger = new Logger('Credentials');
+  private readonly cache: Promise<TokenCache>;
+  private held: AccessToken | null = null;
+  private last: ExchangeRecord | null = null;
+  private lastFailure: ExchangeFailure | null = null;
+
+  constructor(
+    fields: SdkCredentialFields,
+    private readonly options: SdkCredentialOptions,
+  ) {
+    this.name = options.name ?? ('profile' in fields ? 'sdk-profile' : 'workload-identity');
+    this.description =
+      'profile' in fields
+        ? `SDK profile "${fields.profile}"`
+        : `federation rule ${fields.federation.ruleId} of organization ${fields.federation.organizationId}, identity token file ${fields.federation.identityTokenFile}`;
+    this.cache = this.resolve(fields).then(
+      // A background refresh that fails is already judged and logged by `observed`.
+      (result) => new TokenCache(this.observed(result.provider)),
+    );
+    // A resolution that fails is reported when a token is asked for; not an unhandled rejection meanwhile.
+    this.cache.catch(() => undefined);
+    this.auth = {
+      kind: 'bearer',
+      // "Now": the SDK client's own TokenCache then asks again for every request, and this one decides.
+      token: async () => ({ token: await this.token(), expiresAt: nowSeconds() }),
+      onRejected: (token) => void this.rejected(token),
+      retryRejected: true,
+    };
+    options.observer?.watchCredentialExpiry(this.name, () => (this.held?.expiresAt == null ? null : this.held.expiresAt * 1000));
+  }
+
+  /** A token, from the SDK's cache; a failure is a GatewayError naming the cause and the fix. */
+  async token(): Promise<string> {
+    try {
+      const cache = await this.cache;
+      return await cache.getToken();
+    } catch (error) {
+      throw exchangeFailureError(this.lastFailure ?? this.failed(error));
+    }
+  }
+
+  /**
+   * Readiness: could a token be obtained now, and when does it expire. Asks
+   * the cache, which calls the token endpoint only when a request would
+   * (nothing held, or inside the SDK's refresh windows); a pod whose exchange
+   * failed thereby tries again at each check, without needing traffic.
+   */
+  async state(): Promise<SdkCredentialState> {
+    try {
+      await this.token();
+    } catch (error) {
+      return { usable: false, reason: (error as Error).message, lastExchange: this.last };
+    }
+    const expiresAt = this.held?.expiresAt;
+    return {
+      usable: true,
+      ...(expiresAt != null ? { expiresInSeconds: expiresAt - nowSeconds() } : {}),
+      lastExchange: this.last,
+    };
+  }
+
+  /** At start-up: the first exchange, so a broken setup shows in the first log lines. */
+  async start(): Promise<void> {
+    const state = await this.state();
+    if (state.usable) {
+      this.logger.log(`${this.name}: token obtained${state.expiresInSeconds === undefined ? '' : `, expires in ${state.expiresInSeconds} s`}`);
+    }
+  }
+
+  /** Anthropic answered 401 to this token: the next request exchanges again (the SDK's forced refresh). */
+  private async rejected(token: string): Promise<void> {
+    if (this.held?.token !== token) return;
+    this.logger.warn(`${this.name}: Anthropic rejected the current token (401); exchanging for a new one`);
+    (await this.cache).invalidate();
+  }
+
+  private resolve(fields: SdkCredentialFields): Promise<CredentialResult> {
+    const resolver: ResolverOptions = {
+      baseURL: this.options.baseURL.replace(/\/+$/, ''),
+      fetch: withTimeout(this.options.fetch ?? fetch),
+      onCacheWriteError: (error) => this.logger.warn(`${this.name}: the SDK could not write its token cache: ${redactSecrets(String(error))}`),
+      onSafetyWarning: (message) => this.logger.warn(`${this.name}: ${redactSecrets(message)}`),
+    };
+    if ('profile' in fields) {
+      return defaultCredentials(resolver, fields.profile).then((result) => {
+        if (result) return result;
+        throw new Error(
+          `the SDK profile "${fields.profile}" does not exist: no configs/${fields.profile}.json in the SDK's config directory ($ANTHROPIC_CONFIG_DIR, else $XDG_CONFIG_HOME/anthropic or ~/.config/anthropic); create it with the ant CLI or point ANTHROPIC_CONFIG_DIR at the directory that holds it`,
+        );
+      });
+    }
+    const { federation } = fields;
+    // The config the SDK itself builds from its environment variables (no disk cache: tokens stay in memory).
+    const config: AnthropicConfig = {
+      organization_id: federation.organizationId,
+      workspace_id: federation.workspaceId,
+      authentication: {
+        type: 'oidc_federation',
+        federation_rule_id: federation.ruleId,
+        service_account_id: federation.serviceAccountId,
+        identity_token: { source: 'file', path: federation.identityTokenFile },
+      },
+    };
+    return Promise.resolve().then(() => resolveCredentialsFromConfig(config, resolver));
+  }
+
+  /** The SDK's provider, watched: each call is one exchange (or one read of a profile's token). */
+  private observed(provider: AccessTokenProvider): AccessTokenProvider {
+    return async (opts) => {
+      let token: AccessToken;
+      try {
+        token = await provider(opts);
+      } catch (error) {
+        this.failed(error);
+        throw error;
+      }
+      rememberSecret(token.token);
+      this.held = token;
+      this.recorded('ok');
+      if (this.lastFailure) this.logger.log(`${this.name}: token obtained again`);
+      this.lastFailure = null;
+      return token;
+    };
+  }
+
+  private failed(error: unknown): ExchangeFailure {
+    const failure = judgeExchangeFailure(error);
+    if (failure.message !== this.lastFailure?.message) this.logger.error(`${this.name}: ${failure.message}`);
+    this.lastFailure = failure;
+    this.recorded(failure.outcome);
+    return failure;
+  }
+
+  private recorded(outcome: ExchangeOutcome): void {
+    this.last = { at: new Date().toISOString(), outcome };
+    this.options.observer?.credentialExchanged(this.name, outcome);
+  }
+}
+
+/** The same transport, with a time limit per exchange (joined to any signal the SDK passes). */
+function withTimeout(transport: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return transport(input, { ...init, signal });
+  };
+}
+
+/** The pure entry point: a credential from a plain object of fields, for the single credential or a pool entry. */
+export function sdkCredentialFrom(fields: SdkCredentialFields, options: SdkCredentialOptions): SdkCredential {
+  return new SdkCredential(fields, options);
+}
