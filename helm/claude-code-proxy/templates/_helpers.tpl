@@ -109,8 +109,12 @@ the Deployment so every install, upgrade and template run checks them.
 {{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
 {{- end }}
 {{- end }}
+{{- else if eq $mode "workloadIdentity" }}
+{{- if not (and .Values.auth.workloadIdentity.federationRuleId .Values.auth.workloadIdentity.organizationId) }}
+{{- fail "auth.mode=workloadIdentity needs the federation rule: set auth.workloadIdentity.federationRuleId (fdrl_...) and auth.workloadIdentity.organizationId (see docs/deployment.md, \"Workload identity\")" }}
+{{- end }}
 {{- else }}
-{{- fail (printf "auth.mode must be apiKey, accessToken or credentialsFile, got %q" (toString $mode)) }}
+{{- fail (printf "auth.mode must be apiKey, accessToken, credentialsFile or workloadIdentity, got %q" (toString $mode)) }}
 {{- end }}
 {{- end }}
 
