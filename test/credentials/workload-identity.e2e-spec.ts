@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { METRIC } from '../../src/metrics/gateway-metrics.js';
-import { OAUTH_BETA } from '../support/anthropic-stand-in.js';
+import { errorReply, OAUTH_BETA } from '../support/anthropic-stand-in.js';
 import { waitFor } from '../support/claude-home.js';
 import { messageCalls, RULE, useFederationWorld } from '../support/federation.js';
 import { TEST_API_KEY } from '../support/gateway.js';
@@ -198,4 +198,17 @@ it('keeps to the precedence: an API key or an OAuth token wins over the federati
   expect(bearer()).toBe(TEST_API_KEY);
   expect(world.endpoint.exchanges).toHaveLength(0);
   expect((await health(gw)).body.details.credentials).toEqual({ status: 'up', source: 'api-key' });
+});
+
+it('redacts an issued token by its value (it has no sk-ant- shape) from what upstream echoes back', async () => {
+  // An hour: the token the gateway sends is the one issued at start-up.
+  world.endpoint.lifetimeSeconds = 3600;
+  const gw = await world.start();
+  await ask(gw);
+  const held = bearer()!;
+  world.standIn.reply(errorReply(400, 'invalid_request_error', `bad request near ${held}`));
+  const error = await askForError(gw);
+  expect(error.status).toBe(400);
+  expect(errorMessage(error)).toBe('bad request near ***');
+  expect(gw.logs.text).not.toContain(held);
 });
