@@ -150,6 +150,12 @@ export class SdkCredential {
     };
     if ('profile' in fields) {
       return defaultCredentials(resolver, fields.profile).then((result) => {
+        if (result?.baseURL && result.baseURL.replace(/\/+$/, '') !== resolver.baseURL) {
+          // The SDK client would send requests there too; the gateway keeps to ANTHROPIC_BASE_URL.
+          this.logger.warn(
+            `${this.name}: the profile's base_url (${result.baseURL}) is where tokens are obtained; requests still go to ANTHROPIC_BASE_URL (${resolver.baseURL})`,
+          );
+        }
         if (result) return result;
         throw new Error(
           `the SDK profile "${fields.profile}" does not exist: no configs/${fields.profile}.json in the SDK's config directory ($ANTHROPIC_CONFIG_DIR, else $XDG_CONFIG_HOME/anthropic or ~/.config/anthropic); create it with the ant CLI or point ANTHROPIC_CONFIG_DIR at the directory that holds it`,
