@@ -66,13 +66,16 @@ export class SdkCredential {
   /** For the start-up line: which rule or profile, never a secret. */
   readonly description: string;
   private readonly logger = new Logger('Credentials');
-  private readonly cache: Promise<TokenCache>;
+  /** The SDK's resolution of the fields, behind its TokenCache; forgotten when it fails, so a fixed profile is found. */
+  private resolution: Promise<TokenCache> | null = null;
   private held: AccessToken | null = null;
   private last: ExchangeRecord | null = null;
   private lastFailure: ExchangeFailure | null = null;
+  /** Errors already judged (and counted) where they arose; concurrent callers share one. */
+  private readonly judged = new WeakMap<object, ExchangeFailure>();
 
   constructor(
-    fields: SdkCredentialFields,
+    private readonly fields: SdkCredentialFields,
     private readonly options: SdkCredentialOptions,
   ) {
     this.name = options.name ?? ('profile' in fields ? 'sdk-profile' : 'workload-identity');
@@ -80,12 +83,6 @@ export class SdkCredential {
       'profile' in fields
         ? `SDK profile "${fields.profile}"`
         : `federation rule ${fields.federation.ruleId} of organization ${fields.federation.organizationId}, identity token file ${fields.federation.identityTokenFile}`;
-    this.cache = this.resolve(fields).then(
-      // A background refresh that fails is already judged and logged by `observed`.
-      (result) => new TokenCache(this.observed(result.provider)),
-    );
-    // A resolution that fails is reported when a token is asked for; not an unhandled rejection meanwhile.
-    this.cache.catch(() => undefined);
     this.auth = {
       kind: 'bearer',
       // "Now": the SDK client's own TokenCache then asks again for every request, and this one decides.
@@ -99,10 +96,11 @@ export class SdkCredential {
   /** A token, from the SDK's cache; a failure is a GatewayError naming the cause and the fix. */
   async token(): Promise<string> {
     try {
-      const cache = await this.cache;
+      const cache = await this.cache();
       return await cache.getToken();
     } catch (error) {
-      throw exchangeFailureError(this.lastFailure ?? this.failed(error));
+      const judged = error !== null && typeof error === 'object' ? this.judged.get(error) : undefined;
+      throw exchangeFailureError(judged ?? this.failed(error));
     }
   }
 
@@ -138,7 +136,20 @@ export class SdkCredential {
   private async rejected(token: string): Promise<void> {
     if (this.held?.token !== token) return;
     this.logger.warn(`${this.name}: Anthropic rejected the current token (401); exchanging for a new one`);
-    (await this.cache).invalidate();
+    (await this.cache()).invalidate();
+  }
+
+  private cache(): Promise<TokenCache> {
+    if (this.resolution) return this.resolution;
+    const resolution = this.resolve(this.fields).then(
+      // A background refresh that fails is already judged and logged by `observed`.
+      (result) => new TokenCache(this.observed(result.provider)),
+    );
+    this.resolution = resolution;
+    resolution.catch(() => {
+      if (this.resolution === resolution) this.resolution = null;
+    });
+    return resolution;
   }
 
   private resolve(fields: SdkCredentialFields): Promise<CredentialResult> {
@@ -200,6 +211,7 @@ export class SdkCredential {
     const failure = judgeExchangeFailure(error);
     if (failure.message !== this.lastFailure?.message) this.logger.error(`${this.name}: ${failure.message}`);
     this.lastFailure = failure;
+    if (error !== null && typeof error === 'object') this.judged.set(error, failure);
     this.recorded(failure.outcome);
     return failure;
   }

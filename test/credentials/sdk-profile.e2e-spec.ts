@@ -83,3 +83,15 @@ it('a profile that does not exist is a 401 naming it and the config directory', 
   expect(ready.status).toBe(503);
   expect(ready.body.details.credentials).toMatchObject({ source: 'sdk-profile', lastExchange: { outcome: 'misconfigured' } });
 });
+
+it('finds a profile created after start-up: readiness looks for it again at each check', async () => {
+  const gw = await world.start({ ...noFederation, ANTHROPIC_PROFILE: 'later' });
+  expect((await health(gw)).status).toBe(503);
+  await writeProfile('later', {
+    organization_id: RULE.organizationId,
+    authentication: { type: 'oidc_federation', federation_rule_id: RULE.ruleId, identity_token: { source: 'file', path: world.tokenFile } },
+  });
+  const ready = await health(gw);
+  expect(ready.status).toBe(200);
+  expect(ready.body.details.credentials).toMatchObject({ source: 'sdk-profile', lastExchange: { outcome: 'ok' } });
+});
