@@ -14,7 +14,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the features.
   ['store'],
   ['system'],
-  ['login'],
+  // Credentials read or obtained at run time: the Claude Code login, the SDK's own chain.
+  ['login', 'sdk-credential'],
   ['refresh'],
   ['auth'],
   // Several credentials: failover, cooldowns, rate-limit state.
@@ -82,9 +83,11 @@ it('has folders depend one way: each only on the layers before it', () => {
   expect(wrong).toEqual([]);
 });
 
-it('imports the Anthropic SDK at runtime in src/upstream only (types are fine anywhere)', () => {
+it('imports the Anthropic SDK at runtime in src/upstream only (types are fine anywhere), its credential chain in src/sdk-credential only', () => {
+  const credentialChain = (i: (typeof imports)[number]) =>
+    i.target.startsWith('@anthropic-ai/sdk/lib/credentials/') && i.from === 'sdk-credential';
   const wrong = imports
-    .filter((i) => i.target.startsWith('@anthropic-ai/sdk') && !i.typeOnly && i.from !== 'upstream')
+    .filter((i) => i.target.startsWith('@anthropic-ai/sdk') && !i.typeOnly && i.from !== 'upstream' && !credentialChain(i))
     .map((i) => i.file);
   expect(wrong).toEqual([]);
 });
