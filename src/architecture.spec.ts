@@ -16,9 +16,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['observability/metrics', 'observability/tracing', 'observability/logging'],
   // What the gateway remembers between requests (in process, or Redis): used by the login refresh and the doors.
   ['store'],
-  // The login: the outside world (files, child processes, the platform), then reading and parsing it.
+  // The login: the outside world (files, child processes, the platform), then the credentials read
+  // or obtained at run time: the Claude Code login, the SDK's own chain (workload identity, profiles).
   ['auth/system'],
-  ['auth/login'],
+  ['auth/login', 'auth/sdk-credential'],
   ['refresh'],
   // The credentials in use, what a refusal (401) means, client keys and tenants.
   ['auth'],
@@ -96,9 +97,11 @@ it('has folders depend one way: each only on the layers before it', () => {
   expect(wrong).toEqual([]);
 });
 
-it('imports the Anthropic SDK at runtime in src/upstream only (types are fine anywhere)', () => {
+it('imports the Anthropic SDK at runtime in src/upstream only (types are fine anywhere), its credential chain in src/auth/sdk-credential only', () => {
+  const credentialChain = (i: (typeof imports)[number]) =>
+    i.target.startsWith('@anthropic-ai/sdk/lib/credentials/') && i.from === 'auth/sdk-credential';
   const wrong = imports
-    .filter((i) => i.target.startsWith('@anthropic-ai/sdk') && !i.typeOnly && i.from !== 'upstream')
+    .filter((i) => i.target.startsWith('@anthropic-ai/sdk') && !i.typeOnly && i.from !== 'upstream' && !credentialChain(i))
     .map((i) => i.file);
   expect(wrong).toEqual([]);
 });
@@ -106,9 +109,10 @@ it('imports the Anthropic SDK at runtime in src/upstream only (types are fine an
 it("reaches into a library's own files only in src/common/fast (docs/architecture.md, Library internals)", () => {
   // A path inside a package; the SDK's lib/ is published by its `exports` map (`./lib/*`).
   const DEEP = /^(?:@[^/]+\/)?[^/]+\/(?:lib|cjs|esm|dist|build|internal|src)\//;
-  const PUBLISHED = new Set(['@anthropic-ai/sdk/lib/transform-json-schema']);
+  // Published, so not internal: the schema transform and the credential chain (workload identity, profiles).
+  const published = (target: string) => target.startsWith('@anthropic-ai/sdk/lib/');
   const wrong = imports
-    .filter((i) => !i.relative && DEEP.test(i.target) && !PUBLISHED.has(i.target) && !i.file.startsWith(`common${sep}fast${sep}`))
+    .filter((i) => !i.relative && DEEP.test(i.target) && !published(i.target) && !i.file.startsWith(`common${sep}fast${sep}`))
     .map((i) => `${i.file} imports ${i.target}`);
   expect(wrong).toEqual([]);
 });

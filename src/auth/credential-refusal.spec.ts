@@ -83,3 +83,57 @@ it('errors other than a 401, and our own 401s, pass through untouched', async ()
     expect(sent).toEqual(['t']);
   }
 });
+
+describe('a credential the SDK exchanges (workload identity, an SDK profile)', () => {
+  /** A token cache: `refused` empties it, and the next secret is a freshly exchanged token. */
+  function sdk(issued: Array<string | Error>) {
+    let held: string | null = null;
+    const exchanges: string[] = [];
+    const refused: string[] = [];
+    const credential: UpstreamCredential = {
+      kind: 'sdk',
+      name: 'wif',
+      secret: async () => {
+        if (held === null) {
+          const next = issued.shift()!;
+          if (next instanceof Error) throw next;
+          exchanges.push(next);
+          held = next;
+        }
+        return held;
+      },
+      refused: async (token) => {
+        refused.push(token);
+        if (held === token) held = null;
+      },
+      state: async () => ({ usable: held !== null, lastExchange: null }),
+    };
+    return { credential, exchanges, refused };
+  }
+
+  it('a 401 empties the cache and tries once more with a freshly exchanged token', async () => {
+    const { credential, exchanges, refused } = sdk(['first', 'second']);
+    const { sent, call } = upstream({ first: upstream401(), second: 'answer' });
+    await expect(refusal.send(credential, call)).resolves.toBe('answer');
+    expect(sent).toEqual(['first', 'second']);
+    expect(refused).toEqual(['first']);
+    expect(exchanges).toEqual(['first', 'second']);
+  });
+
+  it('a second 401 is final: two calls, one new exchange', async () => {
+    const { credential, exchanges } = sdk(['first', 'second', 'third']);
+    const second = upstream401();
+    const { sent, call } = upstream({ first: upstream401(), second });
+    await expect(refusal.send(credential, call)).rejects.toBe(second);
+    expect(sent).toEqual(['first', 'second']);
+    expect(exchanges).toEqual(['first', 'second']);
+  });
+
+  it('an exchange that fails after the 401 is its own error, with no second call', async () => {
+    const failed = new GatewayError(401, "Anthropic's token endpoint rejected the token exchange.", { code: 'credentials_unavailable' });
+    const { credential } = sdk(['first', failed]);
+    const { sent, call } = upstream({ first: upstream401() });
+    await expect(refusal.send(credential, call)).rejects.toBe(failed);
+    expect(sent).toEqual(['first']);
+  });
+});

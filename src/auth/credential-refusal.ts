@@ -13,6 +13,9 @@ import type { UpstreamCredential } from './upstream-auth.js';
  * | `claude-login` | the refused token is set aside, the login renewed (REFRESH_COMMAND) and the   |
  * |                | call tried once more; a login that cannot be renewed is the login's own 401   |
  * |                | saying what to do, with no second upstream call                              |
+ * | `sdk`          | the SDK's token cache is emptied and the call tried once more with a freshly  |
+ * |                | exchanged token (workload identity, an SDK profile); a second 401 is final,  |
+ * |                | as is an exchange that fails (its own 401/503 saying why)                     |
  *
  * The SDK's reactive refresh after a 401 never runs beside this: the secret
  * goes to the SDK as a per-call header, not through its token cache, so its
@@ -40,6 +43,10 @@ export class CredentialRefusal {
       case 'claude-login':
         credential.refused(refused);
         // Renews the login, or throws the 401 that says why it could not.
+        return credential.secret();
+      case 'sdk':
+        await credential.refused(refused);
+        // Exchanges again through the SDK, or throws the error that says why it could not.
         return credential.secret();
     }
   }

@@ -1,5 +1,6 @@
 import type { CredentialSource } from '../config/credential-source.js';
 import type { RefreshRecord } from '../refresh/refresh.service.js';
+import type { ExchangeRecord, SdkUpstream } from './sdk-credential/sdk-credential.js';
 
 /** The beta a bearer OAuth token needs beside it (the SDK's own `OAUTH_API_BETA_HEADER`). */
 export const OAUTH_BETA = 'oauth-2025-04-20';
@@ -23,7 +24,9 @@ export type UpstreamCredential =
       secret(): Promise<string>;
       /** Anthropic answered 401 to this token: it is not handed out again until the login holds another. */
       refused(token: string): void;
-    };
+    }
+  /** A token the SDK's own chain obtains (workload identity, an SDK profile), sent as a bearer token. */
+  | SdkUpstream;
 
 /**
  * The headers that carry the credential on one upstream call: a Console API
@@ -40,8 +43,10 @@ export interface CredentialState {
   usable: boolean;
   /** Why requests cannot be served, in words an operator can act on. */
   reason?: string;
-  /** Seconds until the token expires, when it is known (the Claude Code login). */
+  /** Seconds until the token expires, when it is known (the Claude Code login, an SDK-obtained token). */
   expiresInSeconds?: number;
   /** The last run of REFRESH_COMMAND (Claude Code login only). */
   lastRefresh?: RefreshRecord | null;
+  /** The last attempt to obtain a token through the SDK (workload identity, SDK profile). */
+  lastExchange?: ExchangeRecord | null;
 }

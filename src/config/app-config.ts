@@ -37,6 +37,8 @@ export class AppConfig {
       ANTHROPIC_API_KEY: this.get('ANTHROPIC_API_KEY'),
       CLAUDE_ACCESS_TOKEN: this.get('CLAUDE_ACCESS_TOKEN'),
       CLAUDE_CODE_OAUTH_TOKEN: this.get('CLAUDE_CODE_OAUTH_TOKEN'),
+      ANTHROPIC_PROFILE: this.get('ANTHROPIC_PROFILE'),
+      ANTHROPIC_FEDERATION_RULE_ID: this.get('ANTHROPIC_FEDERATION_RULE_ID'),
     };
     this.credentials = Object.freeze(credentials ?? credentialEntriesOf(config));
     this.credentialSource = this.credentials.fromFile ? 'credentials-file' : credentialSourceFor(variables);

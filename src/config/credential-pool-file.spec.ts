@@ -75,7 +75,7 @@ it('names every problem by credential and field, all at once, never a value', ()
   expect(message).toContain('credentials[1] (max-plan).apiKey: holds an OAuth token (sk-ant-oat…); put it in accessToken');
   expect(message).toContain('credentials[2] (max-plan).name: used by an earlier credential');
   expect(message).toContain('credentials[2] (max-plan).accessToken: too short');
-  expect(message).toContain('credentials[3] (two): needs exactly one of apiKey, apiKeyEnv, accessToken, accessTokenEnv, credentialsFile (has apiKey, accessToken)');
+  expect(message).toContain('credentials[3] (two): needs exactly one of apiKey, apiKeyEnv, accessToken, accessTokenEnv, credentialsFile, federation, profile (has apiKey, accessToken)');
   expect(message).toContain('credentials[4] (env).apiKeyEnv: the environment variable NOT_SET is not set');
   expect(message).toContain('credentials[5] (odd).colour: unknown field');
   expect(message).toContain('credentials[6] (login).credentialsFile: must be a Claude Code login, a path ending in /.credentials.json');
@@ -97,4 +97,66 @@ it('CREDENTIALS_FILE beside a single-credential variable: a start-up error that 
 it('at most one Claude Code login (one refresh schedule)', () => {
   const two = { credentials: [{ name: 'a', credentialsFile: '/a/.credentials.json' }, { name: 'b', credentialsFile: '/b/.credentials.json' }] };
   expect(problems(JSON.stringify(two))).toContain('a, b: at most one credentialsFile entry is supported');
+});
+
+describe('entries the SDK obtains tokens for (workload identity federation, an SDK profile)', () => {
+  const federation = { ruleId: 'fdrl_01example', organizationId: 'org-1', identityTokenFile: '/var/run/secrets/anthropic.com/token' };
+
+  it('reads a federation entry and a profile entry, beside the other kinds', () => {
+    const pool = load(
+      JSON.stringify({
+        credentials: [
+          { name: 'wif', federation: { ...federation, workspaceId: 'wrkspc_01' } },
+          { name: 'prod', profile: 'prod' },
+          { name: 'team-key', apiKey: KEY },
+        ],
+      }),
+    );
+    expect(pool.list).toEqual([
+      { name: 'wif', kind: 'sdk', fields: { federation: { ...federation, workspaceId: 'wrkspc_01' } } },
+      { name: 'prod', kind: 'sdk', fields: { profile: 'prod' } },
+      { name: 'team-key', kind: 'api-key', secret: KEY },
+    ]);
+  });
+
+  it('names each problem by credential and field, never a value', () => {
+    const message = problems(
+      JSON.stringify({
+        credentials: [
+          { name: 'wif', federation: { ruleId: 'fdrl_secretish-rule', identityTokenFile: '', colour: 'x' } },
+          { name: 'prod', profile: '../etc' },
+          { name: 'both', profile: 'p', federation },
+          { name: 'flat', federation: 'fdrl_x' },
+        ],
+      }),
+    );
+    expect(message).toContain('credentials[0] (wif): "federation.colour" is not a known field');
+    expect(message).toContain('credentials[0] (wif): "federation.organizationId" must be a non-empty string');
+    expect(message).toContain('credentials[0] (wif): "federation.identityTokenFile" must be a non-empty string');
+    expect(message).toContain('credentials[1] (prod): "profile" must be a profile name');
+    expect(message).toContain('credentials[2] (both): needs exactly one of');
+    expect(message).toContain('credentials[3] (flat): "federation" must be an object');
+    expect(message).not.toContain('fdrl_secretish-rule');
+    expect(message).not.toContain('../etc');
+  });
+
+  it('without CREDENTIALS_FILE, API key > OAuth token > SDK profile > workload identity > Claude Code login, as a pool of one', () => {
+    const variables = {
+      ANTHROPIC_FEDERATION_RULE_ID: federation.ruleId,
+      ANTHROPIC_ORGANIZATION_ID: federation.organizationId,
+      ANTHROPIC_IDENTITY_TOKEN_FILE: federation.identityTokenFile,
+    };
+    const single = (raw: Record<string, string>) => credentialEntries(validateEnvironment(raw), raw).list;
+    expect(single({ ...variables, ANTHROPIC_PROFILE: 'prod', CLAUDE_CODE_OAUTH_TOKEN: TOKEN })).toEqual([{ name: 'default', kind: 'oauth-token', secret: TOKEN }]);
+    expect(single({ ...variables, ANTHROPIC_PROFILE: 'prod' })).toEqual([{ name: 'default', kind: 'sdk', fields: { profile: 'prod' } }]);
+    expect(single(variables)).toEqual([{ name: 'default', kind: 'sdk', fields: { federation } }]);
+  });
+
+  it('CREDENTIALS_FILE beside ANTHROPIC_PROFILE or ANTHROPIC_FEDERATION_RULE_ID is a start-up error', () => {
+    const file = JSON.stringify({ credentials: [{ name: 'a', apiKey: KEY }] });
+    expect(problems(file, 'pool.json', { ANTHROPIC_PROFILE: 'prod' })).toContain('CREDENTIALS_FILE: ANTHROPIC_PROFILE is set too');
+    expect(problems(file, 'pool.json', { ANTHROPIC_FEDERATION_RULE_ID: 'fdrl_1', ANTHROPIC_ORGANIZATION_ID: 'o', ANTHROPIC_IDENTITY_TOKEN_FILE: '/t' })).toContain(
+      'CREDENTIALS_FILE: ANTHROPIC_FEDERATION_RULE_ID is set too',
+    );
+  });
 });

@@ -3,11 +3,14 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { oauthTokenFrom } from './credential-source.js';
 import { type EnvironmentVariables, InvalidEnvironmentError } from './environment.js';
+import { fieldsFromEnvironment, InvalidSdkCredentialFields, parseSdkCredentialFields, type SdkCredentialFields } from './sdk-credential-fields.js';
 
 /** One credential of the pool, as configured (the secret resolved, never shown). */
 export type CredentialEntry =
   | { name: string; kind: 'api-key' | 'oauth-token'; secret: string }
-  | { name: string; kind: 'claude-login'; configDir: string };
+  | { name: string; kind: 'claude-login'; configDir: string }
+  /** Workload identity federation or an SDK profile: tokens the SDK's own chain obtains (src/auth/sdk-credential). */
+  | { name: string; kind: 'sdk'; fields: SdkCredentialFields };
 
 export interface CredentialEntries {
   /** In order of preference. */
@@ -17,14 +20,14 @@ export interface CredentialEntries {
 }
 
 /** The fields an entry may have; exactly one of the secret-bearing ones. */
-const SOURCES = ['apiKey', 'apiKeyEnv', 'accessToken', 'accessTokenEnv', 'credentialsFile'] as const;
+const SOURCES = ['apiKey', 'apiKeyEnv', 'accessToken', 'accessTokenEnv', 'credentialsFile', 'federation', 'profile'] as const;
 const FIELDS = new Set<string>(['name', ...SOURCES]);
 const NAME = /^[a-z0-9-]{1,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOGIN_FILE = '.credentials.json';
 
 /** The single-credential variables that CREDENTIALS_FILE replaces. */
-const SINGLE = ['ANTHROPIC_API_KEY', 'CLAUDE_ACCESS_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'] as const;
+const SINGLE = ['ANTHROPIC_API_KEY', 'CLAUDE_ACCESS_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_PROFILE', 'ANTHROPIC_FEDERATION_RULE_ID'] as const;
 
 /**
  * The credentials the gateway uses, decided once at start-up: CREDENTIALS_FILE
@@ -49,6 +52,9 @@ function singleEntry(env: EnvironmentVariables): CredentialEntry {
   if (env.ANTHROPIC_API_KEY) return { name, kind: 'api-key', secret: env.ANTHROPIC_API_KEY };
   const token = oauthTokenFrom(env);
   if (token) return { name, kind: 'oauth-token', secret: token };
+  // SDK profile > workload identity (the federation variables), as the SDK orders them.
+  const fields = fieldsFromEnvironment(env);
+  if (fields) return { name, kind: 'sdk', fields };
   return { name, kind: 'claude-login', configDir: env.CLAUDE_CONFIG_DIR };
 }
 
@@ -125,6 +131,7 @@ function parseEntry(
     return null;
   }
   const field = given[0];
+  if (field === 'federation' || field === 'profile') return sdkEntry(fields, name, at, problems, before);
   const value = fields[field];
   if (typeof value !== 'string') {
     problems.push(`${at}.${field}: must be a string`);
@@ -140,6 +147,18 @@ function parseEntry(
     if (secret !== null && secretProblem(secret, kind, at, field, problems)) entry = { name: name ?? '', kind, secret };
   }
   return problems.length === before ? entry : null;
+}
+
+/** `{"name", "federation": {...}}` or `{"name", "profile"}`, checked by the SDK credential's own parser (problems name fields, never values). */
+function sdkEntry(fields: Record<string, unknown>, name: string | null, at: string, problems: string[], before: number): CredentialEntry | null {
+  try {
+    const parsed = parseSdkCredentialFields(fields);
+    return problems.length === before ? { name: name ?? '', kind: 'sdk', fields: parsed } : null;
+  } catch (error) {
+    if (!(error instanceof InvalidSdkCredentialFields)) throw error;
+    for (const problem of error.message.split('; ')) problems.push(`${at}: ${problem}`);
+    return null;
+  }
 }
 
 function fromEnv(variable: string, at: string, field: string, env: Record<string, string | undefined>, problems: string[]): string | null {

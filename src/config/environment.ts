@@ -17,6 +17,8 @@ import { CronTime } from 'cron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { splitCommandLine } from './command-line.js';
+import { missingFederationVariables } from './credential-source.js';
+import { isProfileName } from './sdk-credential-fields.js';
 import { declaredVariables, Variable } from './variable.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -157,7 +159,75 @@ export class EnvironmentVariables {
   CLAUDE_CODE_OAUTH_TOKEN?: string;
 
   @Variable({
-    doc: 'A JSON or YAML file listing several credentials, in order of preference, with failover between them: `{"credentials":[{"name":"team-key","apiKeyEnv":"TEAM_KEY"},{"name":"max-plan","accessToken":"…"},{"name":"laptop","credentialsFile":"/home/me/.claude/.credentials.json"}]}`. Replaces the three variables above (setting both is a start-up error). See docs/credentials.md.',
+    doc: 'Workload identity federation: the federation rule (`fdrl_…`) an identity token is exchanged under, through the SDK\'s own jwt-bearer exchange. With `ANTHROPIC_ORGANIZATION_ID` and `ANTHROPIC_IDENTITY_TOKEN_FILE`, the gateway needs no Anthropic secret.',
+    defaultText: '—',
+    helm: { derived: 'auth.mode=workloadIdentity: auth.workloadIdentity.federationRuleId' },
+  })
+  @IsOptional()
+  @IsString()
+  @Validate(HasNoControlCharacters)
+  ANTHROPIC_FEDERATION_RULE_ID?: string;
+
+  @Variable({
+    doc: 'Workload identity federation: the organization the federation rule belongs to.',
+    defaultText: '—',
+    helm: { derived: 'auth.mode=workloadIdentity: auth.workloadIdentity.organizationId' },
+  })
+  @IsOptional()
+  @IsString()
+  @Validate(HasNoControlCharacters)
+  ANTHROPIC_ORGANIZATION_ID?: string;
+
+  @Variable({
+    doc: 'Workload identity federation: the file holding the identity token (a JWT, e.g. a projected Kubernetes service-account token), read again at every exchange so a rotated token is used.',
+    defaultText: '—',
+    helm: { derived: 'auth.mode=workloadIdentity: the projected token volume' },
+  })
+  @IsOptional()
+  @IsString()
+  ANTHROPIC_IDENTITY_TOKEN_FILE?: string;
+
+  @Variable({
+    doc: 'Workload identity federation: the workspace (`wrkspc_…` or `default`) the token is for; needed when the rule covers several workspaces.',
+    defaultText: '— (the rule\'s)',
+    helm: { value: 'auth.workloadIdentity.workspaceId' },
+  })
+  @IsOptional()
+  @IsString()
+  @Validate(HasNoControlCharacters)
+  ANTHROPIC_WORKSPACE_ID?: string;
+
+  @Variable({
+    doc: 'Workload identity federation: the service account (`svac_…`) the token is expected to act as, checked by the token endpoint.',
+    defaultText: '—',
+    helm: { value: 'auth.workloadIdentity.serviceAccountId' },
+  })
+  @IsOptional()
+  @IsString()
+  @Validate(HasNoControlCharacters)
+  ANTHROPIC_SERVICE_ACCOUNT_ID?: string;
+
+  @Variable({
+    doc: 'An `@anthropic-ai/sdk` profile (`<ANTHROPIC_CONFIG_DIR>/configs/<name>.json`, federation or user OAuth) whose tokens the SDK obtains and renews. The federation variables fill what the profile leaves out.',
+    defaultText: '—',
+    helm: { extraEnv: 'a profile lives in a config directory the chart does not mount; use auth.mode=workloadIdentity' },
+  })
+  @IsOptional()
+  @IsString()
+  @Validate(stringConstraint('profileName', isProfileName, 'must be a profile name: letters, digits, "_", "." and "-"'))
+  ANTHROPIC_PROFILE?: string;
+
+  @Variable({
+    doc: 'Where the SDK keeps its profiles (`configs/`) and their token cache (`credentials/`). Read by the SDK itself.',
+    defaultText: '`$XDG_CONFIG_HOME/anthropic` or `~/.config/anthropic`',
+    helm: { extraEnv: 'profiles only' },
+  })
+  @IsOptional()
+  @IsString()
+  ANTHROPIC_CONFIG_DIR?: string;
+
+  @Variable({
+    doc: 'A JSON or YAML file listing several credentials, in order of preference, with failover between them: `{"credentials":[{"name":"team-key","apiKeyEnv":"TEAM_KEY"},{"name":"max-plan","accessToken":"…"},{"name":"laptop","credentialsFile":"/home/me/.claude/.credentials.json"}]}`. Replaces the single-credential variables above (setting both is a start-up error); an entry may also be `{"name":"wif","federation":{"ruleId":…,"organizationId":…,"identityTokenFile":…}}` or `{"name":"prod","profile":"…"}`. See docs/credentials.md.',
     defaultText: '—',
     helm: { derived: 'credentialPool.existingSecret: the file mounted from the Secret' },
   })
@@ -541,6 +611,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   if (env.REDIS_URL && env.PROXY_API_KEYS && !env.STORE_TENANT_SECRET) {
     problems.push('STORE_TENANT_SECRET: REDIS_URL with PROXY_API_KEYS needs it (16+ characters, the same on every replica), to key the hash stored data is kept under');
+  }
+  for (const name of missingFederationVariables(env)) {
+    problems.push(`${name}: workload identity (ANTHROPIC_FEDERATION_RULE_ID is set) needs it too`);
   }
   if (problems.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment:\n  - ${problems.join('\n  - ')}`);

@@ -103,7 +103,7 @@ describeHelm('helm lint --strict', () => {
     expect(r.stdout).toMatch(/^v4\./);
   });
 
-  it.each(['api-key', 'access-token', 'credentials-file'])('passes with ci/%s-values.yaml', async (name) => {
+  it.each(['api-key', 'access-token', 'credentials-file', 'workload-identity'])('passes with ci/%s-values.yaml', async (name) => {
     const r = await helm(['lint', '--strict', chartDir, '--namespace', NS, '-f', ciValues(name)]);
     expect(`${r.stdout}${r.stderr}`).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     expect(r.code).toBe(0);
@@ -258,6 +258,23 @@ describeHelm('pool mode', () => {
     expect(volume.secret).toEqual({ secretName: 'claude-pool', defaultMode: 0o440, items: [{ key: 'credentials.yaml', path: 'credentials.yaml' }] });
     expect(c.volumeMounts).toContainEqual({ name: 'credential-pool', mountPath: '/etc/claude-code-proxy/pool', readOnly: true });
     expect(one(objects, 'Deployment').spec.replicas).toBe(2);
+    // No projected identity token unless asked for.
+    expect(pod.volumes.some((v: K8sObject) => v.projected)).toBe(false);
+  });
+
+  it('mounts the projected service-account token for federation entries when asked, with no federation variables', async () => {
+    const objects = await render(['-f', ciValues('pool'), '--set', 'credentialPool.identityToken=true']);
+    await expectCommonShape(objects);
+    const c = container(objects);
+    const env = envByName(c);
+    // The pool file names the rule per entry; the single-credential variables would stop start-up beside CREDENTIALS_FILE.
+    for (const name of ['ANTHROPIC_FEDERATION_RULE_ID', 'ANTHROPIC_ORGANIZATION_ID', 'ANTHROPIC_IDENTITY_TOKEN_FILE']) expect(env[name]).toBeUndefined();
+    const mount = c.volumeMounts.find((m: K8sObject) => m.mountPath === '/var/run/secrets/anthropic.com');
+    expect(mount.readOnly).toBe(true);
+    const volume = one(objects, 'Deployment').spec.template.spec.volumes.find((v: K8sObject) => v.name === mount.name);
+    expect(volume.projected.sources).toEqual([
+      { serviceAccountToken: { audience: 'https://api.anthropic.com', expirationSeconds: 3600, path: 'token' } },
+    ]);
   });
 
   it('fails clearly without the Secret', async () => {
@@ -414,6 +431,70 @@ describeHelm("README's deployment commands", () => {
     const refs = (c.env as K8sObject[]).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom.secretKeyRef);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) expect({ name: ref.name, key: keys.includes(ref.key) ? ref.key : `missing: ${ref.key}` }).toEqual({ name: secretName, key: ref.key });
+  });
+});
+
+describeHelm('workloadIdentity mode', () => {
+  it('renders no Secret: a projected service-account token with the documented audience, and the federation variables', async () => {
+    const objects = await render(['-f', ciValues('workload-identity')]);
+    await expectCommonShape(objects);
+    expect(byKind(objects, 'Secret')).toHaveLength(0);
+    expect(byKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    const deploy = one(objects, 'Deployment');
+    expect(deploy.spec.template.metadata.annotations?.['checksum/secret']).toBeUndefined();
+    // Several replicas: each pod exchanges its own token.
+    expect(one(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe(deploy.metadata.name);
+    expect(deploy.spec.strategy.type).toBe('RollingUpdate');
+
+    const c = container(objects);
+    const env = envByName(c);
+    expect(env.ANTHROPIC_FEDERATION_RULE_ID.value).toBe('fdrl_01exampleexampleexample');
+    expect(env.ANTHROPIC_ORGANIZATION_ID.value).toBe('00000000-0000-4000-8000-000000000000');
+    expect(env.ANTHROPIC_IDENTITY_TOKEN_FILE.value).toBe('/var/run/secrets/anthropic.com/token');
+    expect(env.ANTHROPIC_WORKSPACE_ID).toBeUndefined();
+    expect(env.ANTHROPIC_SERVICE_ACCOUNT_ID).toBeUndefined();
+    for (const name of [...SECRET_ENV, 'CLAUDE_CONFIG_DIR', 'REFRESH_COMMAND']) expect(env[name]).toBeUndefined();
+    expect(c.env.some((e: K8sObject) => e.valueFrom?.secretKeyRef)).toBe(false);
+
+    const pod = deploy.spec.template.spec;
+    const mount = c.volumeMounts.find((m: K8sObject) => m.mountPath === '/var/run/secrets/anthropic.com');
+    expect(mount.readOnly).toBe(true);
+    const volume = pod.volumes.find((v: K8sObject) => v.name === mount.name);
+    expect(volume.projected.sources).toEqual([
+      { serviceAccountToken: { audience: 'https://api.anthropic.com', expirationSeconds: 3600, path: 'token' } },
+    ]);
+    // The projected volume needs no automounted API token: the app never calls the Kubernetes API.
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it('takes the audience, expiry, mount path, workspace and service account from values', async () => {
+    const objects = await render([
+      '-f', ciValues('workload-identity'),
+      '--set', 'auth.workloadIdentity.audience=https://claude.example.internal',
+      '--set', 'auth.workloadIdentity.expirationSeconds=900',
+      '--set', 'auth.workloadIdentity.mountPath=/var/run/anthropic/',
+      '--set', 'auth.workloadIdentity.workspaceId=wrkspc_01example',
+      '--set', 'auth.workloadIdentity.serviceAccountId=svac_01example',
+    ]);
+    await expectCommonShape(objects);
+    const c = container(objects);
+    const env = envByName(c);
+    expect(env.ANTHROPIC_IDENTITY_TOKEN_FILE.value).toBe('/var/run/anthropic/token');
+    expect(env.ANTHROPIC_WORKSPACE_ID.value).toBe('wrkspc_01example');
+    expect(env.ANTHROPIC_SERVICE_ACCOUNT_ID.value).toBe('svac_01example');
+    const pod = one(objects, 'Deployment').spec.template.spec;
+    const volume = pod.volumes.find((v: K8sObject) => v.projected);
+    expect(volume.projected.sources[0].serviceAccountToken).toEqual({ audience: 'https://claude.example.internal', expirationSeconds: 900, path: 'token' });
+  });
+
+  it('fails clearly without the federation rule', async () => {
+    const stderr = await renderFails(['--set', 'auth.mode=workloadIdentity', '--set', 'auth.workloadIdentity.organizationId=org']);
+    expect(stderr).toContain('auth.mode=workloadIdentity needs the federation rule: set auth.workloadIdentity.federationRuleId');
+  });
+
+  it('refuses a token lifetime Kubernetes would refuse (under 600 s) through the schema', async () => {
+    const stderr = await renderFails(['-f', ciValues('workload-identity'), '--set', 'auth.workloadIdentity.expirationSeconds=60']);
+    expect(stderr).toMatch(/expirationSeconds/);
   });
 });
 

@@ -52,6 +52,8 @@ export interface AuthPolicy {
   oauthTokens?: string[];
   /** OAuth tokens it answers with "expired". */
   expiredTokens?: string[];
+  /** Judges other Bearer tokens (those a token endpoint issued): accepted, expired, or unknown. */
+  issuedTokens?: (token: string) => 'valid' | 'expired' | 'unknown';
 }
 
 export const OAUTH_BETA = 'oauth-2025-04-20';
@@ -88,6 +90,8 @@ export class AnthropicStandIn {
   models: ModelInfo[] = [...DEFAULT_MODELS];
   /** When set, `GET /v1/models` answers this instead (an outage, a 403, ...). */
   modelsReply: Reply | null = null;
+  /** When set, answers `POST /v1/oauth/token`, which needs no credential (see token-endpoint.ts). */
+  tokenEndpoint: Handler | null = null;
   /**
    * Report usage as the real API meters it (token estimate, prompt cache with
    * reads and writes) instead of the replies' fixed numbers. Off by default so
@@ -140,6 +144,7 @@ export class AnthropicStandIn {
     this.auth = null;
     this.models = [...DEFAULT_MODELS];
     this.modelsReply = null;
+    this.tokenEndpoint = null;
     this.meterUsage = false;
     this.promptCache.clear();
     this.connections.accepted = 0;
@@ -176,6 +181,9 @@ export class AnthropicStandIn {
       if (!res.writableFinished) recorded.closedEarly = true;
     });
 
+    if (this.tokenEndpoint && recorded.method === 'POST' && recorded.path === '/v1/oauth/token') {
+      return send(res, await this.tokenEndpoint(recorded));
+    }
     const denied = this.checkAuth(req.headers);
     if (denied) return send(res, denied);
     // The model list is its own endpoint: it never takes a queued message reply.
@@ -225,13 +233,19 @@ export class AnthropicStandIn {
       return deny('invalid x-api-key');
     }
     const isOAuth = credential.startsWith('sk-ant-oat');
-    if (isOAuth && !String(headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim()).includes(OAUTH_BETA)) {
+    const oauthBeta = String(headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim()).includes(OAUTH_BETA);
+    if (isOAuth && !oauthBeta) {
       return deny('OAuth authentication is currently not supported.');
     }
     if (this.auth.expiredTokens?.includes(credential)) {
       return deny('OAuth token has expired. Please obtain a new token or refresh your existing token.');
     }
     if (bearer && this.auth.oauthTokens?.includes(credential)) return null;
+    const issued = bearer ? this.auth.issuedTokens?.(bearer) : undefined;
+    if (issued && issued !== 'unknown') {
+      if (!oauthBeta) return deny('OAuth authentication is currently not supported.');
+      return issued === 'valid' ? null : deny('OAuth token has expired. Please obtain a new token or refresh your existing token.');
+    }
     return deny('invalid x-api-key');
   }
 }

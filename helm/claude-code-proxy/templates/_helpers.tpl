@@ -132,12 +132,16 @@ the Deployment so every install, upgrade and template run checks them.
 {{- fail (printf "auth.mode=credentialsFile uses a ReadWriteOnce claim that only one pod can mount: replicaCount must be 0 or 1, got %d; replicas sharing the login need a ReadWriteMany claim (persistence.accessModes) and redis.url (or use auth.mode=accessToken to scale out)" (int .Values.replicaCount)) }}
 {{- end }}
 {{- end }}
+{{- else if eq $mode "workloadIdentity" }}
+{{- if not (and .Values.auth.workloadIdentity.federationRuleId .Values.auth.workloadIdentity.organizationId) }}
+{{- fail "auth.mode=workloadIdentity needs the federation rule: set auth.workloadIdentity.federationRuleId (fdrl_...) and auth.workloadIdentity.organizationId (see docs/deployment.md, \"Workload identity\")" }}
+{{- end }}
 {{- else if eq $mode "pool" }}
 {{- if not .Values.credentialPool.existingSecret }}
 {{- fail "auth.mode=pool needs credentialPool.existingSecret: a Secret holding the pool file (key credentialPool.fileKey) and the secrets its entries name (credentialPool.secretEnv)" }}
 {{- end }}
 {{- else }}
-{{- fail (printf "auth.mode must be apiKey, accessToken, credentialsFile or pool, got %q" (toString $mode)) }}
+{{- fail (printf "auth.mode must be apiKey, accessToken, credentialsFile, workloadIdentity or pool, got %q" (toString $mode)) }}
 {{- end }}
 {{- if and .Values.redis.url .Values.redis.existingSecret }}
 {{- fail "redis.url and redis.existingSecret are exclusive: put the URL in the existing Secret (key redis.secretKeys.url)" }}

@@ -4,6 +4,7 @@ import type { UpstreamCredential } from '../upstream-auth.js';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { type CredentialSnapshot, type FailoverReason, GatewayMetrics } from '../../observability/metrics/gateway-metrics.js';
+import type { ExchangeRecord } from '../sdk-credential/sdk-credential.js';
 import { openAiRateLimitHeaders } from './openai-headers.js';
 import { type CredentialLimits, POOL_STATE_STORE, type PoolStateStore } from './pool-state.js';
 import { DOCUMENTED_KINDS, type HeaderSource, type RateLimitReading, type Rest, type RestPolicy, readRateLimits, restFor } from './rate-limits.js';
@@ -24,11 +25,16 @@ export interface Served<T> {
  */
 export type Attempt<T> = (credential: UpstreamCredential, last: boolean) => Promise<{ value: T; headers: HeaderSource | null }>;
 
-/** A credential's state by name, for readiness. */
-export type MemberState =
+/**
+ * A credential's state by name, for readiness. One the SDK exchanges for
+ * (workload identity, a profile) adds when its token expires and its last
+ * exchange; never the token.
+ */
+export type MemberState = (
   | { state: 'usable' }
   | { state: 'resting'; until: string; reason: string }
-  | { state: 'signed out'; reason: string };
+  | { state: 'signed out'; reason: string }
+) & { expiresInSeconds?: number; lastExchange?: ExchangeRecord | null };
 
 /** The answer header naming the credential that served (GATEWAY_CREDENTIAL_HEADER=true). */
 export const CREDENTIAL_HEADER = 'x-gateway-credential';
@@ -132,6 +138,10 @@ export class CredentialPool {
       this.members.map(async (member, i): Promise<MemberState> => {
         const rest = limits[i]?.rest;
         if (rest && rest.until > now) return { state: 'resting', until: new Date(rest.until).toISOString(), reason: rest.reason };
+        if (member.kind === 'sdk') {
+          const { usable, reason, ...token } = await member.state();
+          return usable ? { state: 'usable', ...token } : { state: 'signed out', reason: reason ?? 'no token could be obtained', ...token };
+        }
         if (member.kind !== 'claude-login') return { state: 'usable' };
         const login = await this.credential.loginState();
         return login.usable ? { state: 'usable' } : { state: 'signed out', reason: login.reason ?? 'the Claude Code login is unusable' };

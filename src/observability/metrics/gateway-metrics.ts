@@ -17,6 +17,8 @@ export const METRIC = {
   loginExpiry: 'claude_proxy_login_expires_in_seconds',
   storeErrors: 'claude_proxy_store_errors_total',
   storeDuration: 'claude_proxy_store_duration_seconds',
+  credentialExchanges: 'claude_proxy_credential_exchanges_total',
+  credentialExpiry: 'claude_proxy_credential_expires_in_seconds',
   info: 'claude_proxy_info',
   ratelimitUtilization: 'claude_proxy_ratelimit_utilization',
   credentialAvailable: 'claude_proxy_credential_available',
@@ -87,6 +89,9 @@ export class GatewayMetrics {
   private readonly timeToFirstToken: Histogram<'model' | 'stream'>;
   private readonly upstreamDuration: Histogram<'model' | 'outcome'>;
   private readonly tokens: Counter<'model' | 'type'>;
+  private readonly credentialExchanges: Counter<'credential' | 'outcome'>;
+  /** Credentials whose tokens the SDK obtains, by name: when the token each holds expires (epoch ms). */
+  private readonly credentialExpiries = new Map<string, () => number | null>();
   private readonly failovers: Counter<'reason'>;
   /** Read at scrape time: nothing per request, and a rest ends with time, not with an event. */
   private credentials: () => Promise<readonly CredentialSnapshot[]> = async () => [];
@@ -228,6 +233,26 @@ export class GatewayMetrics {
         for (const { credential, available } of snapshots) this.set({ credential }, available ? 1 : 0);
       },
     });
+    this.credentialExchanges = new Counter({
+      name: METRIC.credentialExchanges,
+      help: 'Attempts to obtain a token through the SDK (workload identity exchange, SDK profile) by credential and outcome: ok, identity_token_unreadable, identity_token_too_large, rejected, unavailable, misconfigured.',
+      labelNames: ['credential', 'outcome'],
+      registers,
+    });
+    const credentialExpiries = this.credentialExpiries;
+    new Gauge({
+      name: METRIC.credentialExpiry,
+      help: 'Seconds until the token a workload identity or SDK profile credential holds expires (negative once expired); no sample before its first token.',
+      labelNames: ['credential'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [credential, expiresAtMs] of credentialExpiries) {
+          const at = expiresAtMs();
+          if (at !== null) this.set({ credential }, (at - Date.now()) / 1000);
+        }
+      },
+    });
     const info = new Gauge({
       name: METRIC.info,
       help: 'Always 1; labels describe the running gateway.',
@@ -329,6 +354,15 @@ export class GatewayMetrics {
   /** Where each credential's state and limits are read from at scrape time. */
   watchCredentials(snapshots: () => Promise<readonly CredentialSnapshot[]>): void {
     this.credentials = snapshots;
+  }
+
+  credentialExchanged(credential: string, outcome: string): void {
+    if (this.enabled) this.credentialExchanges.inc({ credential, outcome });
+  }
+
+  /** Where a credential's token expiry is read at scrape time (held in memory: no I/O). */
+  watchCredentialExpiry(credential: string, expiresAtMs: () => number | null): void {
+    this.credentialExpiries.set(credential, expiresAtMs);
   }
 
   /** The exposition in Prometheus text format. */
