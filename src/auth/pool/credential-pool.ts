@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Credential } from '../credential.js';
 import type { UpstreamCredential } from '../upstream-auth.js';
 import { GatewayError } from '../../common/errors/gateway-error.js';
@@ -59,7 +60,8 @@ export class CredentialPool {
   private readonly avoidOverage: boolean;
   private readonly policy: RestPolicy;
   private readonly nameHeader: boolean;
-  private readonly sticky = new Map<string, string>();
+  /** Conversation → the credential that served it; the least recently used goes first past STICKY_ENTRIES. */
+  private readonly sticky = new LRUCache<string, string>({ max: STICKY_ENTRIES });
 
   constructor(
     private readonly credential: Credential,
@@ -126,9 +128,7 @@ export class CredentialPool {
 
   /** Keeps a conversation (a `previous_response_id` chain link, say) on the credential that served it. */
   stick(affinity: string, name: string): void {
-    this.sticky.delete(affinity);
     this.sticky.set(affinity, name);
-    if (this.sticky.size > STICKY_ENTRIES) this.sticky.delete(this.sticky.keys().next().value!);
   }
 
   /** Each credential's state, in order, for readiness and metrics; names and reasons only, never a secret. */
