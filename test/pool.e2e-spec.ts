@@ -46,7 +46,8 @@ beforeEach(() => {
   standIn.auth = { apiKeys: [TEAM_KEY, SPARE_KEY], oauthTokens: [PLAN_TOKEN] };
   const now = Date.now();
   answers = { team: ok(apiKeyHeaders(now)), spare: ok(apiKeyHeaders(now, { requests: 99, tokens: 5000 })), plan: ok(subscriptionAllowed(now)) };
-  standIn.setDefault((req) => answers[who(req)](req));
+  // A credential the pool should never send is the real API's 401, not a handler without an answer.
+  standIn.setDefault((req) => answers[who(req)]?.(req) ?? errorReply(401, 'authentication_error', 'invalid x-api-key'));
 });
 afterEach(async () => {
   const logs = gw?.logs.text ?? '';

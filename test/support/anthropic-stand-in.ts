@@ -196,7 +196,13 @@ export class AnthropicStandIn {
       // Counting is its own endpoint: it never takes a queued message reply.
       if (endpoint === COUNT_TOKENS) return send(res, { kind: 'json', body: { input_tokens: estimateTokens(recorded.body) } });
     }
-    let reply = await (this.queue.shift() ?? this.fallback)(recorded);
+    let reply: Reply;
+    try {
+      reply = await (this.queue.shift() ?? this.fallback)(recorded);
+    } catch (error) {
+      // A test's handler that throws answers at once, as the API's own 500 does, instead of leaving the call to hang.
+      reply = { kind: 'error', status: 500, type: 'api_error', message: `stand-in handler failed: ${(error as Error)?.message ?? error}` };
+    }
     if (this.meterUsage && recorded.method === 'POST') reply = withUsage(reply, this.promptCache.account(recorded.body));
     await send(res, reply);
   }
