@@ -544,7 +544,7 @@ export class EnvironmentVariables {
   RESPONSES_WEB_SEARCH: WebSearchMode = 'anthropic';
 
   @Variable({
-    doc: 'Redis for state shared by every replica: stored `/v1/responses`, the thinking cache, and the lock that lets one replica at a time renew the Claude Code login. `redis://` or `rediss://` (TLS), with `user:password@` when Redis wants them. Unset: that state stays in each process (one replica). One primary; Redis Cluster is not supported.',
+    doc: 'Redis for state shared by every replica: stored `/v1/responses`, the thinking cache, the rests and limits of the pool\'s credentials (a credential resting on one replica gets no call from the others), and the lock that lets one replica at a time renew the Claude Code login. `redis://` or `rediss://` (TLS), with `user:password@` when Redis wants them. Unset: that state stays in each process (one replica). One primary; Redis Cluster is not supported.',
     secret: true,
     defaultText: '— (in process)',
     helm: { derived: 'redis.url or redis.existingSecret' },

@@ -23,7 +23,7 @@ export const STORE_TIMEOUT_MS = 1500;
 /** Reconnection backoff: 100 ms, 200 ms, ... at most 2 s between attempts, for ever. */
 const reconnectDelay = (retries: number) => Math.min((retries + 1) * 100, 2000);
 
-export type StoreOperation = 'read' | 'write' | 'get' | 'delete' | 'lock';
+export type StoreOperation = 'read' | 'write' | 'get' | 'delete' | 'lock' | 'sync';
 
 /** What each store call reports, for metrics (duration and outcome per operation). */
 export type StoreObserver = (operation: StoreOperation, seconds: number, ok: boolean) => void;

@@ -14,8 +14,9 @@
  * Values are opaque here (the features own their shapes). A read and a
  * write are one round trip each to Redis, whatever they carry, so a
  * Responses call costs at most two; a request that needs neither makes none.
- * Credential cooldowns and plan state are meant to join as a third kind of
- * entry (see docs/operations.md, "Several replicas").
+ * Credential rests and limits are not entries of this store: they are a
+ * small table every replica holds whole (shared-table.ts), so that reading
+ * them costs a request nothing.
  */
 
 /** One stored Responses turn. */

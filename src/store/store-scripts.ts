@@ -153,6 +153,24 @@ if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) 
 return 0
 `;
 
+/**
+ * ARGV (no prefix or tenant): key, ttl, then name, at, json for each record
+ * sent → the whole table (HGETALL). A record is kept where it is newer than
+ * the one stored (`at|json`); the table expires `ttl` after its last sync.
+ */
+const MERGE = `
+local key = ARGV[1]
+for i = 3, #ARGV, 3 do
+  local stored = redis.call('HGET', key, ARGV[i])
+  local at = tonumber(ARGV[i + 1])
+  if not stored or (tonumber(string.match(stored, '^(%d+)|')) or 0) < at then
+    redis.call('HSET', key, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
+  end
+end
+redis.call('PEXPIRE', key, ARGV[2])
+return redis.call('HGETALL', key)
+`;
+
 export interface Script {
   text: string;
   sha: string;
@@ -166,4 +184,5 @@ export const SCRIPTS = {
   get: script(GET),
   delete: script(DELETE),
   unlock: script(UNLOCK),
+  merge: script(MERGE),
 } as const;

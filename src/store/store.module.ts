@@ -5,6 +5,7 @@ import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisConnection, RedisStore, type StoreObserver } from './redis-store.js';
 import { RedisLock, SharedLock } from './shared-lock.js';
+import { RedisTable, SharedTable, type Stamped } from './shared-table.js';
 import { StateStore, type StoreLimits } from './state-store.js';
 
 /** Bounds of the thinking cache besides its entry count: a tool loop continues within the hour. */
@@ -44,14 +45,44 @@ export class StoreConnection implements OnApplicationShutdown {
 }
 
 /**
+ * Makes the small tables every replica holds whole (shared-table.ts, the
+ * pool's rests and limits): synced through Redis with REDIS_URL, this
+ * process's own otherwise. Their timers stop when the application does.
+ */
+@Injectable()
+export class SharedTables implements OnApplicationShutdown {
+  private readonly made: SharedTable<Stamped>[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly connection: StoreConnection,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  /** A table by name, forgotten in Redis `ttlMs` after its last sync. */
+  table<V extends Stamped>(name: string, ttlMs: number): SharedTable<V> {
+    const redis = this.connection.redis;
+    const table = redis ? new RedisTable<V>(redis, this.config.get('REDIS_KEY_PREFIX'), name, ttlMs, observer(this.metrics)) : new SharedTable<V>();
+    this.made.push(table);
+    return table;
+  }
+
+  onApplicationShutdown(): void {
+    for (const table of this.made) table.close();
+  }
+}
+
+/**
  * Where the gateway keeps what it remembers (state-store.ts): in this process
  * by default, in Redis with REDIS_URL. Global: the Responses feature, the
- * chat feature's thinking cache and the login refresh all use it.
+ * chat feature's thinking cache, the login refresh and the credential pool
+ * all use it.
  */
 @Global()
 @Module({
   providers: [
     StoreConnection,
+    SharedTables,
     {
       provide: StateStore,
       inject: [AppConfig, StoreConnection, GatewayMetrics],
@@ -68,7 +99,7 @@ export class StoreConnection implements OnApplicationShutdown {
         connection.redis ? new RedisLock(connection.redis, config.get('REDIS_KEY_PREFIX'), observer(metrics)) : new SharedLock(),
     },
   ],
-  exports: [StateStore, SharedLock],
+  exports: [StateStore, SharedLock, SharedTables],
 })
 export class StoreModule {}
 

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { RedisConnection, RedisStore } from '../../src/store/redis-store.js';
 import { RedisLock } from '../../src/store/shared-lock.js';
+import { RedisTable } from '../../src/store/shared-table.js';
 import { limitsFor, storeContract } from '../support/store-contract.js';
 import { RedisServer, redisOrSkip } from '../support/redis-server.js';
 
 /*
  * The Redis home of the store against a real redis-server (with a password,
  * as a managed Redis has): the same contract as the in-process store, on real
- * time; then the lock that lets one replica at a time renew the login.
+ * time; then the lock that lets one replica at a time renew the login, and
+ * the small tables every replica holds a copy of (the pool's rests).
  */
 
 const run = redisOrSkip();
@@ -75,6 +77,57 @@ describeRedis('RedisStore on a real Redis', () => {
     expect(runs).toBe(1);
     // Released: the next holder runs.
     expect(await b.exclusive('refresh', 30_000, async () => 'again')).toEqual({ ran: true, value: 'again' });
+  });
+
+  describe('a shared table', () => {
+    // A sync period no test waits for: each case syncs by hand, or by an urgent record.
+    const table = async (prefix: string) => new RedisTable<{ at: number; says: string }>(await connect(), prefix, 'pool', 60_000, undefined, 3_600_000);
+
+    it('gives every copy the newest record of each name, whatever order the copies sync in', async () => {
+      const [one, two] = [await table('tbl1:'), await table('tbl1:')];
+      try {
+        one.set('team', { at: 2000, says: 'resting' });
+        two.set('team', { at: 1000, says: 'usable, from an older answer' });
+        two.set('spare', { at: 1500, says: 'usable' });
+        await one.sync();
+        await two.sync();
+        await one.sync();
+        for (const copy of [one, two]) {
+          expect(copy.get('team')).toEqual({ at: 2000, says: 'resting' });
+          expect(copy.get('spare')).toEqual({ at: 1500, says: 'usable' });
+        }
+        // A newer record replaces it everywhere.
+        two.set('team', { at: 3000, says: 'usable again' });
+        await two.sync();
+        await one.sync();
+        expect(one.get('team')).toEqual({ at: 3000, says: 'usable again' });
+      } finally {
+        one.close();
+        two.close();
+      }
+    });
+
+    it('sends an urgent record at once, and expires the table in Redis after its last sync', async () => {
+      const [one, two] = [await table('tbl2:'), await table('tbl2:')];
+      try {
+        const connection = await connect();
+        one.set('plan', { at: Date.now(), says: 'resting' }, true);
+        // In Redis without a sync being asked for (the period is an hour).
+        for (let i = 0; (await connection.command(['HEXISTS', 'tbl2:table:pool', 'plan'])) !== 1; i++) {
+          if (i > 500) throw new Error('the urgent record never reached Redis');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(two.get('plan')).toBeUndefined();
+        await two.sync();
+        expect(two.get('plan')).toMatchObject({ says: 'resting' });
+        const ttl = (await connection.command(['PTTL', 'tbl2:table:pool'])) as number;
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+      } finally {
+        one.close();
+        two.close();
+      }
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Credential } from '../credential.js';
 import type { UpstreamCredential } from '../upstream-auth.js';
@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { type CredentialSnapshot, type FailoverReason, GatewayMetrics } from '../../observability/metrics/gateway-metrics.js';
 import type { ExchangeRecord } from '../sdk-credential/sdk-credential.js';
 import { openAiRateLimitHeaders } from './openai-headers.js';
-import { type CredentialLimits, POOL_STATE_STORE, type PoolStateStore } from './pool-state.js';
+import { type CredentialLimits, PoolState } from './pool-state.js';
 import { DOCUMENTED_KINDS, type HeaderSource, type RateLimitReading, type Rest, type RestPolicy, readRateLimits, restFor } from './rate-limits.js';
 
 /** What serving a request gave: the call's value, and who served it with what limits. */
@@ -67,7 +67,7 @@ export class CredentialPool {
     private readonly credential: Credential,
     config: AppConfig,
     private readonly metrics: GatewayMetrics,
-    @Inject(POOL_STATE_STORE) private readonly store: PoolStateStore,
+    private readonly state: PoolState,
   ) {
     this.members = credential.members;
     this.names = this.members.map((member) => member.name);
@@ -84,7 +84,7 @@ export class CredentialPool {
    */
   async serve<T>(affinity: string | undefined, attempt: Attempt<T>, signal?: AbortSignal): Promise<Served<T>> {
     const now = Date.now();
-    const limits = await this.readLimits();
+    const limits = this.state.read(this.names);
     const order = this.order(affinity, limits, now);
     if (order.length === 0) throw exhausted(this.names, limits, now);
     for (let i = 0; ; i++) {
@@ -98,7 +98,7 @@ export class CredentialPool {
       } catch (error) {
         const reason = this.failoverReason(member.name, error);
         if (reason === null || signal?.aborted) throw error;
-        if (last) throw (await this.exhaustedNow()) ?? error;
+        if (last) throw this.exhaustedNow() ?? error;
         this.metrics.failedOver(reason);
         this.logger.warn(`credential ${member.name}: ${reason.replace('_', ' ')}; trying ${order[i + 1].name}`);
       }
@@ -115,7 +115,7 @@ export class CredentialPool {
     const reading = readRateLimits(headers, now);
     const rest = restFor(status, reading, this.policy, now);
     if (rest) this.logger.warn(`credential ${name} rests until ${new Date(rest.until).toISOString()}: ${rest.reason}`);
-    this.store.write(name, { reading, rest }).catch((error) => this.logger.error(`pool state not saved: ${(error as Error).message}`));
+    this.state.write(name, reading, rest, now);
     return reading;
   }
 
@@ -133,7 +133,7 @@ export class CredentialPool {
 
   /** Each credential's state, in order, for readiness and metrics; names and reasons only, never a secret. */
   async states(now = Date.now()): Promise<MemberState[]> {
-    const limits = await this.readLimits();
+    const limits = this.state.read(this.names);
     return Promise.all(
       this.members.map(async (member, i): Promise<MemberState> => {
         const rest = limits[i]?.rest;
@@ -147,15 +147,6 @@ export class CredentialPool {
         return login.usable ? { state: 'usable' } : { state: 'signed out', reason: login.reason ?? 'the Claude Code login is unusable' };
       }),
     );
-  }
-
-  private async readLimits(): Promise<ReadonlyArray<CredentialLimits | undefined>> {
-    try {
-      return await this.store.read(this.names);
-    } catch (error) {
-      this.logger.error(`pool state not read, every credential taken as usable: ${(error as Error).message}`);
-      return [];
-    }
   }
 
   /** The credentials not resting, the conversation's own first. */
@@ -182,15 +173,16 @@ export class CredentialPool {
   }
 
   /** The 429 to answer when every credential rests now; null when one does not. */
-  private async exhaustedNow(): Promise<GatewayError | null> {
+  private exhaustedNow(): GatewayError | null {
     const now = Date.now();
-    const limits = await this.readLimits();
+    const limits = this.state.read(this.names);
     return this.names.every((_, i) => resting(limits[i], now)) ? exhausted(this.names, limits, now) : null;
   }
 
   /** Each credential for /metrics, at scrape time. */
   private async snapshots(): Promise<CredentialSnapshot[]> {
-    const [states, limits] = await Promise.all([this.states(), this.readLimits()]);
+    const states = await this.states();
+    const limits = this.state.read(this.names);
     return this.names.map((credential, i) => ({
       credential,
       available: states[i].state === 'usable',

@@ -1,4 +1,7 @@
-import type { RateLimitReading, Rest } from './rate-limits.js';
+import { Injectable } from '@nestjs/common';
+import { SharedTables } from '../../store/store.module.js';
+import type { SharedTable } from '../../store/shared-table.js';
+import { LONGEST_REST_MS, type RateLimitReading, type Rest } from './rate-limits.js';
 
 /** What the pool knows of one credential between requests. */
 export interface CredentialLimits {
@@ -8,28 +11,30 @@ export interface CredentialLimits {
   rest: Rest | null;
 }
 
+type Kept = CredentialLimits & { at: number };
+
 /**
- * Where the pool keeps each credential's limits and rest: in memory for now,
- * behind this small interface so that replicas can share it (Redis) later.
- * Asynchronous for that reason; a failing store must cost only the requests
- * that need it, so callers treat a failed read as "nothing known".
+ * Each credential's limits and rest, by name, in a table every replica holds
+ * whole (store/shared-table.ts): reading it is free, so a request makes no
+ * call for it. With REDIS_URL the replicas share it: a credential that
+ * starts or stops resting is told to the others at once, its limits within
+ * a second; a credential resting on one replica gets no call from any.
  */
-export interface PoolStateStore {
-  read(names: readonly string[]): Promise<ReadonlyArray<CredentialLimits | undefined>>;
-  write(name: string, limits: CredentialLimits): Promise<void>;
-}
+@Injectable()
+export class PoolState {
+  private readonly table: SharedTable<Kept>;
 
-export const POOL_STATE_STORE = Symbol('PoolStateStore');
-
-/** One replica's memory: a map by credential name (a handful of entries). */
-export class InMemoryPoolState implements PoolStateStore {
-  private readonly limits = new Map<string, CredentialLimits>();
-
-  async read(names: readonly string[]): Promise<ReadonlyArray<CredentialLimits | undefined>> {
-    return names.map((name) => this.limits.get(name));
+  constructor(tables: SharedTables) {
+    this.table = tables.table<Kept>('pool', LONGEST_REST_MS);
   }
 
-  async write(name: string, limits: CredentialLimits): Promise<void> {
-    this.limits.set(name, limits);
+  read(names: readonly string[]): ReadonlyArray<CredentialLimits | undefined> {
+    return names.map((name) => this.table.get(name));
+  }
+
+  /** What an answer at `at` (epoch ms) said of a credential: its limits, and its rest or null. */
+  write(name: string, reading: RateLimitReading, rest: Rest | null, at: number): void {
+    const before = this.table.get(name)?.rest?.until ?? null;
+    this.table.set(name, { reading, rest, at }, (rest?.until ?? null) !== before);
   }
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth.module.js';
 import { CredentialPool } from './credential-pool.js';
-import { InMemoryPoolState, POOL_STATE_STORE } from './pool-state.js';
+import { PoolState } from './pool-state.js';
 
 @Module({
   imports: [AuthModule],
-  providers: [CredentialPool, { provide: POOL_STATE_STORE, useClass: InMemoryPoolState }],
+  providers: [CredentialPool, PoolState],
   exports: [CredentialPool, AuthModule],
 })
 export class PoolModule {}

@@ -160,7 +160,7 @@ export class GatewayMetrics {
     if (config.get('REDIS_URL')) {
       this.storeErrors = new Counter({
         name: METRIC.storeErrors,
-        help: 'Calls to the shared store (Redis) that failed or timed out, by operation (read, write, get, delete, lock).',
+        help: 'Calls to the shared store (Redis) that failed or timed out, by operation (read, write, get, delete, lock, sync).',
         labelNames: ['operation'],
         registers,
       });
@@ -172,7 +172,7 @@ export class GatewayMetrics {
         registers,
       });
       // Present from the start, at 0, for every operation.
-      for (const operation of ['read', 'write', 'get', 'delete', 'lock']) this.storeErrors.inc({ operation }, 0);
+      for (const operation of ['read', 'write', 'get', 'delete', 'lock', 'sync']) this.storeErrors.inc({ operation }, 0);
     }
     const loginExpiry = () => this.loginExpiresAtMs();
     new Gauge({
