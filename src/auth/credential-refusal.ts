@@ -24,7 +24,13 @@ import type { UpstreamCredential } from './upstream-auth.js';
 @Injectable()
 export class CredentialRefusal {
   /** Calls upstream with the credential's current secret, and decides what a 401 to it means. */
-  async send<T>(credential: UpstreamCredential, call: (secret: string) => Promise<T>): Promise<T> {
+  send<T>(credential: UpstreamCredential, call: (secret: string) => Promise<T>): Promise<T> {
+    // A fixed secret: a 401 is final, so there is nothing to wait for or decide (the table's first two rows).
+    if (credential.kind === 'api-key' || credential.kind === 'oauth-token') return call(credential.fixed());
+    return this.renewing(credential, call);
+  }
+
+  private async renewing<T>(credential: UpstreamCredential, call: (secret: string) => Promise<T>): Promise<T> {
     const secret = await credential.secret();
     try {
       return await call(secret);

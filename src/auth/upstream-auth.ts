@@ -16,6 +16,8 @@ export type UpstreamCredential =
       /** Shown by health, logs and metrics; never the secret. */
       name: string;
       secret(): Promise<string>;
+      /** The same secret, at once: it never changes (a request need not wait for it). */
+      fixed(): string;
     }
   | {
       kind: 'claude-login';

@@ -11,7 +11,7 @@ import { createAnthropicClient } from './anthropic-client.js';
 import { type ForwardedAnswer, type ForwardedCall, noteAnswer, passedHeaders, upstreamErrorBody } from './forwarding.js';
 import { messageToEvents } from './message-events.js';
 import type { MessageRequest } from './message-request.js';
-import { createUndiciFetch } from '../common/fast/undici-fetch.js';
+import { type AnswerSink, answerSeen, createUndiciFetch } from '../common/fast/undici-fetch.js';
 import { SseNotes, sseEvents } from './sse-events.js';
 import { clientClosed, fromUpstream, malformedUpstream, upstreamSilent } from './upstream-errors.js';
 import { isUpstreamFailure, observedList, StreamNotes, type UpstreamObserver } from './upstream-observer.js';
@@ -24,6 +24,8 @@ export { UPSTREAM_REQUEST_ID } from './upstream-errors.js';
 export type { UpstreamObserver } from './upstream-observer.js';
 
 const MODEL_LIST_TIMEOUT_MS = 10_000;
+
+type FetchOptions = NonNullable<Parameters<Anthropic['messages']['create']>[1]>['fetchOptions'];
 
 type Events = AsyncIterable<Anthropic.RawMessageStreamEvent> | readonly Anthropic.RawMessageStreamEvent[];
 
@@ -61,7 +63,7 @@ export interface Route {
 type Opened = Omit<UpstreamStream, 'served'>;
 
 /** One try: the credential's headers, and whether the SDK may retry on its own (only on the last credential). */
-type Open = (headers: Record<string, string>, maxRetries: 0 | undefined) => Promise<{ value: Opened; headers: Headers }>;
+type Open = (headers: Record<string, string>, maxRetries: 0 | undefined) => Promise<{ value: Opened; headers: Headers | null }>;
 
 /**
  * The gateway's one way to Anthropic. It owns the SDK client and its
@@ -112,13 +114,12 @@ export class UpstreamPort implements OnApplicationShutdown {
   message(request: MessageRequest, client: AbortSignal, observer?: UpstreamObserver, route?: Route): Promise<UpstreamStream> {
     if (this.mustStream(request.max_tokens)) return this.stream(request, client, observer, route);
     const ask: Open = async (headers, maxRetries) => {
-      // `withResponse()` for the headers: the credential's limits are read from every answer.
-      const { data: message, request_id, response } = await this.client.messages
-        .create(withStream(request, false), { signal: client, headers, maxRetries })
-        .withResponse();
-      // The answer is complete already: nothing left to stop.
-      const value = { events: wholeMessageEvents(message), requestId: request_id ?? null, cancel: noCancel };
-      return { value, headers: response.headers };
+      // The answer's headers, for the credential's limits, as the transport saw them (see answerSeen).
+      const seen: AnswerSink = { headers: null };
+      const message = await this.client.messages.create(withStream(request, false), { signal: client, headers, maxRetries, fetchOptions: answerSeen<FetchOptions>(seen) });
+      // The answer is complete already: nothing left to stop. The SDK notes `request-id` on the message itself.
+      const value = { events: wholeMessageEvents(message), requestId: message._request_id ?? null, cancel: noCancel };
+      return { value, headers: seen.headers };
     };
     return this.call(ask, client, observer, route);
   }

@@ -150,7 +150,9 @@ export class CredentialPool {
   }
 
   /** The credentials not resting, the conversation's own first. */
-  private order(affinity: string | undefined, limits: ReadonlyArray<CredentialLimits | undefined>, now: number): UpstreamCredential[] {
+  private order(affinity: string | undefined, limits: ReadonlyArray<CredentialLimits | undefined>, now: number): readonly UpstreamCredential[] {
+    // Nothing resting (nearly always): the members as they are, no list made.
+    if (!limits.some((limit) => resting(limit, now)) && (affinity === undefined || this.members.length === 1)) return this.members;
     const usable = this.members.filter((_, i) => !resting(limits[i], now));
     const stuck = affinity === undefined ? undefined : this.sticky.get(affinity);
     const own = stuck === undefined ? -1 : usable.findIndex((member) => member.name === stuck);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SharedTables } from '../../store/store.module.js';
 import type { SharedTable } from '../../store/shared-table.js';
-import { LONGEST_REST_MS, type RateLimitReading, type Rest } from './rate-limits.js';
+import { LONGEST_REST_MS, type RateLimitReading, type Rest, tellsNothing } from './rate-limits.js';
 
 /** What the pool knows of one credential between requests. */
 export interface CredentialLimits {
@@ -34,7 +34,10 @@ export class PoolState {
 
   /** What an answer at `at` (epoch ms) said of a credential: its limits, and its rest or null. */
   write(name: string, reading: RateLimitReading, rest: Rest | null, at: number): void {
-    const before = this.table.get(name)?.rest?.until ?? null;
+    const kept = this.table.get(name);
+    // Nothing said and nothing to clear: nothing changes (nor is there anything to tell the other replicas).
+    if (rest === null && !kept?.rest && tellsNothing(reading) && (kept === undefined || tellsNothing(kept.reading))) return;
+    const before = kept?.rest?.until ?? null;
     this.table.set(name, { reading, rest, at }, (rest?.until ?? null) !== before);
   }
 }

@@ -106,18 +106,23 @@ function retryAt(value: string | null | undefined, now: number): number | undefi
 const status = (value: string | null | undefined): UnifiedStatus | undefined =>
   value && STATUSES.includes(value) ? (value as UnifiedStatus) : undefined;
 
+/** Each documented kind's three header names, spelled once (read on every answer). */
+const DOCUMENTED_HEADERS = DOCUMENTED_KINDS.map((kind) => {
+  const prefix = `anthropic-ratelimit-${kind}`;
+  return { kind, limit: `${prefix}-limit`, remaining: `${prefix}-remaining`, reset: `${prefix}-reset` };
+});
+
 /** Every limit the headers tell, at `now` (epoch ms). */
 export function readRateLimits(headers: HeaderSource, now = Date.now()): RateLimitReading {
   const reading: RateLimitReading = { documented: {} };
-  for (const kind of DOCUMENTED_KINDS) {
-    const prefix = `anthropic-ratelimit-${kind}`;
-    const counted: Counted = {
-      limit: count(headers.get(`${prefix}-limit`)),
-      remaining: count(headers.get(`${prefix}-remaining`)),
-      resetAt: rfc3339(headers.get(`${prefix}-reset`), now),
-    };
+  for (const names of DOCUMENTED_HEADERS) {
+    const limit = headers.get(names.limit);
+    const remaining = headers.get(names.remaining);
+    const reset = headers.get(names.reset);
+    if (limit == null && remaining == null && reset == null) continue;
+    const counted: Counted = { limit: count(limit), remaining: count(remaining), resetAt: rfc3339(reset, now) };
     if (counted.limit !== undefined || counted.remaining !== undefined || counted.resetAt !== undefined) {
-      reading.documented[kind] = counted;
+      reading.documented[names.kind] = counted;
     }
   }
   const retry = retryAt(headers.get('retry-after'), now);
@@ -128,9 +133,9 @@ export function readRateLimits(headers: HeaderSource, now = Date.now()): RateLim
 }
 
 function readUnified(headers: HeaderSource, now: number): UnifiedReading | undefined {
-  const get = (name: string) => headers.get(`anthropic-ratelimit-unified-${name}`);
-  const rawStatus = get('status');
+  const rawStatus = headers.get('anthropic-ratelimit-unified-status');
   if (rawStatus === null || rawStatus === undefined) return undefined;
+  const get = (name: string) => headers.get(`anthropic-ratelimit-unified-${name}`);
   // Claude Code reads a status it does not know as given; a gateway acting on it must not: unknown means allowed.
   const overall = status(rawStatus) ?? 'allowed';
   const windows: UnifiedReading['windows'] = {};
@@ -172,6 +177,11 @@ const WINDOW_NAMES: Readonly<Record<string, string>> = {
 };
 
 export const windowName = (claim: string | undefined) => (claim && WINDOW_NAMES[claim]) || 'plan limit';
+
+/** Whether a reading tells nothing (an answer without rate-limit headers, as from a gateway in between). */
+export function tellsNothing(reading: RateLimitReading): boolean {
+  return reading.unified === undefined && reading.retryAt === undefined && Object.keys(reading.documented).length === 0;
+}
 
 /** A rest: until when, and why, in words that hold no secret. */
 export interface Rest {

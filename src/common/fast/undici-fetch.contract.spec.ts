@@ -19,7 +19,8 @@ import {
   streamSteps,
 } from '../../../test/support/anthropic-stand-in.js';
 import { closedPort } from '../../../test/support/raw-http.js';
-import { createUndiciFetch, ResponseHeaders, type UndiciFetch } from './undici-fetch.js';
+import { type Piece, reliesOn } from '../../../test/support/library-internal.js';
+import { type AnswerSink, answerSeen, createUndiciFetch, ResponseHeaders, type UndiciFetch } from './undici-fetch.js';
 
 const KEY = 'sk-ant-api03-contract-0000000000';
 const params = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -66,6 +67,17 @@ describe('undici fetch, as the Anthropic SDK sees it', () => {
     expect(request_id).toMatch(/^req_/);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-extra')).toBe('yes');
+  });
+
+  it("leaves a call's answer headers in its sink (answerSeen), as the gateway reads them without withResponse()", async () => {
+    standIn.reply(jsonReply({ text: 'ok' }, { 'anthropic-ratelimit-requests-remaining': '41' }));
+    const seen: AnswerSink = { headers: null };
+    const message = await client().messages.create(params, { fetchOptions: answerSeen(seen) });
+    const piece: Piece = { file: 'undici-fetch.ts', plain: "`withResponse()` on every call whose answer headers are read (upstream.port.ts's `message`)" };
+    await reliesOn(piece, "the SDK hands a call's `fetchOptions`, a symbol key included, to fetch with the rest of its init", () =>
+      seen.headers?.get('anthropic-ratelimit-requests-remaining') === '41',
+    );
+    expect(message._request_id).toBe(seen.headers?.get('request-id'));
   });
 
   it('streams SSE: every event, in order, parsed by the SDK', async () => {
