@@ -37,7 +37,10 @@ export const TABLE_SYNC_MS = 1000;
  * background, one round trip each time: what changed here goes up and is
  * kept where it is newer than what Redis holds, and the whole table comes
  * back and is kept here where it is newer than the copy. An urgent record is
- * synced at once; anything else within `syncMs`. When Redis does not answer,
+ * synced at once; anything else within `syncMs`. Each time the client
+ * connects (at start-up, after an outage) the whole copy goes up and the
+ * table comes back at once: a new replica learns the table before its first
+ * tick, and a Redis that restarted empty gets back what the replicas know. When Redis does not answer,
  * the copy serves on alone and what changed here goes up at the next sync
  * that works (logged once, counted). Stamps come from each replica's clock:
  * replicas whose clocks disagree by a second may order two records of the
@@ -51,6 +54,10 @@ export class RedisTable<V extends Stamped> extends SharedTable<V> {
   private syncing: Promise<void> | null = null;
   private again = false;
   private failing = false;
+  private readonly connected = () => {
+    for (const name of this.records.keys()) this.changed.add(name);
+    void this.sync();
+  };
 
   constructor(
     private readonly connection: RedisConnection,
@@ -63,6 +70,8 @@ export class RedisTable<V extends Stamped> extends SharedTable<V> {
     super();
     this.key = `${prefix}table:${name}`;
     this.timer = setInterval(() => void this.sync(), syncMs).unref();
+    connection.client.on('ready', this.connected);
+    if (connection.ready) this.connected();
   }
 
   override set(name: string, value: V, urgent = false): void {
@@ -73,6 +82,7 @@ export class RedisTable<V extends Stamped> extends SharedTable<V> {
 
   override close(): void {
     clearInterval(this.timer);
+    this.connection.client.off('ready', this.connected);
   }
 
   /** One sync; a call while one is under way runs another right after it (so an urgent record is never left for a second). */

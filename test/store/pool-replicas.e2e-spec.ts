@@ -15,8 +15,9 @@ import { RedisServer, redisOrSkip } from '../support/redis-server.js';
  * A credential pool on two replicas sharing one real Redis (redis-server,
  * with a password): a rest one replica learns from upstream is honoured by
  * the other, which then makes no call to that credential; both show the same
- * limits; and while Redis is away each goes on alone, the other learning
- * what happened once Redis is back.
+ * limits; an answer to a request sent before the rest does not end it; and
+ * while Redis is away each goes on alone, the other learning what happened
+ * once Redis is back.
  */
 
 const TEAM_KEY = 'sk-ant-api03-replica-team-key-4b7d1e9a3c6f2085';
@@ -35,7 +36,7 @@ describeRedis('a credential pool on two replicas sharing Redis', () => {
   let dir: string;
   let a: Gateway | undefined;
   let b: Gateway | undefined;
-  let answers: Record<string, (req: RecordedRequest) => Reply>;
+  let answers: Record<string, (req: RecordedRequest) => Reply | Promise<Reply>>;
 
   const ok = (headers: () => Record<string, string>) => (req: RecordedRequest): Reply => {
     const reply = messageReply({ text: `served by ${who(req)}` })(req) as Reply;
@@ -110,6 +111,38 @@ describeRedis('a credential pool on two replicas sharing Redis', () => {
     const scrape = await Scrape.from(other.url);
     expect(scrape.value(METRIC.credentialAvailable, { credential: 'team-key' })).toBe(0);
     expect(scrape.value(METRIC.credentialAvailable, { credential: 'spare-key' })).toBe(1);
+  });
+
+  it("an answer to a request sent before the other replica's rest began does not end that rest", async () => {
+    const [one, other] = await replicas([
+      { name: 'team-key', apiKey: TEAM_KEY },
+      { name: 'spare-key', apiKey: SPARE_KEY },
+    ]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    answers.team = (req) => {
+      if (!first) return errorReply(429, 'rate_limit_error', 'slow down', { 'retry-after': '600' });
+      first = false;
+      // Answered once the rest is known everywhere: a success that arrives after the rest, for a request sent before it.
+      return held.then(() => ok(() => apiKeyHeaders(Date.now(), { requests: 1234, tokens: 5000 }))(req));
+    };
+    const inFlight = ask(other);
+    await waitFor(() => calls().length === 1, "the other replica's request to reach upstream", 10_000);
+    expect(await ask(one)).toBe('served by spare');
+    await waitFor(async () => (await pool(other))['team-key'].state === 'resting', 'the other replica to learn of the rest', 10_000);
+    release();
+    expect(await inFlight).toBe('served by team');
+
+    // The limits that late answer read reach the first replica (the newest record), and the rest stays on both.
+    const remaining = async () => (await Scrape.from(one.url)).value(METRIC.ratelimitRemaining, { credential: 'team-key', kind: 'requests' });
+    await waitFor(async () => (await remaining()) === 1234, 'the first replica to learn the limits the other read', 10_000);
+    expect((await pool(one))['team-key'].state).toBe('resting');
+    expect((await pool(other))['team-key'].state).toBe('resting');
+    standIn.requests.length = 0;
+    expect(await ask(one)).toBe('served by spare');
+    expect(await ask(other)).toBe('served by spare');
+    expect(calls()).toEqual(['spare', 'spare']);
   });
 
   it("a subscription's spent 5-hour window seen by one replica: the other falls back at once, shows its utilization, and a clear 429 when nothing is left", async () => {

@@ -128,8 +128,38 @@ describeRedis('RedisStore on a real Redis', () => {
         two.close();
       }
     });
+
+    it('gives a Redis that restarted empty what the copies know, once they are connected again', async () => {
+      const one = await table('tbl3:');
+      try {
+        one.set('team', { at: 1000, says: 'resting' }, true);
+        const probe = await connect();
+        await waitUntilAsync(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team'])) === 1);
+        await server.stop();
+        await server.start();
+        // Nothing set since: the copy goes up again on its own when its client is back.
+        await waitUntilAsync(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team']).catch(() => 0)) === 1, 30_000);
+        const two = await table('tbl3:');
+        try {
+          await two.sync();
+          expect(two.get('team')).toEqual({ at: 1000, says: 'resting' });
+        } finally {
+          two.close();
+        }
+      } finally {
+        one.close();
+      }
+    }, 60_000);
   });
 });
+
+async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;

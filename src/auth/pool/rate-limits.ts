@@ -206,7 +206,8 @@ export interface RestPolicy {
 
 /**
  * Whether an answer with this status and these limits puts its credential
- * to rest, and until when. Null: usable (a success clears any rest).
+ * to rest, and until when. Null: no new rest (one already imposed ends with its
+ * time, see pool-state.ts).
  */
 export function restFor(httpStatus: number, reading: RateLimitReading, policy: RestPolicy, now = Date.now()): Rest | null {
   const { avoidOverage } = policy;
