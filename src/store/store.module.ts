@@ -3,7 +3,7 @@ import { rememberConfiguredSecret } from '../common/redaction/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisConnection, RedisStore, type StoreObserver } from './redis-store.js';
+import { loadRedis, RedisConnection, RedisStore, type StoreObserver } from './redis-store.js';
 import { RedisLock, SharedLock } from './shared-lock.js';
 import { RedisTable, SharedTable, type Stamped } from './shared-table.js';
 import { StateStore, type StoreLimits } from './state-store.js';
@@ -24,13 +24,18 @@ export function storeLimits(config: AppConfig): StoreLimits {
 }
 
 /** The Redis connection when REDIS_URL is set; closed when the application stops. */
-@Injectable()
 export class StoreConnection implements OnApplicationShutdown {
-  readonly redis: RedisConnection | null;
-
-  constructor(config: AppConfig) {
+  /** node-redis is loaded here, only when REDIS_URL is set (see `loadRedis`). */
+  static async create(config: AppConfig): Promise<StoreConnection> {
     const url = config.get('REDIS_URL');
-    this.redis = url ? new RedisConnection(url) : null;
+    return new StoreConnection(config, url ? new RedisConnection(url, await loadRedis()) : null);
+  }
+
+  private constructor(
+    config: AppConfig,
+    readonly redis: RedisConnection | null,
+  ) {
+    const url = config.get('REDIS_URL');
     if (!url) return;
     // The password may show in a driver's message: redacted by value, decoded or not.
     const { password, username } = new URL(url);
@@ -81,7 +86,7 @@ export class SharedTables implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    StoreConnection,
+    { provide: StoreConnection, inject: [AppConfig], useFactory: (config: AppConfig) => StoreConnection.create(config) },
     SharedTables,
     {
       provide: StateStore,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RedisConnection, RedisStore } from '../../src/store/redis-store.js';
+import { loadRedis, RedisConnection, RedisStore } from '../../src/store/redis-store.js';
 import { RedisLock } from '../../src/store/shared-lock.js';
 import { RedisTable } from '../../src/store/shared-table.js';
 import { limitsFor, storeContract } from '../support/store-contract.js';
@@ -20,7 +20,7 @@ describeRedis('RedisStore on a real Redis', () => {
   const connections: RedisConnection[] = [];
 
   const connect = async () => {
-    const connection = new RedisConnection(server.url);
+    const connection = new RedisConnection(server.url, await loadRedis());
     connections.push(connection);
     connection.open();
     await waitUntil(() => connection.ready);

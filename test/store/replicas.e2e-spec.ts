@@ -237,8 +237,8 @@ describeRedis('two replicas sharing Redis', () => {
   });
 
   async function redisKeys(): Promise<string[]> {
-    const { RedisConnection } = await import('../../src/store/redis-store.js');
-    const connection = new RedisConnection(redis.url);
+    const { loadRedis, RedisConnection } = await import('../../src/store/redis-store.js');
+    const connection = new RedisConnection(redis.url, await loadRedis());
     connection.open();
     try {
       await waitFor(() => connection.ready, 'a connection to Redis', 15_000);
