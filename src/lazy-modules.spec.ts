@@ -2,12 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
- * node-redis is loaded only when REDIS_URL is set (`loadRedis`): merely
- * loaded, unused, it costs a gateway about 6 % more CPU per request. So no
- * source file imports it for its values; types only, and the one dynamic
- * import in redis-store.ts.
+ * Packages only some gateways use are loaded only by those: node-redis when
+ * REDIS_URL is set (`loadRedis`), `yaml` for a YAML CREDENTIALS_FILE. Merely
+ * loaded, unused, they cost every request CPU (about 6 % and 4 %, measured
+ * with builds with and without them; docs/performance.md). So no source
+ * file imports them for their values at the top; types only, and the one
+ * loader each.
  */
-const src = join(import.meta.dirname, '..');
+const src = import.meta.dirname;
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -30,4 +32,17 @@ it('imports node-redis for its values nowhere but in loadRedis, so a gateway wit
   }
   expect(valueImports).toEqual([]);
   expect(dynamicImports).toEqual(['store/redis-store.ts']);
+});
+
+it('imports yaml for its values nowhere at the top, so a gateway without a YAML credentials file never loads it', () => {
+  const valueImports: string[] = [];
+  const loaders: string[] = [];
+  for (const file of sources(src)) {
+    const text = readFileSync(file, 'utf8');
+    const name = relative(src, file);
+    for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'yaml'/gm)) if (!match[2]) valueImports.push(name);
+    for (const _ of text.matchAll(/\)\('yaml'\)/g)) loaders.push(name);
+  }
+  expect(valueImports).toEqual([]);
+  expect(loaders).toEqual(['config/credential-pool-file.ts']);
 });
