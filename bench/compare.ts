@@ -15,21 +15,18 @@
  *   npm run bench:compare -- a40f937
  *   ROUNDS=10 DURATION=4 npm run bench:compare -- HEAD~3
  */
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, median, type Server, startServer, stopServer, usage } from './processes.js';
+import { freePort, type Server, startServer, stopServer } from './processes.js';
+import { chatBody, pairedRounds } from './responses.js';
 import { startStandIn } from './servers.js';
-import { conversation, WARMUP } from './throughput.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const DURATION = Number(process.env.DURATION ?? 4);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const body = JSON.stringify(conversation);
 
 /** A worktree of `ref` with its bench build, and how to remove it. */
 function buildRef(ref: string): { dir: string; remove: () => void } {
@@ -51,22 +48,6 @@ function buildRef(ref: string): { dir: string; remove: () => void } {
   return { dir, remove };
 }
 
-/** CPU ms per request of one round of load. */
-async function round(server: Server, seconds: number): Promise<number> {
-  const before = await usage(server);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
-  if (result.non2xx || result.errors) throw new Error(`${server.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const after = await usage(server);
-  return (after.cpuMs - before.cpuMs) / result.requests.total;
-}
-
 async function main(): Promise<void> {
   const ref = process.argv[2];
   const given = process.env.COMPARE_DIR;
@@ -81,24 +62,15 @@ async function main(): Promise<void> {
     servers.push(that);
     const self = await startServer('this', 'src/main.js', await freePort(), env);
     servers.push(self);
-    await round(that, WARMUP);
-    await round(self, WARMUP);
-    const mine: number[] = [];
-    const theirs: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      if (i % 2 === 0) {
-        theirs.push(await round(that, DURATION));
-        mine.push(await round(self, DURATION));
-      } else {
-        mine.push(await round(self, DURATION));
-        theirs.push(await round(that, DURATION));
-      }
-    }
-    const ratios = mine.map((cpu, i) => cpu / theirs[i]);
-    console.log(`\n## This build against ${ref ?? given}: ${ROUNDS} alternating rounds x ${DURATION} s, ${CONNECTIONS} connections, non-streaming`);
-    console.log(`CPU ms per request   this ${median(mine).toFixed(3)}, that ${median(theirs).toFixed(3)} (medians)`);
-    console.log(`this / that          ${median(ratios).toFixed(3)} (median of the rounds' ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')})`);
-    console.log(`load average         ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const chat = { path: '/v1/chat/completions', body: chatBody(false) };
+    console.log(`\n## This build against ${ref ?? given}: ${ROUNDS} alternating rounds x ${DURATION} s, non-streaming`);
+    await pairedRounds(
+      { ...self, headers: {} },
+      { label: `that (${ref ?? given})`, ...chat, target: { ...that, headers: {} } },
+      { label: 'this', ...chat },
+      { rounds: ROUNDS, duration: DURATION },
+    );
+    console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     for (const server of servers.reverse()) await stopServer(server);
     built.remove();

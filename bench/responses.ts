@@ -45,12 +45,19 @@ export interface ResponsesResult {
   rpsRatio: number;
 }
 
-/** One endpoint of a paired comparison: its path, body and any headers it needs. */
+/** One endpoint of a paired comparison: its path, body and any headers it needs; `target`: another gateway than the first argument's. */
 export interface Endpoint {
   label: string;
   path: string;
   body: string;
   headers?: Record<string, string>;
+  target?: Target;
+}
+
+/** Rounds and their length; the section's own (RESPONSES_ROUNDS, RESPONSES_DURATION) unless given. */
+export interface Rounds {
+  rounds?: number;
+  duration?: number;
 }
 
 export interface Paired {
@@ -75,18 +82,21 @@ async function load(target: Target, endpoint: Endpoint, duration: number) {
 }
 
 /**
- * Two endpoints of one gateway in alternating rounds, CPU per request read
- * inside the gateway; printed as a table and the ratio `other / base`.
+ * Two endpoints in alternating rounds (which goes first alternates too), of
+ * one gateway or of two (an endpoint's `target`), CPU per request read
+ * inside each gateway; printed as a table and the ratio `other / base`.
  */
-export async function pairedRounds(gateway: Target, base: Endpoint, other: Endpoint): Promise<Paired> {
+export async function pairedRounds(gateway: Target, base: Endpoint, other: Endpoint, { rounds = ROUNDS, duration = DURATION }: Rounds = {}): Promise<Paired> {
   const endpoints = [base, other];
-  for (const e of endpoints) await load(gateway, e, WARMUP); // warm-up (see throughput.ts)
+  const serving = (e: Endpoint) => e.target ?? gateway;
+  for (const e of endpoints) await load(serving(e), e, WARMUP); // warm-up (see throughput.ts)
   const samples = endpoints.map(() => ({ rps: [] as number[], cpu: [] as number[] }));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, e] of endpoints.entries()) {
-      const before = await usage(gateway);
-      const result = await load(gateway, e, DURATION);
-      const after = await usage(gateway);
+  for (let round = 0; round < rounds; round++) {
+    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const target = serving(endpoints[i]);
+      const before = await usage(target);
+      const result = await load(target, endpoints[i], duration);
+      const after = await usage(target);
       samples[i].rps.push(result.requests.average);
       samples[i].cpu.push((after.cpuMs - before.cpuMs) / result.requests.total);
     }
@@ -99,7 +109,7 @@ export async function pairedRounds(gateway: Target, base: Endpoint, other: Endpo
   const rpsRatio = median(pairs.map((i) => samples[1].rps[i] / samples[0].rps[i]));
   console.log(`${'endpoint'.padEnd(22)} ${'req/s'.padStart(7)} ${'CPU ms/req'.padStart(11)}`);
   for (const [e, r] of [[base, b], [other, o]] as const) {
-    console.log(`${e.path.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${r.cpuMsPerRequest.toFixed(3).padStart(11)}`);
+    console.log(`${(base.target || other.target ? e.label : e.path).padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${r.cpuMsPerRequest.toFixed(3).padStart(11)}`);
   }
   console.log(`ratio ${other.label} / ${base.label} (median of the rounds' pairs): CPU per request ${cpuRatio.toFixed(3)}, req/s ${rpsRatio.toFixed(3)}`);
   console.log(`CPU ratio per pair: ${cpuRatios.map((r) => r.toFixed(2)).join(', ')}`);
