@@ -26,26 +26,22 @@ export class CredentialRefusal {
   /** Calls upstream with the credential's current secret, and decides what a 401 to it means. */
   send<T>(credential: UpstreamCredential, call: (secret: string) => Promise<T>): Promise<T> {
     // A fixed secret: a 401 is final, so there is nothing to wait for or decide (the table's first two rows).
-    if (credential.kind === 'api-key' || credential.kind === 'oauth-token') return call(credential.fixed());
-    return this.renewing(credential, call);
+    return isFixed(credential) ? call(credential.fixed()) : this.renewing(credential, call);
   }
 
-  private async renewing<T>(credential: UpstreamCredential, call: (secret: string) => Promise<T>): Promise<T> {
+  private async renewing<T>(credential: Renewable, call: (secret: string) => Promise<T>): Promise<T> {
     const secret = await credential.secret();
     try {
       return await call(secret);
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      return call(await this.renewed(credential, secret, error));
+      return call(await this.renewed(credential, secret));
     }
   }
 
   /** The secret to try once more with, or the clear error. */
-  private async renewed(credential: UpstreamCredential, refused: string, error: unknown): Promise<string> {
+  private async renewed(credential: Renewable, refused: string): Promise<string> {
     switch (credential.kind) {
-      case 'api-key':
-      case 'oauth-token':
-        throw error;
       case 'claude-login':
         credential.refused(refused);
         // Renews the login, or throws the 401 that says why it could not.
@@ -57,6 +53,12 @@ export class CredentialRefusal {
     }
   }
 }
+
+/** The kinds whose secret can be renewed after a 401 (the table's last two rows). */
+type Fixed = Extract<UpstreamCredential, { fixed(): string }>;
+type Renewable = Exclude<UpstreamCredential, Fixed>;
+
+const isFixed = (credential: UpstreamCredential): credential is Fixed => credential.kind === 'api-key' || credential.kind === 'oauth-token';
 
 /** Upstream's 401 (the SDK's AuthenticationError), not one of ours. */
 export function isRefusal(error: unknown): boolean {
