@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ const who = (req: RecordedRequest) =>
   NAMES[(req.headers['x-api-key'] as string | undefined) ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''] ?? 'unknown';
 
 const describeRedis = redisOrSkip() ? describe : describe.skip;
+
+// Two gateways to start and Redis syncs to wait for, each bounded by its own waitFor: more than Jest's default on a busy machine.
+jest.setTimeout(60_000);
 
 describeRedis('a credential pool on two replicas sharing Redis', () => {
   let redis: RedisServer;

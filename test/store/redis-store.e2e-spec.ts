@@ -43,7 +43,7 @@ describeRedis('RedisStore on a real Redis', () => {
         store: new RedisStore(connection, `t${randomBytes(4).toString('hex')}:`, limits),
         pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       };
-    }, 2000);
+    }, 6000);
   });
 
   it('keeps no client key or tenant-free key in Redis: every key is under the prefix', async () => {

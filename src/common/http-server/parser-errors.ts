@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { type Door, doorErrorBody, doorOf } from './door-errors.js';
+import { type ErrorFormat, errorFormatFor } from '../errors/error-formats.js';
+import { GatewayError } from '../errors/gateway-error.js';
 
 /** What the client is told for each refusal of Node's HTTP parser (llhttp's codes) and of its timers. */
 const REFUSALS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
@@ -62,14 +63,15 @@ export function answerClientError(error: ClientError, socket: Socket): void {
     return;
   }
   const refusal = REFUSALS[error.code ?? ''] ?? NOT_HTTP;
-  const door = doorOf(inFlight?.req?.url ?? requestTarget(error.rawPacket));
-  socket.write(rawResponse(refusal.status, door, refusal.message, refusal.code));
+  // The door's error shape, by the path alone: the parser gave up before any header could say more.
+  const format = errorFormatFor(inFlight?.req?.url ?? requestTarget(error.rawPacket) ?? '');
+  socket.write(rawResponse(refusal.status, format, refusal.message, refusal.code));
   // Closed once written; Node's own handler closes the socket too.
   socket.destroySoon();
 }
 
-function rawResponse(status: number, door: Door, message: string, code: string): string {
-  const body = JSON.stringify(doorErrorBody(door, status, message, code));
+function rawResponse(status: number, format: ErrorFormat, message: string, code: string): string {
+  const body = JSON.stringify(format.body(new GatewayError(status, message, { code })));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +

@@ -41,8 +41,8 @@ export class ThinkingCache {
     await this.store.write(tenant, null, entry).catch((error: unknown) => this.failed('kept', error));
   }
 
-  /** For a caller that writes more than thinking in the same round trip. */
-  failed(what: 'kept' | 'recalled', error: unknown): void {
+  /** Said at most once every WARN_EVERY_MS: a store that is down fails every tool loop's request. */
+  private failed(what: 'kept' | 'recalled', error: unknown): void {
     const now = Date.now();
     if (now - this.warnedAt < WARN_EVERY_MS) return;
     this.warnedAt = now;
