@@ -1,4 +1,4 @@
-import { mapRequest, type ServerTools, toAnthropicRequest } from './request.mapper.js';
+import { callsAwaitingThinking, mapRequest, type ServerTools, toAnthropicRequest } from './request.mapper.js';
 import { thinkingOff } from '../shared/thinking.js';
 import type { ChatCompletionRequest, ChatMessage } from './openai.types.js';
 import { GatewayError } from '../../common/errors/gateway-error.js';
@@ -359,5 +359,20 @@ describe('response_format json_object with a schema', () => {
     expect(() => map({ response_format: { type: 'json_object', schema: { type: 'object', properties: { a: {} } } } })).toThrow(
       expect.objectContaining({ status: 400, param: 'response_format.schema' }),
     );
+  });
+});
+
+describe('callsAwaitingThinking', () => {
+  it('names the first tool call of each assistant turn without signed thinking, and no legacy function_call (no id a client sends back)', () => {
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_a', type: 'function', function: { name: 'w', arguments: '{}' } }, { id: 'toolu_b', type: 'function', function: { name: 'w', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'toolu_a', content: '1' },
+      { role: 'tool', tool_call_id: 'toolu_b', content: '2' },
+      { role: 'assistant', content: null, function_call: { name: 'w', arguments: '{}' } },
+      { role: 'function', name: 'w', content: '3' },
+      { role: 'assistant', content: 'Sunny.' },
+    ];
+    expect(callsAwaitingThinking(messages)).toEqual(['toolu_a']);
   });
 });

@@ -328,9 +328,9 @@ function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
   }
   const text = assistantText(message.content, `messages[${i}].content`, walk);
   if (calls.length === 0) return text;
-  const firstCall = message.tool_calls?.[0]?.id ?? legacyCallId(i);
   const fromClient = signedThinkingFrom(message);
-  const thinking = fromClient.length > 0 ? fromClient : (walk.defaults.recallThinking?.(firstCall) ?? []);
+  const key = thinkingKey(message);
+  const thinking = fromClient.length > 0 || key === undefined ? fromClient : (walk.defaults.recallThinking?.(key) ?? []);
   return [...thinking.map((b) => tag(walk, { ...b }, `messages[${i}]`)), ...text, ...calls];
 }
 
@@ -342,13 +342,20 @@ function assistantBlocks(message: ChatMessage, i: number, walk: Walk): Block[] {
  */
 export function callsAwaitingThinking(messages: readonly ChatMessage[]): string[] {
   const ids: string[] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    if (message.role !== 'assistant' || !(message.tool_calls?.length || message.function_call)) continue;
-    if (signedThinkingFrom(message).length === 0) ids.push(message.tool_calls?.[0]?.id ?? legacyCallId(i));
+  for (const message of messages) {
+    if (message.role !== 'assistant') continue;
+    const key = thinkingKey(message);
+    if (key && signedThinkingFrom(message).length === 0) ids.push(key);
   }
   return ids;
 }
+
+/**
+ * The id an assistant message's kept thinking is found by: its first tool
+ * call's, the id the answer that made it was kept under. A legacy
+ * `function_call` has none a client sends back, so nothing is looked up for it.
+ */
+const thinkingKey = (message: ChatMessage): string | undefined => message.tool_calls?.[0]?.id;
 
 /** A legacy `role: "function"` result answers the latest unanswered call of that name. */
 function legacyResultId(message: ChatMessage, i: number, walk: Walk): string {
