@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Handler, messageReply, type RecordedRequest } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
+import { describeWith } from './support/optional-tool.js';
 import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_CLI_PACKAGE } from './support/real-claude.js';
 
 /**
@@ -18,9 +19,9 @@ import { installNetnsClaude, locateRealClaude, netnsTools, QUIET_CLI_ENV, REAL_C
  */
 
 const cli = locateRealClaude();
-if (!cli.ok) console.warn(`\n*** SKIPPING Claude Code through the Anthropic door: ${cli.why} (${REAL_CLI_PACKAGE}). ***\n`);
 const tools = cli.ok ? netnsTools() : null;
-const describeWithCli = cli.ok ? describe : describe.skip;
+// Skipped loudly where the binary cannot run; in CI its absence fails the suite.
+const describeWithCli = describeWith(REAL_CLI_PACKAGE, cli);
 
 jest.setTimeout(120_000);
 

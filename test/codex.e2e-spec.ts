@@ -1,3 +1,4 @@
+import { inCI } from './support/optional-tool.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ function locateCodex(): string | null {
 const codex = locateCodex();
 if (!codex) {
   const why = '@openai/codex is not installed (npm ci installs it as a devDependency)';
-  if (process.env.CI) throw new Error(why);
+  if (inCI()) throw new Error(why);
   console.warn(`SKIPPED: the real Codex CLI tests: ${why}`);
 }
 const describeWithCodex = codex ? describe : describe.skip;
@@ -80,7 +81,7 @@ describeWithCodex('the real Codex CLI through /v1/responses', () => {
       timeoutMs: 120_000,
     });
     if (!run) {
-      if (process.env.CI) throw new Error('cannot make a network namespace (needs root and unshare) for the real Codex CLI');
+      if (inCI()) throw new Error('cannot make a network namespace (needs root and unshare) for the real Codex CLI');
       console.warn('SKIPPED: the real Codex CLI needs a network namespace (root and unshare)');
     }
     return run;

@@ -1,12 +1,11 @@
 import { describe } from '@jest/globals';
+import { inCI } from './ci.js';
+
+export { inCI } from './ci.js';
 
 /** Whether a platform-bound tool from package.json's optionalDependencies can run here, and why not. */
 export type Availability = { ok: true } | { ok: false; why: string };
 
-/** CI=true (or 1), as CI services and `.ci/run` set it. */
-export function inCI(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(true|1)$/i.test(env.CI ?? '');
-}
 
 /**
  * `describe` for tests that need an optional tool (the Claude Code binary,

@@ -1,3 +1,4 @@
+import { inCI } from './ci.js';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
@@ -78,7 +79,7 @@ function accepts(port: number): Promise<boolean> {
 /** Where `redis-server` is not installed (CI always installs it), the Redis tests say loudly that they are skipped. */
 export function redisOrSkip(): boolean {
   if (RedisServer.available()) return true;
-  if (process.env.CI) throw new Error('redis-server is not installed: .ci/run installs it (apt-get install -y redis-server)');
+  if (inCI()) throw new Error('redis-server is not installed: .ci/run installs it (apt-get install -y redis-server)');
   console.warn('\n*** redis-server is not installed: the Redis tests are SKIPPED (apt-get install -y redis-server) ***\n');
   return false;
 }
