@@ -2,16 +2,15 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, R
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientKeyMiddleware } from './auth/client-key.middleware.js';
-import { ForwardedJsonBodyMiddleware, JsonBodyMiddleware } from './common/body/json-body.middleware.js';
+import { type DoorBody, jsonBodyMiddleware } from './common/body/json-body.middleware.js';
 import { ShutdownModule } from './common/graceful-shutdown.js';
 import { GatewayExceptionFilter } from './common/errors/exception.filter.js';
 import { rememberConfiguredSecrets } from './common/redaction/secret-values.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
-import { CompletionsController } from './completions/completions.controller.js';
 import { CompletionsModule } from './completions/completions.module.js';
+import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { HealthModule } from './health/health.module.js';
-import { MessagesController } from './messages/messages.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { ConnectionGuardModule } from './common/http-server/connection-guard.js';
 import { ModelsModule } from './models/models.module.js';
@@ -32,7 +31,6 @@ export class AppModule implements NestModule {
         AppConfigModule.forRoot(env),
         MetricsModule,
         TracingModule,
-        ObservabilityModule,
         ShutdownModule,
         StoreModule,
         ConnectionGuardModule,
@@ -42,6 +40,8 @@ export class AppModule implements NestModule {
         MessagesModule,
         ModelsModule,
         HealthModule,
+        // After the doors: Express tries routes in the order they were registered, and /metrics is scraped, not hot.
+        ObservabilityModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -49,6 +49,8 @@ export class AppModule implements NestModule {
       ],
     };
   }
+
+  constructor(private readonly config: AppConfig) {}
 
   /**
    * Applied once, here, in this order: an unknown client gets its 401 before
@@ -59,9 +61,18 @@ export class AppModule implements NestModule {
     consumer
       .apply(ClientKeyMiddleware)
       .forRoutes({ path: 'v1/{*path}', method: RequestMethod.ALL })
-      .apply(JsonBodyMiddleware)
-      .forRoutes(CompletionsController, { path: 'v1/responses', method: RequestMethod.POST })
-      .apply(ForwardedJsonBodyMiddleware)
-      .forRoutes(MessagesController);
+      .apply(jsonBodyMiddleware(this.config, DOOR_BODIES))
+      .forRoutes({ path: 'v1/{*path}', method: RequestMethod.POST });
   }
 }
+
+/**
+ * Each door's POST routes and how each reads its body; any other path gets
+ * none read. app.module.spec.ts checks this against the routes the doors' controllers declare.
+ */
+export const DOOR_BODIES: Readonly<Record<string, DoorBody>> = {
+  '/v1/chat/completions': 'parsed',
+  '/v1/responses': 'parsed',
+  '/v1/messages': 'forwarded',
+  '/v1/messages/count_tokens': 'forwarded',
+};
