@@ -2,10 +2,12 @@
  * `npm run bench:compare -- <git ref>`: this build against the build of an
  * earlier commit, side by side in one run: both gateways in front of the same
  * stand-in, non-streaming chat completions in alternating rounds (which goes
- * first alternates too), CPU per request read inside each. It reports the
- * median of the rounds' ratios (this / that): a burst of other work during a
+ * first alternates too), CPU per request read inside each, in two sessions:
+ * each build's process is started first once. Each session's ratio is the
+ * median of its rounds' ratios (this / that): a burst of other work during a
  * round moves both of a pair, so the ratio holds on a busy machine where
- * req/s and even CPU per request do not.
+ * req/s and even CPU per request do not. The result is the geometric mean
+ * of the two sessions' ratios.
  *
  * The earlier commit is checked out in a temporary git worktree and built
  * there with this checkout's node_modules (an old commit whose dependencies
@@ -48,28 +50,47 @@ function buildRef(ref: string): { dir: string; remove: () => void } {
   return { dir, remove };
 }
 
+/** One session: both gateways started afresh, `first` first, then paired rounds; this build's CPU per request over that one's. */
+async function session(dir: string, label: string, first: 'this' | 'that', servers: Server[], standIn: Server): Promise<number> {
+  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
+  const start = async (side: 'this' | 'that') => {
+    const server = side === 'this' ? await startServer('this', 'src/main.js', await freePort(), env) : await startServer(label, join(dir, '.bench/src/main.js'), await freePort(), env);
+    servers.push(server);
+    return server;
+  };
+  const [a, b] = [await start(first), await start(first === 'this' ? 'that' : 'this')];
+  const [self, that] = first === 'this' ? [a, b] : [b, a];
+  const chat = { path: '/v1/chat/completions', body: chatBody(false) };
+  console.log(`\n### ${first === 'this' ? 'this build' : label} started first`);
+  const { cpuRatio } = await pairedRounds(
+    { ...self, headers: {} },
+    { label, ...chat, target: { ...that, headers: {} } },
+    { label: 'this', ...chat },
+    { rounds: ROUNDS, duration: DURATION },
+  );
+  for (const server of servers.splice(1).reverse()) await stopServer(server);
+  return cpuRatio;
+}
+
 async function main(): Promise<void> {
   const ref = process.argv[2];
   const given = process.env.COMPARE_DIR;
   if (!ref && !given) throw new Error('usage: npm run bench:compare -- <git ref>   (or COMPARE_DIR=<dir with a .bench build>)');
   const built = given ? { dir: given, remove: () => undefined } : buildRef(ref);
+  const label = `that (${ref ?? given})`;
   const servers: Server[] = [];
   try {
     const standIn = await startStandIn();
     servers.push(standIn);
-    const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
-    const that = await startServer(`that (${ref ?? given})`, join(built.dir, '.bench/src/main.js'), await freePort(), env);
-    servers.push(that);
-    const self = await startServer('this', 'src/main.js', await freePort(), env);
-    servers.push(self);
-    const chat = { path: '/v1/chat/completions', body: chatBody(false) };
-    console.log(`\n## This build against ${ref ?? given}: ${ROUNDS} alternating rounds x ${DURATION} s, non-streaming`);
-    await pairedRounds(
-      { ...self, headers: {} },
-      { label: `that (${ref ?? given})`, ...chat, target: { ...that, headers: {} } },
-      { label: 'this', ...chat },
-      { rounds: ROUNDS, duration: DURATION },
-    );
+    console.log(`\n## This build against ${ref ?? given}: two sessions (each build started first once), ${ROUNDS} alternating rounds x ${DURATION} s each, non-streaming`);
+    // Two processes of one build do not cost the same: five sessions of this
+    // build against itself measured 0.95 to 1.02, the one started second
+    // mostly the cheaper. So each build is started first once, and the two
+    // sessions' ratios are averaged (geometric mean).
+    const thatFirst = await session(built.dir, label, 'that', servers, standIn);
+    const thisFirst = await session(built.dir, label, 'this', servers, standIn);
+    const ratio = Math.sqrt(thatFirst * thisFirst);
+    console.log(`\nthis / that: CPU per request ${ratio.toFixed(3)} (sessions ${thatFirst.toFixed(3)} with that started first, ${thisFirst.toFixed(3)} with this)`);
     console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     for (const server of servers.reverse()) await stopServer(server);
