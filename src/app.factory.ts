@@ -17,7 +17,7 @@ export async function createApp(
   options: { logger?: LoggerService } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), new GatewayExpressAdapter(), {
-    // Bodies are read by JsonBodyMiddleware, after the client-key check.
+    // Bodies are read by jsonBodyMiddleware (app.module.ts), after the client-key check.
     bodyParser: false,
     bufferLogs: true,
     // No forceCloseConnections: on SIGTERM, requests in flight (streams

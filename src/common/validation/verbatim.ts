@@ -34,7 +34,7 @@ export function AsParsed(): PropertyDecorator {
   return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
 }
 
-/** Instances the transformer made from a body JsonBodyMiddleware parsed (see body/plain-json.ts). */
+/** Instances the transformer made from a body jsonBodyMiddleware parsed (see body/plain-json.ts). */
 const fromParsedBodies = new WeakSet<object>();
 
 /** Whether `value` was made from a body parsed from JSON here, so holds nothing JSON cannot. */
