@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { isAnthropicClient } from '../common/errors/error-formats.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import {
   type AnthropicModel,
@@ -24,7 +25,7 @@ export class ModelsController {
   @Get()
   async list(@Req() req: Request): Promise<{ object: 'list'; data: OpenAIModel[] } | AnthropicModelPage> {
     const models = await this.models.list();
-    if (isAnthropic(req)) return anthropicPage(models, req.query as PageQuery);
+    if (isAnthropicClient(req.headers)) return anthropicPage(models, req.query as PageQuery);
     return { object: 'list', data: models.map(toOpenAIModel) };
   }
 
@@ -38,8 +39,6 @@ export class ModelsController {
         code: 'model_not_found',
       });
     }
-    return isAnthropic(req) ? toAnthropicModel(found) : toOpenAIModel(found);
+    return isAnthropicClient(req.headers) ? toAnthropicModel(found) : toOpenAIModel(found);
   }
 }
-
-const isAnthropic = (req: Request) => req.headers['anthropic-version'] !== undefined;

@@ -1,12 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { HttpException } from '@nestjs/common';
+import { UPSTREAM_REQUEST_ID } from '../common/errors/error-formats.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 
-/**
- * Anthropic's `request-id` for the call, for support requests to Anthropic.
- * `x-request-id` is the gateway's own id (the client's, when it sent a valid one).
- */
-export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
+export { UPSTREAM_REQUEST_ID };
 
 /**
  * Anthropic statuses that change on the way out. 529 "overloaded" is not a

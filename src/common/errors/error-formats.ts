@@ -46,8 +46,13 @@ export function anthropicErrorType(status: number): string {
   return ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 
-/** Anthropic's name for upstream's request id (the OpenAI doors say `x-upstream-request-id`). */
-const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
+/**
+ * Anthropic's `request-id` for the call, for support requests to Anthropic,
+ * as the OpenAI doors name it (the Anthropic door says `request-id`, as the
+ * API does). `x-request-id` is the gateway's own id (the client's, when it
+ * sent a valid one).
+ */
+export const UPSTREAM_REQUEST_ID = 'x-upstream-request-id';
 
 /** Anthropic's `{"type":"error","error":{type,message}}`, as every Anthropic SDK and Claude Code parse it. */
 export const ANTHROPIC_ERRORS: ErrorFormat = {
@@ -73,5 +78,10 @@ const ANTHROPIC_PATH = /^\/v1\/messages(?:[/?#]|$)/;
  */
 export function errorFormatFor(path: string, headers?: IncomingHttpHeaders): ErrorFormat {
   if (ANTHROPIC_PATH.test(path)) return ANTHROPIC_ERRORS;
-  return headers?.['anthropic-version'] !== undefined ? ANTHROPIC_ERRORS : OPENAI_ERRORS;
+  return headers && isAnthropicClient(headers) ? ANTHROPIC_ERRORS : OPENAI_ERRORS;
+}
+
+/** An Anthropic client (an SDK, Claude Code) always sends `anthropic-version`; an OpenAI client never does. */
+export function isAnthropicClient(headers: IncomingHttpHeaders): boolean {
+  return headers['anthropic-version'] !== undefined;
 }
