@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { messageReply } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
 import { runInLoopbackNamespace } from './support/loopback-namespace.js';
+import { netnsTools } from './support/real-claude.js';
 import { closedPort } from './support/raw-http.js';
 
 /**
@@ -26,12 +27,18 @@ function locateCodex(): string | null {
   }
 }
 const codex = locateCodex();
-if (!codex) {
-  const why = '@openai/codex is not installed (npm ci installs it as a devDependency)';
-  if (inCI()) throw new Error(why);
-  console.warn(`SKIPPED: the real Codex CLI tests: ${why}`);
+/** Why the tests cannot run here, or null: they need the CLI and a network namespace (root and unshare). */
+const missing = !codex
+  ? '@openai/codex is not installed (npm ci installs it as a devDependency)'
+  : !netnsTools()
+    ? 'the real Codex CLI needs a network namespace (root and unshare)'
+    : null;
+if (missing) {
+  if (inCI()) throw new Error(missing);
+  // Skipped, so Jest reports them as skipped, not passed.
+  console.warn(`SKIPPED: the real Codex CLI tests: ${missing}`);
 }
-const describeWithCodex = codex ? describe : describe.skip;
+const describeWithCodex = missing ? describe.skip : describe;
 
 describeWithCodex('the real Codex CLI through /v1/responses', () => {
   let home: string;
@@ -80,17 +87,14 @@ describeWithCodex('the real Codex CLI through /v1/responses', () => {
       target: { host: '127.0.0.1', port: Number(gatewayPort) },
       timeoutMs: 120_000,
     });
-    if (!run) {
-      if (inCI()) throw new Error('cannot make a network namespace (needs root and unshare) for the real Codex CLI');
-      console.warn('SKIPPED: the real Codex CLI needs a network namespace (root and unshare)');
-    }
+    // The namespace was checked before the suite; it cannot go missing in between.
+    if (!run) throw new Error('could not make a network namespace for the real Codex CLI');
     return run;
   }
 
   it('answers a text turn streamed from Claude', async () => {
     ctx.standIn.reply(messageReply({ text: 'Hello from Claude through the gateway.' }));
     const run = await codexExec('Say hello');
-    if (!run) return;
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: expect.stringContaining('Hello from Claude through the gateway.') });
     const upstream = ctx.standIn.requests.filter((r) => r.path === '/v1/messages');
     expect(upstream).toHaveLength(1);
@@ -106,7 +110,6 @@ describeWithCodex('the real Codex CLI through /v1/responses', () => {
       messageReply({ text: 'The command printed codex-ran-this.' }),
     );
     const run = await codexExec('Run echo codex-ran-this', '--dangerously-bypass-approvals-and-sandbox');
-    if (!run) return;
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: expect.stringContaining('The command printed codex-ran-this.') });
     const upstream = ctx.standIn.requests.filter((r) => r.path === '/v1/messages');
     expect(upstream).toHaveLength(2);

@@ -17,7 +17,8 @@ export interface NamespaceRun {
  * model metadata) is unreachable. Inside, 127.0.0.1:`port` is relayed through
  * a Unix socket to `target` (host:port on this host's loopback: the gateway
  * under test). Null where this host cannot make a namespace (not root, no
- * `unshare`): the caller skips loudly.
+ * `unshare`): the caller skips loudly. A run past `timeoutMs` is killed, the
+ * program with it, and resolves with what it printed.
  */
 export async function runInLoopbackNamespace(options: {
   command: string;
@@ -59,16 +60,27 @@ relay.listen(${options.port}, '127.0.0.1', () => {
   );
   try {
     return await new Promise<NamespaceRun>((resolve, reject) => {
+      // A process group of its own: on timeout the whole group goes, the program
+      // the runner started included (it holds the output pipes, so killing the
+      // runner alone would leave this waiting for them to close).
       const child = spawn(tools.unshare, ['-n', process.execPath, runner, options.command, ...options.args], {
         cwd: options.cwd,
         env: options.env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+        stderr += `\n(killed after ${options.timeoutMs} ms)`;
+      }, options.timeoutMs);
       child.on('error', reject);
       child.on('close', (code) => {
         clearTimeout(timer);

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inCI } from './support/ci.js';
+import { runInLoopbackNamespace } from './support/loopback-namespace.js';
+import { closedPort } from './support/raw-http.js';
+import { netnsTools } from './support/real-claude.js';
+
+/** The runner the real-CLI tests (Codex) rely on to end a client that hangs. */
+const missing = netnsTools() ? null : 'a network namespace needs root and unshare';
+if (missing) {
+  if (inCI()) throw new Error(missing);
+  console.warn(`SKIPPED: the loopback-namespace runner's tests: ${missing}`);
+}
+const describeWithNamespace = missing ? describe.skip : describe;
+
+describeWithNamespace('a program run in a loopback-only namespace', () => {
+  it('that outlives its time is killed with what it started, and the run resolves', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'ccp-netns-test-'));
+    // A duration no other process has, to find the sleeper by.
+    const marker = `sleep 59.${String(process.pid).padStart(7, '0')}${Date.now() % 1000}`;
+    try {
+      const started = Date.now();
+      // A shell that starts a child holding the output pipes, as a client CLI starts its workers.
+      const run = await runInLoopbackNamespace({
+        command: '/bin/sh',
+        args: ['-c', `echo begun; ${marker} & wait`],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        cwd,
+        port: await closedPort(),
+        target: { host: '127.0.0.1', port: await closedPort() },
+        timeoutMs: 1500,
+      });
+      expect(run?.stdout).toContain('begun');
+      expect(run?.stderr).toContain('killed after 1500 ms');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // Nothing it started is left running.
+      const left = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' });
+      expect(left.stdout.trim()).toBe('');
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
