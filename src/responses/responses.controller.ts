@@ -10,7 +10,7 @@ import { sessionHeader } from '../auth/pool/affinity.js';
 import { CredentialPool } from '../auth/pool/credential-pool.js';
 import type { Exchange } from '../observability/exchange.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
-import { ENCRYPTED_REASONING, ResponsesService } from './responses.service.js';
+import { ENCRYPTED_REASONING, type ResponseCaller, ResponsesService } from './responses.service.js';
 import { failureEvents } from '../translation/responses/stream.mapper.js';
 
 /** Names the built-in tools a request carried that Claude was not offered (also logged as a warning). */
@@ -35,14 +35,7 @@ export class ResponsesController {
     const exchange = describeExchange(res, body.model, body.stream);
     try {
       if (body.stream) return await this.stream(body, res, signal, exchange);
-      const { response, requestId, omittedTools, served } = await this.responses.create(
-        body,
-        tenantOf(res.req),
-        signal,
-        exchange,
-        bodyBytes(res),
-        sessionHeader(res.req.headers),
-      );
+      const { response, requestId, omittedTools, served } = await this.responses.create(body, caller(res, signal, exchange));
       setHeaders(res, requestId, omittedTools, this.pool.openAiHeaders(served));
       sendJson(res, response);
     } catch (error) {
@@ -65,7 +58,7 @@ export class ResponsesController {
 
   private async stream(body: CreateResponseDto, res: Response, signal: AbortSignal, exchange?: Exchange): Promise<void> {
     // Errors until here (validation, store, credentials, upstream status) are ordinary JSON errors.
-    const opened = await this.responses.open(body, tenantOf(res.req), signal, exchange, bodyBytes(res), sessionHeader(res.req.headers));
+    const opened = await this.responses.open(body, caller(res, signal, exchange));
     // Set as for a JSON answer; the SSE headers join them when the stream opens.
     setHeaders(res, opened.requestId, opened.omittedTools, this.pool.openAiHeaders(opened.served));
     const sse = this.writers.for(res, false);
@@ -90,6 +83,11 @@ export class ResponsesController {
       },
     );
   }
+}
+
+/** Who asks, for the service: the request's tenant, signal, record, body length and session header. */
+function caller(res: Response, signal: AbortSignal, exchange?: Exchange): ResponseCaller {
+  return { tenant: tenantOf(res.req), signal, observer: exchange, requestBytes: bodyBytes(res), sessionHeader: sessionHeader(res.req.headers) };
 }
 
 /**

@@ -25,6 +25,20 @@ import {
 
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
+/** Who asks for a response, as the controller knows it: the same for a streaming and a whole answer. */
+export interface ResponseCaller {
+  /** Whose stored data the request may use and adds to (auth/tenant.ts). */
+  tenant: string;
+  /** The client's: aborted when it leaves. */
+  signal: AbortSignal;
+  /** The request's metrics and log record. */
+  observer?: UpstreamObserver;
+  /** The request body's length, when known, for the store's byte count (see `ResponseStore.save`). */
+  requestBytes?: number;
+  /** The client's session header, for the credential pool's conversation affinity. */
+  sessionHeader?: string | string[];
+}
+
 export interface OpenedResponse {
   /**
    * Responses events, one Anthropic event at a time. A completed response is
@@ -72,9 +86,7 @@ export class ResponsesService {
 
   /**
    * A streaming answer: the Responses events of each upstream event as it
-   * arrives. `tenant`: whose stored data the request may use and adds to
-   * (auth/tenant.ts). `requestBytes`: the request body's length, when known,
-   * for the store's byte count (see `ResponseStore.save`).
+   * arrives (`from`: who asks, see ResponseCaller).
    *
    * The answer is also held as it grows, because the closing events
    * (`response.output_text.done`, `response.completed`) and the store carry
@@ -83,23 +95,8 @@ export class ResponsesService {
    * and upstream is stopped: a truncated copy in `response.completed` would
    * pass for the whole answer with clients that read it from there.
    */
-  async open(
-    request: ResponsesRequest,
-    tenant: string,
-    signal: AbortSignal,
-    observer?: UpstreamObserver,
-    requestBytes?: number,
-    sessionHeader?: string | string[],
-  ): Promise<OpenedResponse> {
-    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(
-      request,
-      tenant,
-      signal,
-      observer,
-      true,
-      requestBytes,
-      sessionHeader,
-    );
+  async open(request: ResponsesRequest, from: ResponseCaller): Promise<OpenedResponse> {
+    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(request, from, true);
     const fold = folder(new AnswerCap(this.maxAssembledBytes, true));
     async function* mapped(): AsyncGenerator<ResponseStreamEvent> {
       // A loop, not `yield*` (see streamChunks).
@@ -115,24 +112,9 @@ export class ResponsesService {
   }
 
   /** The non-streaming answer: the same events, folded by the same mapper. */
-  async create(
-    request: ResponsesRequest,
-    tenant: string,
-    signal: AbortSignal,
-    observer?: UpstreamObserver,
-    requestBytes?: number,
-    sessionHeader?: string | string[],
-  ): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
+  async create(request: ResponsesRequest, from: ResponseCaller): Promise<Omit<OpenedResponse, 'events'> & { response: ResponseObject }> {
     // Fields named, not `...rest`: an object rest or spread is a slow copy in V8, and this runs for every request.
-    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(
-      request,
-      tenant,
-      signal,
-      observer,
-      false,
-      requestBytes,
-      sessionHeader,
-    );
+    const { events, folder, state, requestId, omittedTools, cancel, served, saving } = await this.call(request, from, false);
     // The answer is held in memory until complete, so it is capped (MAX_ASSEMBLED_BYTES).
     const fold = folder(new AnswerCap(this.maxAssembledBytes));
     const take = (event: Anthropic.RawMessageStreamEvent) => void fold(event);
@@ -153,15 +135,7 @@ export class ResponsesService {
    * `folder(cap)` makes, once per call, the function that maps one upstream
    * event (and stores the answer once it is complete).
    */
-  private async call(
-    request: ResponsesRequest,
-    tenant: string,
-    signal: AbortSignal,
-    observer: UpstreamObserver | undefined,
-    emitting: boolean,
-    requestBytes: number | undefined,
-    sessionHeader: string | string[] | undefined,
-  ) {
+  private async call(request: ResponsesRequest, { tenant, signal, observer, requestBytes, sessionHeader }: ResponseCaller, emitting: boolean) {
     const conversation = await this.conversation(request, tenant);
     const { input, borrowedBytes } = ownInput(request, conversation.items);
     // What the entry holds that the request did not carry: the items taken from the store.
