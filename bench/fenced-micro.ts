@@ -58,7 +58,7 @@ async function compare(name: string, on: () => unknown, off: () => unknown): Pro
 const bytes = Buffer.from(chatBody(false));
 const metadata = { type: 'body' as const, metatype: ChatCompletionRequestDto };
 
-/** What JsonBodyMiddleware hands the pipe: the parsed body, noted with what its bytes prove. */
+/** What jsonBodyMiddleware hands the pipe: the parsed body, noted with what its bytes prove. */
 function parsedBody(): unknown {
   const body: unknown = JSON.parse(bytes.toString());
   markParsedBody(body, provesNoProtoKeys(bytes));

@@ -68,7 +68,7 @@ export class AppModule implements NestModule {
 
 /**
  * Each door's POST routes and how each reads its body; any other path gets
- * none read. app.module.spec.ts checks this against the routes the doors' controllers declare.
+ * none read. test/door-bodies.e2e-spec.ts checks this against the routes the doors' controllers declare.
  */
 export const DOOR_BODIES: Readonly<Record<string, DoorBody>> = {
   '/v1/chat/completions': 'parsed',

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { DOOR_BODIES } from '../src/app.module.js';
-import type { DoorBody } from '../src/common/body/json-body.middleware.js';
+import { type DoorBody, jsonBodyMiddleware } from '../src/common/body/json-body.middleware.js';
+import { AppConfig } from '../src/config/app-config.js';
 import { CompletionsController } from '../src/completions/completions.controller.js';
 import { MessagesController } from '../src/messages/messages.controller.js';
 import { ModelsController } from '../src/models/models.controller.js';
@@ -19,11 +20,15 @@ function postRoutes(controller: Type): string[] {
     .map((handler) => join(base, String(Reflect.getMetadata('path', handler) ?? '')));
 }
 
-/** The POST routes the running app's Express router holds, wildcards (middleware) left out. */
-function appPostRoutes(): string[] {
+/**
+ * The routes of the running app's Express router that take a body (POST, PUT,
+ * PATCH, or any method), the client-key and body middlewares' `v1/{*path}` left out.
+ */
+function appBodyRoutes(): string[] {
   const express = ctx.gw.app.getHttpAdapter().getInstance();
   const stack = (express.router ?? express._router).stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-  return [...new Set(stack.filter((l) => l.route?.methods.post && !l.route.path.includes('*')).map((l) => l.route!.path))];
+  const takesBody = (methods: Record<string, boolean>) => methods.post || methods.put || methods.patch || methods._all;
+  return [...new Set(stack.filter((l) => l.route && takesBody(l.route.methods) && l.route.path !== '/v1/{*path}').map((l) => l.route!.path))];
 }
 
 describe('one layer reads every door\'s body, by a table of the doors\' POST routes', () => {
@@ -34,14 +39,24 @@ describe('one layer reads every door\'s body, by a table of the doors\' POST rou
     }
     for (const path of postRoutes(MessagesController)) declared[path] = 'forwarded';
     expect(DOOR_BODIES).toEqual(declared);
-    // And no other controller grew a POST route the table does not know.
-    expect(appPostRoutes().sort()).toEqual(Object.keys(DOOR_BODIES).sort());
+    // And no other controller grew a route with a body the table does not know.
+    expect(appBodyRoutes().sort()).toEqual(Object.keys(DOOR_BODIES).sort());
+  });
+
+  it('a route with a parameter or a wildcard is refused at start-up, since the exact lookup would never find it', () => {
+    const config = ctx.gw.app.get(AppConfig);
+    for (const path of ['/v1/responses/:id/cancel', '/v1/{*rest}', '/v1/files/{id}']) {
+      expect(() => jsonBodyMiddleware(config, { ...DOOR_BODIES, [path]: 'parsed' })).toThrow(`exact paths only, not ${path}`);
+    }
   });
 
   it.each(Object.keys(DOOR_BODIES))('%s reads its body: text is a 415, as Express matches it (any case, a trailing slash)', async (path) => {
     for (const spelled of [path, `${path.toUpperCase()}/`]) {
       const res = await postRaw(ctx.gw.url, 'hello', { 'content-type': 'text/plain' }, spelled);
       expect([spelled, res.status]).toEqual([spelled, 415]);
+      // In the door's own error shape however it is spelled: the Anthropic door's, without `anthropic-version`.
+      const anthropic = DOOR_BODIES[path] === 'forwarded';
+      expect([spelled, anthropic ? res.json.type : res.json.error.type]).toEqual([spelled, anthropic ? 'error' : 'invalid_request_error']);
     }
   });
 

@@ -73,22 +73,42 @@ relay.listen(${options.port}, '127.0.0.1', () => {
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const group = child.pid;
+      if (group !== undefined) running.add(group);
       const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+        killGroup(group);
         stderr += `\n(killed after ${options.timeoutMs} ms)`;
       }, options.timeoutMs);
-      child.on('error', reject);
-      child.on('close', (code) => {
+      const done = () => {
         clearTimeout(timer);
+        if (group !== undefined) running.delete(group);
+      };
+      child.on('error', (error) => {
+        done();
+        reject(error);
+      });
+      child.on('close', (code) => {
+        done();
         resolve({ code, stdout, stderr });
       });
     });
   } finally {
     await new Promise<void>((resolve) => bridge.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The process groups of runs still going: outside the test runner's own group, so its end does not reach them. */
+const running = new Set<number>();
+process.on('exit', () => {
+  for (const group of running) killGroup(group);
+});
+
+function killGroup(group: number | undefined): void {
+  if (group === undefined) return;
+  try {
+    process.kill(-group, 'SIGKILL');
+  } catch {
+    // Gone already.
   }
 }

@@ -23,15 +23,19 @@ export type DoorBody = 'parsed' | 'forwarded';
  *
  * One Express layer for every door, which looks the route up, rather than a
  * layer per route: Express tries each layer's path in turn on every request,
- * and a chat completion went past five before its own (with the metrics
- * route registered after the doors, about 3 % of a request's CPU, measured
- * with bench:compare in both start orders).
+ * and a chat completion went past five before its own. CPU profiles put
+ * path matching at 7.5 µs a request before, about 1.5 % of its CPU; the
+ * change measured 0.972 and 0.976 with bench:compare's two sessions, within
+ * the bench's noise (docs/performance.md).
  *
  * A body that is not JSON is refused first: sent as a form (`curl -d`
  * without a header) it would otherwise be read as empty and fail validation
  * with a misleading "model should not be empty".
  */
 export function jsonBodyMiddleware(config: AppConfig, routes: Readonly<Record<string, DoorBody>>): RequestHandler {
+  // The lookup is exact: a route with a parameter or a wildcard would never be found, its bodies never read.
+  const patterned = Object.keys(routes).filter((path) => /[:{}*]/.test(path));
+  if (patterned.length > 0) throw new Error(`jsonBodyMiddleware takes exact paths only, not ${patterned.join(', ')}`);
   const readers: Record<DoorBody, RequestHandler> = { parsed: jsonBodyReader(config, false), forwarded: jsonBodyReader(config, true) };
   const byPath = new Map(Object.entries(routes).map(([path, body]) => [routeKey(path), readers[body]]));
   return (req, res, next) => {

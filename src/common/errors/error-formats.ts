@@ -66,7 +66,7 @@ export const ANTHROPIC_ERRORS: ErrorFormat = {
 };
 
 /** The Anthropic door's paths: `/v1/messages` and what lies under it (`/v1/messages/count_tokens`). */
-const ANTHROPIC_PATH = /^\/v1\/messages(?:[/?#]|$)/;
+const ANTHROPIC_PATH = /^\/v1\/messages(?:[/?#]|$)/i;
 
 /**
  * Which API's error shape a request gets, from its path alone (the
