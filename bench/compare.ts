@@ -84,9 +84,9 @@ async function main(): Promise<void> {
     servers.push(standIn);
     console.log(`\n## This build against ${ref ?? given}: two sessions (each build started first once), ${ROUNDS} alternating rounds x ${DURATION} s each, non-streaming`);
     // Two processes of one build do not cost the same: five sessions of this
-    // build against itself measured 0.95 to 1.02, the one started second
-    // mostly the cheaper. So each build is started first once, and the two
-    // sessions' ratios are averaged (geometric mean).
+    // build against itself measured 0.95 to 1.02, and one pair of builds 1.076
+    // and 1.176 with the start order swapped. So each build is started first
+    // once, and the two sessions' ratios are averaged (geometric mean).
     const thatFirst = await session(built.dir, label, 'that', servers, standIn);
     const thisFirst = await session(built.dir, label, 'this', servers, standIn);
     const ratio = Math.sqrt(thatFirst * thisFirst);
