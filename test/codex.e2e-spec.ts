@@ -1,10 +1,10 @@
-import { inCI } from './support/optional-tool.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { messageReply } from './support/anthropic-stand-in.js';
 import { useGateway } from './support/lifecycle.js';
+import { describeWith } from './support/optional-tool.js';
 import { runInLoopbackNamespace } from './support/loopback-namespace.js';
 import { netnsTools } from './support/real-claude.js';
 import { closedPort } from './support/raw-http.js';
@@ -27,18 +27,15 @@ function locateCodex(): string | null {
   }
 }
 const codex = locateCodex();
-/** Why the tests cannot run here, or null: they need the CLI and a network namespace (root and unshare). */
-const missing = !codex
-  ? '@openai/codex is not installed (npm ci installs it as a devDependency)'
-  : !netnsTools()
-    ? 'the real Codex CLI needs a network namespace (root and unshare)'
-    : null;
-if (missing) {
-  if (inCI()) throw new Error(missing);
-  // Skipped, so Jest reports them as skipped, not passed.
-  console.warn(`SKIPPED: the real Codex CLI tests: ${missing}`);
-}
-const describeWithCodex = missing ? describe.skip : describe;
+// Skipped loudly (reported skipped, not passed) without the CLI or a network namespace; in CI either absence fails the suite.
+const describeWithCodex = describeWith(
+  'the real Codex CLI (@openai/codex) in a loopback-only network namespace',
+  !codex
+    ? { ok: false, why: '@openai/codex is not installed (npm ci installs it as a devDependency)' }
+    : netnsTools()
+      ? { ok: true }
+      : { ok: false, why: 'a network namespace needs root and unshare' },
+);
 
 describeWithCodex('the real Codex CLI through /v1/responses', () => {
   let home: string;

@@ -5,7 +5,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWith, inCI } from '../support/optional-tool.js';
+import { inCI } from '../support/ci.js';
+import { describeWith } from '../support/optional-tool.js';
 import { projectRoot } from './layer-binaries.mjs';
 
 const readJson = (f: string) => JSON.parse(readFileSync(join(projectRoot, f), 'utf8'));

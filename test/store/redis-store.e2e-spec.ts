@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadRedis, RedisConnection, RedisStore } from '../../src/store/redis-store.js';
 import { RedisLock } from '../../src/store/shared-lock.js';
 import { RedisTable } from '../../src/store/shared-table.js';
+import { waitFor } from '../support/claude-home.js';
 import { limitsFor, storeContract } from '../support/store-contract.js';
 import { RedisServer, redisOrSkip } from '../support/redis-server.js';
 
@@ -23,7 +24,7 @@ describeRedis('RedisStore on a real Redis', () => {
     const connection = new RedisConnection(server.url, await loadRedis());
     connections.push(connection);
     connection.open();
-    await waitUntil(() => connection.ready);
+    await waitFor(() => connection.ready, 'a connection to Redis', 15_000);
     return connection;
   };
 
@@ -66,7 +67,7 @@ describeRedis('RedisStore on a real Redis', () => {
       await held;
       return 'renewed';
     });
-    await waitUntil(() => runs === 1);
+    await waitFor(() => runs === 1, 'the locked run', 15_000);
     let secondDone = false;
     const second = b.exclusive('refresh', 30_000, async () => runs++).finally(() => (secondDone = true));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -134,11 +135,11 @@ describeRedis('RedisStore on a real Redis', () => {
       try {
         one.set('team', { at: 1000, says: 'resting' }, true);
         const probe = await connect();
-        await waitUntilAsync(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team'])) === 1);
+        await waitFor(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team'])) === 1, 'the record in Redis', 15_000);
         await server.stop();
         await server.start();
         // Nothing set since: the copy goes up again on its own when its client is back.
-        await waitUntilAsync(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team']).catch(() => 0)) === 1, 30_000);
+        await waitFor(async () => (await probe.command(['HEXISTS', 'tbl3:table:pool', 'team']).catch(() => 0)) === 1, 'the copy sent again to the restarted Redis', 30_000);
         const two = await table('tbl3:');
         try {
           await two.sync();
@@ -152,19 +153,3 @@ describeRedis('RedisStore on a real Redis', () => {
     }, 60_000);
   });
 });
-
-async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
