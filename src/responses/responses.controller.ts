@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Re
 import type { Request, Response } from 'express';
 import { tenantOf } from '../auth/tenant.js';
 import { abortOnClose, describeExchange, sendJson, streamOpened } from '../streaming/answer-io.js';
-import { UPSTREAM_REQUEST_ID } from '../upstream/upstream.port.js';
+import { UPSTREAM_REQUEST_ID } from '../common/errors/error-formats.js';
 import { SseWriters } from '../streaming/sse-writers.js';
 import { openStream } from '../streaming/stream-relay.js';
 import { GatewayMetrics } from '../observability/metrics/gateway-metrics.js';

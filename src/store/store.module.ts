@@ -28,21 +28,17 @@ export class StoreConnection implements OnApplicationShutdown {
   /** node-redis is loaded here, only when REDIS_URL is set (see `loadRedis`). */
   static async create(config: AppConfig): Promise<StoreConnection> {
     const url = config.get('REDIS_URL');
-    return new StoreConnection(config, url ? new RedisConnection(url, await loadRedis()) : null);
+    if (!url) return new StoreConnection(null);
+    // The password may show in a driver's message: redacted by value, decoded or not.
+    const { password, username, host } = new URL(url);
+    for (const secret of [password, decodeURIComponent(password)]) if (secret.length >= 4) rememberConfiguredSecret(secret);
+    new Logger('Store').log(`Shared state in Redis at ${host} (prefix ${config.get('REDIS_KEY_PREFIX')}${username ? ', with a user' : ''})`);
+    const redis = new RedisConnection(url, await loadRedis());
+    redis.open();
+    return new StoreConnection(redis);
   }
 
-  private constructor(
-    config: AppConfig,
-    readonly redis: RedisConnection | null,
-  ) {
-    const url = config.get('REDIS_URL');
-    if (!url) return;
-    // The password may show in a driver's message: redacted by value, decoded or not.
-    const { password, username } = new URL(url);
-    for (const secret of [password, decodeURIComponent(password)]) if (secret.length >= 4) rememberConfiguredSecret(secret);
-    new Logger('Store').log(`Shared state in Redis at ${new URL(url).host} (prefix ${config.get('REDIS_KEY_PREFIX')}${username ? ', with a user' : ''})`);
-    this.redis?.open();
-  }
+  private constructor(readonly redis: RedisConnection | null) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.close();

@@ -3,8 +3,6 @@ import { HttpException } from '@nestjs/common';
 import { UPSTREAM_REQUEST_ID } from '../common/errors/error-formats.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 
-export { UPSTREAM_REQUEST_ID };
-
 /**
  * Anthropic statuses that change on the way out. 529 "overloaded" is not a
  * status load balancers, proxies or most HTTP clients know; 503 is what it

@@ -20,7 +20,6 @@ import { type StreamWatch, watchedEvents } from './watched-events.js';
 export type { ForwardedAnswer, ForwardedCall } from './forwarding.js';
 export type { MessageRequest } from './message-request.js';
 export type { SseEvent } from './sse-events.js';
-export { UPSTREAM_REQUEST_ID } from './upstream-errors.js';
 export type { UpstreamObserver } from './upstream-observer.js';
 
 const MODEL_LIST_TIMEOUT_MS = 10_000;

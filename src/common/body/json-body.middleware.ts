@@ -49,7 +49,7 @@ export function jsonBodyMiddleware(config: AppConfig, routes: Readonly<Record<st
  * A path as Express's router matches a route's (Nest leaves its defaults):
  * letters in any case, and one trailing slash or none.
  */
-export function routeKey(path: string): string {
+function routeKey(path: string): string {
   const lower = path.toLowerCase();
   return lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower;
 }
