@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, type Server, startServer, stopServer } from './processes.js';
 import { chatBody, pairedRounds } from './responses.js';
-import { startStandIn } from './servers.js';
+import { startStandIn, upstreamEnv } from './servers.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const DURATION = Number(process.env.DURATION ?? 4);
@@ -52,7 +52,7 @@ function buildRef(ref: string): { dir: string; remove: () => void } {
 
 /** One session: both gateways started afresh, `first` first, then paired rounds; this build's CPU per request over that one's. */
 async function session(dir: string, label: string, first: 'this' | 'that', servers: Server[], standIn: Server): Promise<number> {
-  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
+  const env = upstreamEnv(standIn);
   const start = async (side: 'this' | 'that') => {
     const server = side === 'this' ? await startServer('this', 'src/main.js', await freePort(), env) : await startServer(label, join(dir, '.bench/src/main.js'), await freePort(), env);
     servers.push(server);

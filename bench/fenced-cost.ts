@@ -27,7 +27,7 @@ import type { CpuProfile } from './probe.js';
 import { ask, freePort, median, type Server, startServer, stopServer, usage } from './processes.js';
 import { validationMicro } from './fenced-micro.js';
 import { chatBody } from './responses.js';
-import { startStandIn } from './servers.js';
+import { startStandIn, upstreamEnv } from './servers.js';
 
 const DURATION = Number(process.env.DURATION ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
@@ -79,7 +79,15 @@ export function cacheValidationMetadata() {}`,
     within: VALIDATION,
   },
   'undici fetch for the SDK': {
-    off: { 'undici-fetch.js': 'export function createUndiciFetch() { return { fetch: globalThis.fetch, close: async () => {} }; }' },
+    // Node's own fetch; a call's answer headers still reach its sink (answerSeen), so the pool reads the same limits.
+    off: {
+      'undici-fetch.js': [
+        "const SINK = Symbol('answer sink');",
+        'export function answerSeen(sink) { return { [SINK]: sink }; }',
+        'async function seen(input, init = {}) { const answer = await globalThis.fetch(input, init); if (init[SINK]) init[SINK].headers = answer.headers; return answer; }',
+        'export function createUndiciFetch() { return { fetch: seen, close: async () => {} }; }',
+      ].join('\n'),
+    },
     within: /@anthropic-ai\/sdk|node_modules\/undici\/|node:internal\/(deps\/undici|webstreams)|fast\/undici-fetch|upstream\/anthropic-client/,
   },
 };
@@ -164,7 +172,7 @@ function savings(on: Round[], off: Round[], piece: Piece): string {
 
 async function main() {
   const standIn = await startStandIn();
-  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
+  const env = upstreamEnv(standIn);
   const pieces = Object.entries(PIECES).filter(([name]) => !ONLY || ONLY.some((part) => name.includes(part)));
   const mains: Array<[string, string]> = [
     ['as built', 'src/main.js'],

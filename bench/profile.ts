@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServer, stopServer } from './processes.js';
 import { chatBody, responsesBody } from './responses.js';
-import { startStandIn } from './servers.js';
+import { startStandIn, upstreamEnv } from './servers.js';
 
 const DURATION = Number(process.env.DURATION ?? 8);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
@@ -76,7 +76,7 @@ function summarise(file: string) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ccp-prof-'));
   const standIn = await startStandIn();
-  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: 'sk-ant-api03-bench-0000000000' };
+  const env = upstreamEnv(standIn);
   // GATEWAY_MAIN: another build of the gateway (an absolute path), to profile before and after a change.
   const gateway = await startServer('claude-code-proxy', process.env.GATEWAY_MAIN ?? 'src/main.js', await freePort(), env, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   const body = RESPONSES ? responsesBody(STREAM) : chatBody(STREAM);

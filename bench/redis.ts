@@ -12,11 +12,11 @@ import autocannon from 'autocannon';
 import { RedisServer } from '../test/support/redis-server.js';
 import { freePort, mean, median, startServer, stopServer, usage, type Server } from './processes.js';
 import { WARMUP } from './throughput.js';
+import { upstreamEnv } from './servers.js';
 
 const DURATION = Number(process.env.RESPONSES_DURATION ?? 3);
 const ROUNDS = Number(process.env.RESPONSES_ROUNDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
-const KEY = 'sk-ant-api03-bench-0000000000';
 
 export interface RedisResult {
   memory: { rps: number; cpuMsPerRequest: number };
@@ -76,7 +76,7 @@ export async function redisSection(standIn: Server): Promise<RedisResult | undef
   }
   console.log(`\n## /v1/responses with the store in Redis against in process: stateful requests (one read, one write), ${ROUNDS} rounds x ${DURATION} s each, ${CONNECTIONS} connections`);
   const redis = await RedisServer.start();
-  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: KEY };
+  const env = upstreamEnv(standIn);
   const servers: Server[] = [];
   try {
     servers.push(await startServer('gateway, store in process', 'src/main.js', await freePort(), env));

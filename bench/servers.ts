@@ -14,6 +14,11 @@ export interface Target extends Server {
 }
 
 const KEY = 'sk-ant-api03-bench-0000000000';
+
+/** A gateway's environment in front of `standIn`: its address, and the bench's API key. */
+export function upstreamEnv(standIn: Pick<Server, 'port'>): { ANTHROPIC_BASE_URL: string; ANTHROPIC_API_KEY: string } {
+  return { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: KEY };
+}
 const portkeyScript = fileURLToPath(new URL('../../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url));
 
 export async function startStandIn(): Promise<Server> {
@@ -25,7 +30,7 @@ export async function startStandIn(): Promise<Server> {
  * minimal Nest app, without and with the SDK. Non-streaming only.
  */
 export async function startStackFloors(standIn: Server): Promise<Target[]> {
-  const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${standIn.port}`, ANTHROPIC_API_KEY: KEY };
+  const env = upstreamEnv(standIn);
   const nest = await startServer('Nest floor', 'bench/stack-floor.js', await freePort(), env, { readyPath: '/' });
   const sdk = await startServer('Nest + SDK floor', 'bench/stack-floor.js', await freePort(), { ...env, STACK_FLOOR_SDK: '1' }, { readyPath: '/' });
   return [
@@ -35,8 +40,8 @@ export async function startStackFloors(standIn: Server): Promise<Target[]> {
 }
 
 export async function startTargets(standIn: Server): Promise<Target[]> {
-  const upstream = `http://127.0.0.1:${standIn.port}`;
-  const env = { ANTHROPIC_BASE_URL: upstream, ANTHROPIC_API_KEY: KEY };
+  const env = upstreamEnv(standIn);
+  const upstream = env.ANTHROPIC_BASE_URL;
   const baseline = await startServer('bare translator', 'bench/baseline-translator.js', await freePort(), env, { readyPath: '/' });
   // GATEWAY_NODE_ARGS: node flags for the gateway alone (e.g. V8 heap settings to try), space-separated.
   const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean);
