@@ -20,7 +20,7 @@ function upstream(answers: Record<string, unknown>) {
 const refusal = new CredentialRefusal();
 
 it.each(['api-key', 'oauth-token'] as const)('a 401 to a fixed %s is upstream\'s own error, with no second call', async (kind) => {
-  const credential: UpstreamCredential = { kind, name: 'team', secret: async () => 'fixed', fixed: () => 'fixed' };
+  const credential: UpstreamCredential = { kind, name: 'team', fixed: () => 'fixed' };
   const refused = upstream401();
   const { sent, call } = upstream({ fixed: refused });
   await expect(refusal.send(credential, call)).rejects.toBe(refused);

@@ -75,7 +75,7 @@ function upstreamCredential(entry: Exclude<CredentialEntry, { kind: 'sdk' }>, lo
     const { secret } = entry;
     // Redacted by value wherever it could appear, whatever its shape (CREDENTIALS_FILE's secrets are no variable of ours).
     rememberConfiguredSecret(secret);
-    return { kind: entry.kind, name, secret: async () => secret, fixed: () => secret };
+    return { kind: entry.kind, name, fixed: () => secret };
   }
   return { kind: 'claude-login', name, secret: () => login.token(), refused: (rejected) => login.rejected(rejected) };
 }

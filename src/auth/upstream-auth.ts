@@ -6,17 +6,16 @@ import type { ExchangeRecord, SdkUpstream } from './sdk-credential/sdk-credentia
 export const OAUTH_BETA = 'oauth-2025-04-20';
 
 /**
- * One credential as upstream calls use it: a secret asked for before each
- * call, sent as `Authorization: Bearer …`. What a 401 to that secret means is
- * decided by CredentialRefusal alone, from `kind`.
+ * One credential as upstream calls use it: its secret, fixed or asked for
+ * before each call, sent as `authHeaders` says. What a 401 to that secret
+ * means is decided by CredentialRefusal alone, from `kind`.
  */
 export type UpstreamCredential =
   | {
       kind: 'api-key' | 'oauth-token';
       /** Shown by health, logs and metrics; never the secret. */
       name: string;
-      secret(): Promise<string>;
-      /** The same secret, at once: it never changes (a request need not wait for it). */
+      /** The secret, at once: it never changes (a request need not wait for it). */
       fixed(): string;
     }
   | {
